@@ -1,0 +1,30 @@
+# Quick start: `make papers` builds the sample papers, `make test` runs the tests.
+# Both set up what they need first (system packages, then .venv).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup setup-test papers test lint clean
+
+$(BIN)/boardpaper: pyproject.toml constraints.txt
+	./scripts/setup-system.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	touch $@
+
+setup: $(BIN)/boardpaper
+
+setup-test: setup
+	./scripts/setup-system.sh --test
+
+papers: setup
+	$(BIN)/boardpaper build content -o build
+
+test: setup-test
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/pytest
+
+clean:
+	rm -rf build .pytest_cache

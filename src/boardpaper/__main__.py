@@ -1,0 +1,5 @@
+"""Allow ``python -m boardpaper``."""
+
+from boardpaper.cli import main
+
+main()

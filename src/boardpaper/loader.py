@@ -1,0 +1,272 @@
+"""Read a YAML file into located nodes: bytes in, a ``Node`` tree (or problems) out.
+
+YAML is treated as untrusted data. Only plain YAML is accepted: no anchors or
+aliases (they allow expansion bombs), no tags that build objects, no duplicate
+keys (PyYAML would silently keep the last one). Scalars keep the exact text the
+author typed, so ``0.50`` stays ``0.50`` and ``No`` stays ``No``; the schema
+decides what each one means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from yaml.composer import ComposerError
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from boardpaper.errors import ContentError, Problem
+
+STANDARD_TAGS = {
+    "tag:yaml.org,2002:str": "str",
+    "tag:yaml.org,2002:int": "int",
+    "tag:yaml.org,2002:float": "float",
+    "tag:yaml.org,2002:bool": "bool",
+    "tag:yaml.org,2002:null": "null",
+    "tag:yaml.org,2002:timestamp": "timestamp",
+    "tag:yaml.org,2002:map": "map",
+    "tag:yaml.org,2002:seq": "seq",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits that keep a hostile or mistaken file from exhausting the machine.
+
+    Every limit is configurable (``boardpaper.toml`` is not needed: pass a
+    ``Limits`` to the pipeline, or use the CLI's ``--max-*`` options).
+    """
+
+    max_file_bytes: int = 2_000_000
+    max_depth: int = 40
+    max_table_rows: int = 2_000
+    max_table_columns: int = 40
+    max_text_chars: int = 200_000
+
+
+@dataclass
+class Node:
+    """A YAML value with the place it was written.
+
+    ``kind`` is ``map`` (``value`` is a dict of key -> Node), ``seq`` (a list of
+    Nodes) or ``scalar`` (``value`` is the text as typed; ``tag`` says what YAML
+    would have made of it: str, int, float, bool, null or timestamp).
+    ``line`` and ``column`` are 1-based. For maps, ``key_places`` gives each
+    key's own position; for scalars, ``style`` is YAML's (``|``, ``>``, quotes).
+    """
+
+    kind: Literal["map", "seq", "scalar"]
+    value: object
+    tag: str
+    line: int
+    column: int
+    key_places: dict[str, tuple[int, int]] = field(default_factory=dict)
+    style: str | None = None
+
+    @property
+    def is_null(self) -> bool:
+        return self.kind == "scalar" and self.tag == "null"
+
+
+def describe(node: Node) -> str:
+    """Name what an author wrote, for 'expected X, got Y' messages."""
+    if node.kind == "map":
+        return "a mapping (key: value pairs)"
+    if node.kind == "seq":
+        return "a list"
+    if node.tag == "null":
+        return "nothing"
+    if node.tag in ("int", "float"):
+        return f"the number {node.value}"
+    if node.tag == "bool":
+        return f"yes/no value {node.value!r}"
+    if node.tag == "timestamp":
+        return f"the date {node.value}"
+    return "text"
+
+
+class _SafeComposer(yaml.SafeLoader):
+    """SafeLoader that refuses aliases and over-deep nesting while composing."""
+
+    max_depth = 40
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise ComposerError(
+                None,
+                None,
+                "anchors and aliases (&name, *name) are not supported; write the value out",
+                event.start_mark,
+            )
+        self._depth += 1
+        if self._depth > self.max_depth:
+            raise ComposerError(
+                None,
+                None,
+                f"nested more than {self.max_depth} levels deep",
+                self.peek_event().start_mark,
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def read_text(path: Path, display: str, limits: Limits) -> str:
+    """Read a file as UTF-8 text, refusing what is not text. Raises ContentError."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise ContentError(
+                [
+                    Problem(
+                        display,
+                        None,
+                        None,
+                        "",
+                        f"file is {size:,} bytes; the limit is {limits.max_file_bytes:,}",
+                    )
+                ]
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        raise ContentError(
+            [Problem(display, None, None, "", f"cannot read file: {error.strerror}")]
+        ) from None
+    return decode_text(data, display, limits)
+
+
+def decode_text(data: bytes, display: str, limits: Limits) -> str:
+    """Decode bytes as UTF-8 (a byte-order mark is allowed and dropped)."""
+    if len(data) > limits.max_file_bytes:
+        raise ContentError(
+            [
+                Problem(
+                    display,
+                    None,
+                    None,
+                    "",
+                    f"file is {len(data):,} bytes; the limit is {limits.max_file_bytes:,}",
+                )
+            ]
+        )
+    if b"\x00" in data:
+        line, column = _place_of(data, data.index(b"\x00"))
+        raise ContentError(
+            [Problem(display, line, column, "", "the file holds a NUL byte: is it really text?")]
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _place_of(data, error.start)
+        raise ContentError(
+            [
+                Problem(
+                    display,
+                    line,
+                    column,
+                    "",
+                    f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
+                )
+            ]
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def parse_yaml(text: str, display: str, limits: Limits = Limits()) -> Node:
+    """Parse YAML text into a located ``Node`` tree. Raises ContentError."""
+    loader = _SafeComposer(text)
+    loader.max_depth = limits.max_depth
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        raise ContentError([Problem(display, line, column, "", _yaml_message(error))]) from None
+    except yaml.YAMLError as error:
+        raise ContentError([Problem(display, None, None, "", f"not valid YAML: {error}")]) from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise ContentError([Problem(display, 1, 1, "", "the file is empty")])
+    problems: list[Problem] = []
+    node = _convert(root, display, "", problems)
+    if problems:
+        raise ContentError(problems)
+    return node
+
+
+def load_yaml(path: Path, display: str | None = None, limits: Limits = Limits()) -> Node:
+    """Read and parse a YAML file. ``display`` is the name used in messages."""
+    display = display or str(path)
+    return parse_yaml(read_text(path, display, limits), display, limits)
+
+
+def _convert(node: yaml.Node, display: str, key: str, problems: list[Problem]) -> Node:
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    tag = STANDARD_TAGS.get(node.tag)
+    if tag is None:
+        problems.append(
+            Problem(display, line, column, key, f"YAML tag {node.tag!r} is not allowed; remove it")
+        )
+        tag = "str"
+    if isinstance(node, ScalarNode):
+        return Node("scalar", node.value, tag, line, column, style=node.style)
+    if isinstance(node, SequenceNode):
+        items = [
+            _convert(item, display, f"{key}[{index}]", problems)
+            for index, item in enumerate(node.value)
+        ]
+        return Node("seq", items, "seq", line, column)
+    assert isinstance(node, MappingNode)
+    mapping: dict[str, Node] = {}
+    places: dict[str, tuple[int, int]] = {}
+    for key_node, value_node in node.value:
+        key_line, key_column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+        if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            problems.append(
+                Problem(display, key_line, key_column, key, "keys must be plain words")
+            )
+            continue
+        name = key_node.value
+        child_key = f"{key}.{name}" if key else name
+        if name in mapping:
+            first_line = places[name][0]
+            problems.append(
+                Problem(
+                    display,
+                    key_line,
+                    key_column,
+                    child_key,
+                    f"duplicate key (first given on line {first_line}); keep only one",
+                )
+            )
+            continue
+        mapping[name] = _convert(value_node, display, child_key, problems)
+        places[name] = (key_line, key_column)
+    return Node("map", mapping, "map", line, column, places)
+
+
+def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or "not valid YAML"
+    if "'\\t'" in problem or "\\t" in problem:
+        return "a tab character is not allowed for indentation in YAML; use spaces"
+    if error.context:
+        return f"not valid YAML: {error.context}, {problem}"
+    return f"not valid YAML: {problem}"
+
+
+def _place_of(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    column = offset - (before.rfind(b"\n") + 1) + 1
+    return line, column

@@ -1,0 +1,143 @@
+"""The document model: one frozen tree that every output format is rendered from.
+
+Validated content and a template's manifest go in (see ``assemble``); a
+``Paper`` comes out, already numbered and with the template's standard wording
+in place, so the Word and PDF renderers only lay it out and cannot disagree on
+numbers or words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with one set of formatting; ``href`` makes it a link."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of runs. ``number`` ("1.1", "(i)") is printed before it."""
+
+    runs: tuple[Run, ...]
+    number: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(run.text for run in self.runs)
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One item of a list: its own paragraphs and nested lists."""
+
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A bulleted (``ordered=False``) or numbered list."""
+
+    items: tuple[ListItem, ...]
+    ordered: bool = False
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell. ``status`` is a RAG word (Red/Amber/Green) when the cell is one."""
+
+    text: str
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A data table with one header row. ``caption`` names it for screen readers."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class NumberedParagraph:
+    """A numbered paragraph as members quote it ("paragraph 1.1").
+
+    The number belongs to the first block; the rest (continuation paragraphs,
+    lists, tables) hang under it without numbers of their own.
+    """
+
+    number: str | None
+    blocks: tuple[Block, ...]
+
+
+Block = Paragraph | ListBlock | Table | NumberedParagraph
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed section. ``number`` is "1", "2"...; ``level`` is its heading level."""
+
+    heading: str
+    number: str | None
+    level: int
+    blocks: tuple[Block, ...]
+    key: str = ""
+
+    @property
+    def title(self) -> str:
+        """The heading as printed, number included ("1. Purpose of Report")."""
+        return f"{self.number}. {self.heading}" if self.number else self.heading
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of sections with its own numbering; ``heading`` may be None."""
+
+    heading: str | None
+    sections: tuple[Section, ...]
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class FrontField:
+    """A labelled line of the front sheet ("Wards Affected: All")."""
+
+    key: str
+    label: str
+    text: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A whole committee paper, ready to render."""
+
+    template: str
+    title: str
+    meeting: str
+    date: dt.date
+    language: str
+    front_sheet: tuple[FrontField, ...]
+    parts: tuple[Part, ...]
+    fields: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+    source: str = ""
+
+    @property
+    def date_text(self) -> str:
+        """The meeting date in house style: "1 March 2021"."""
+        return format_date(self.date)
+
+
+def format_date(day: dt.date) -> str:
+    """Write a date in the house style of UK councils: "1 March 2021"."""
+    return f"{day.day} {day:%B %Y}"

@@ -1,0 +1,127 @@
+"""The pipeline every entry point shares: files in, validated papers and rendered bytes out.
+
+load -> validate -> model -> render (docx, pdf) -> write. The CLI and the
+service call these functions; nothing here prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from boardpaper.content import assemble, validate_report
+from boardpaper.errors import ContentError, Problem
+from boardpaper.loader import Limits, Node, decode_text, parse_yaml, read_text
+from boardpaper.model import Paper
+from boardpaper.schema import Context
+from boardpaper.templates import Template, TemplateLibrary, default_library
+
+FORMATS = ("docx", "pdf")
+
+
+@dataclass(frozen=True)
+class LoadedReport:
+    """A validated report: its model and the template it uses."""
+
+    paper: Paper
+    template: Template
+    source_path: str
+
+
+def load_report(
+    path: Path,
+    library: TemplateLibrary | None = None,
+    limits: Limits = Limits(),
+    display: str | None = None,
+) -> LoadedReport:
+    """Read, validate and assemble one report file. Raises ContentError with every problem."""
+    display = display or _display(path)
+    text = read_text(path, display, limits)
+    return parse_report(text, display, library, limits)
+
+
+def parse_report(
+    text: str | bytes,
+    display: str,
+    library: TemplateLibrary | None = None,
+    limits: Limits = Limits(),
+) -> LoadedReport:
+    """Validate report text (as from a file or an HTTP body). Raises ContentError."""
+    if isinstance(text, bytes):
+        text = decode_text(text, display, limits)
+    library = library or default_library()
+    node = parse_yaml(text, display, limits)
+    template = _template_for(node, display, library)
+    ctx = Context(display, limits)
+    data = validate_report(node, template, ctx)
+    return LoadedReport(assemble(data, template, source=text), template, display)
+
+
+def _template_for(node: Node, display: str, library: TemplateLibrary) -> Template:
+    if node.kind != "map":
+        raise ContentError(
+            [Problem(display, node.line, node.column, "", "expected a mapping of report fields (key: value lines)")]
+        )
+    assert isinstance(node.value, dict)
+    template_node = node.value.get("template")
+    if template_node is None:
+        names = ", ".join(library.names())
+        raise ContentError(
+            [Problem(display, node.line, node.column, "template", f"required but missing: say which template the report uses ({names})")]
+        )
+    name = str(template_node.value).strip() if template_node.kind == "scalar" else ""
+    try:
+        return library.get(name)
+    except KeyError:
+        import difflib
+
+        names = library.names()
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else f"; available: {', '.join(names)}"
+        raise ContentError(
+            [Problem(display, template_node.line, template_node.column, "template", f"no template called {name!r}{hint}")]
+        ) from None
+
+
+def render(report: LoadedReport, formats: tuple[str, ...] = FORMATS) -> dict[str, bytes]:
+    """Render a validated report to each format; returns format -> file bytes."""
+    outputs: dict[str, bytes] = {}
+    for fmt in formats:
+        if fmt == "docx":
+            from boardpaper.render_docx import render_docx
+
+            outputs["docx"] = render_docx(report.paper, report.template)
+        elif fmt == "pdf":
+            from boardpaper.render_pdf import render_pdf
+
+            outputs["pdf"] = render_pdf(report.paper, report.template)
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+    return outputs
+
+
+def find_reports(paths: list[Path]) -> list[Path]:
+    """Expand folders into the report YAML files they hold (sorted); files pass through."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.yaml") if p.is_file() and _is_report(p)))
+        else:
+            found.append(path)
+    return found
+
+
+def _is_report(path: Path) -> bool:
+    """A report is a YAML file that names a template (meeting files name a committee)."""
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+    except OSError:
+        return True
+    return any(line.startswith("template:") for line in head.splitlines()) or "committee:" not in head
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,283 @@
+"""Template folders: find them, read and check their manifests.
+
+A template is a folder holding ``template.yaml`` (the manifest: fields,
+sections, headings, numbering style, standard wording), a Word template and an
+HTML template with its CSS. Everything a council changes lives there, never in
+Python. A name or path in; a ``Template`` (or located problems) out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from boardpaper.errors import ContentError, Problem, TemplateError
+from boardpaper.loader import Limits, load_yaml
+from boardpaper.schema import (
+    INVALID,
+    Choice,
+    Context,
+    Field,
+    ListOf,
+    Record,
+    Text,
+    YesNo,
+)
+
+TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+FRONT_SHEET_TYPES = ["text", "date", "wards", "contact", "yesno"]
+SECTION_TYPES = ["paragraphs", "recommendations", "headed_sections"]
+NUMBERING_STYLES = ["roman", "decimal", "bracketed", "section"]
+
+
+def builtin_templates_dir() -> Path:
+    """The templates shipped with boardpaper (the repository's ``templates/``)."""
+    packaged = Path(__file__).parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def _manifest_schema() -> Record:
+    front_field = Record(
+        {
+            "field": Field(Text(pattern=r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*", hint="a field name")),
+            "label": Field(Text()),
+            "type": Field(Choice(FRONT_SHEET_TYPES), required=False),
+            "required": Field(YesNo(), required=False),
+            "description": Field(Text(), required=False),
+        }
+    )
+    section = Record(
+        {
+            "field": Field(Text(pattern=r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*", hint="a field name")),
+            "heading": Field(Text(), required=False),
+            "type": Field(Choice(SECTION_TYPES), required=False),
+            "required": Field(YesNo(), required=False),
+            "numbered": Field(YesNo(), required=False),
+            "standard_wording": Field(ListOf(Text()), required=False),
+            "description": Field(Text(), required=False),
+        }
+    )
+    part = Record(
+        {
+            "heading": Field(Text(), required=False),
+            "sections": Field(ListOf(section)),
+        }
+    )
+    return Record(
+        {
+            "name": Field(Text(pattern=TEMPLATE_NAME.pattern, hint="a lower-case name")),
+            "description": Field(Text()),
+            "language": Field(Text(pattern=r"[a-z]{2,3}(-[A-Z]{2})?", hint="a language tag like en-GB")),
+            "font": Field(Text(), required=False),
+            "recommendation_numbering": Field(Choice(NUMBERING_STYLES)),
+            "word_template": Field(Text()),
+            "html_template": Field(Text()),
+            "front_sheet": Field(ListOf(front_field)),
+            "parts": Field(ListOf(part)),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class FrontSheetSpec:
+    field: str
+    label: str
+    type: str = "text"
+    required: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    field: str
+    heading: str | None
+    type: str = "paragraphs"
+    required: bool = True
+    numbered: bool = True
+    standard_wording: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    heading: str | None
+    sections: tuple[SectionSpec, ...]
+
+
+@dataclass(frozen=True)
+class Template:
+    """A loaded template folder."""
+
+    name: str
+    folder: Path
+    description: str
+    language: str
+    font: str
+    recommendation_numbering: str
+    word_template: Path
+    html_template: Path
+    front_sheet: tuple[FrontSheetSpec, ...]
+    parts: tuple[PartSpec, ...]
+    raw: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def sections(self) -> tuple[SectionSpec, ...]:
+        return tuple(section for part in self.parts for section in part.sections)
+
+    @cached_property
+    def files_hash(self) -> str:
+        """sha256 over every file of the folder (names and bytes), in a fixed order."""
+        digest = hashlib.sha256()
+        for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(self.folder).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()
+
+
+def load_template(folder: Path, limits: Limits = Limits()) -> Template:
+    """Read ``folder/template.yaml`` and check it. Raises TemplateError with every problem."""
+    manifest = folder / "template.yaml"
+    display = _display(manifest)
+    try:
+        node = load_yaml(manifest, display, limits)
+    except ContentError as error:
+        raise TemplateError(error.problems) from None
+    ctx = Context(display, limits)
+    data = _manifest_schema().check(node, ctx, "")
+    problems = list(ctx.problems)
+    if data is not INVALID:
+        if data["name"] != folder.name:
+            problems.append(
+                Problem(display, node.line, node.column, "name",
+                        f"must match the folder name {folder.name!r}, found {data['name']!r}")
+            )
+        for key in ("word_template", "html_template"):
+            target = _inside(folder, data[key])
+            if target is None or not target.is_file():
+                line, column = node.key_places[key]
+                problems.append(Problem(display, line, column, key, f"file {data[key]!r} not found in the template folder"))
+        fields = [item["field"] for item in data["front_sheet"]]
+        fields += [s["field"] for part in data["parts"] for s in part["sections"]]
+        for required in ("title", "date", "meeting"):
+            if required not in fields:
+                problems.append(Problem(display, node.line, node.column, "front_sheet",
+                                        f"every template needs a {required!r} field"))
+        seen: set[str] = set()
+        for name in fields:
+            if name in seen:
+                problems.append(Problem(display, node.line, node.column, "", f"field {name!r} is used twice"))
+            seen.add(name)
+    if problems:
+        raise TemplateError(problems)
+    return Template(
+        name=data["name"],
+        folder=folder,
+        description=data["description"],
+        language=data["language"],
+        font=data.get("font", "Arial"),
+        recommendation_numbering=data["recommendation_numbering"],
+        word_template=folder / data["word_template"],
+        html_template=folder / data["html_template"],
+        front_sheet=tuple(
+            FrontSheetSpec(
+                field=item["field"],
+                label=item["label"],
+                type=item.get("type", "text"),
+                required=item.get("required", True),
+                description=item.get("description", ""),
+            )
+            for item in data["front_sheet"]
+        ),
+        parts=tuple(
+            PartSpec(
+                heading=part.get("heading"),
+                sections=tuple(
+                    SectionSpec(
+                        field=s["field"],
+                        heading=s.get("heading"),
+                        type=s.get("type", "paragraphs"),
+                        required=s.get("required", True),
+                        numbered=s.get("numbered", True),
+                        standard_wording=tuple(s.get("standard_wording", ())),
+                        description=s.get("description", ""),
+                    )
+                    for s in part["sections"]
+                ),
+            )
+            for part in data["parts"]
+        ),
+        raw=data,
+    )
+
+
+class TemplateLibrary:
+    """The templates available to a project: a search path of template folders.
+
+    Folders earlier in ``roots`` win, so a council's ``templates/`` can replace
+    a built-in template of the same name.
+    """
+
+    def __init__(self, roots: list[Path], limits: Limits = Limits()):
+        self.roots = [root for root in roots if root.is_dir()]
+        self.limits = limits
+        self._cache: dict[str, Template] = {}
+
+    def names(self) -> list[str]:
+        found: set[str] = set()
+        for root in self.roots:
+            for child in root.iterdir():
+                if (child / "template.yaml").is_file() and TEMPLATE_NAME.fullmatch(child.name):
+                    found.add(child.name)
+        return sorted(found)
+
+    def folder(self, name: str) -> Path | None:
+        if not TEMPLATE_NAME.fullmatch(name):
+            return None
+        for root in self.roots:
+            candidate = root / name
+            if (candidate / "template.yaml").is_file() and _inside(root, name) is not None:
+                return candidate
+        return None
+
+    def get(self, name: str) -> Template:
+        """Load the template called ``name``. Raises KeyError if there is none."""
+        if name not in self._cache:
+            folder = self.folder(name)
+            if folder is None:
+                raise KeyError(name)
+            self._cache[name] = load_template(folder, self.limits)
+        return self._cache[name]
+
+
+def default_library(extra: list[Path] | None = None) -> TemplateLibrary:
+    """Templates from ``extra`` folders, ``./templates`` and the built-in set, in that order."""
+    roots = list(extra or [])
+    env = os.environ.get("BOARDPAPER_TEMPLATES")
+    if env:
+        roots.append(Path(env))
+    roots.append(Path.cwd() / "templates")
+    builtin = builtin_templates_dir()
+    if builtin.resolve() not in {root.resolve() for root in roots if root.exists()}:
+        roots.append(builtin)
+    return TemplateLibrary(roots)
+
+
+def _inside(folder: Path, relative: str) -> Path | None:
+    """Resolve ``relative`` under ``folder``; None if it would leave the folder."""
+    target = (folder / relative).resolve()
+    root = folder.resolve()
+    return target if target == root or root in target.parents else None
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,162 @@
+"""Make a starting Word template for a boardpaper template folder.
+
+The .docx this writes is the real source from then on: democratic services
+open it in Word and change fonts, spacing, header and front sheet there. This
+script only exists so a new template can start from a clean file that holds
+every style of the style contract (docs/templates.md), A4 pages, en-GB
+proofing language, the front sheet, running header and "Page N of M" footer.
+
+    python scripts/make_word_template.py templates/NAME/paper.docx [--font Arial]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+HEADINGS = {"Heading 1": 16, "Heading 2": 13, "Heading 3": 12, "Heading 4": 12}
+
+
+def _set_font(style, font: str, size: float | None = None, bold: bool | None = None) -> None:
+    style.font.name = font
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), font)
+    if size is not None:
+        style.font.size = Pt(size)
+    if bold is not None:
+        style.font.bold = bold
+    style.font.color.rgb = RGBColor(0, 0, 0)
+
+
+def _field(paragraph, instruction: str) -> None:
+    """Append a Word field (PAGE, NUMPAGES) to a paragraph."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", "1"), ("end", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
+            node = OxmlElement("w:instrText")
+            node.set(qn("xml:space"), "preserve")
+            node.text = f" {text} "
+        elif kind == "text":
+            node = OxmlElement("w:t")
+            node.text = text
+        else:
+            node = OxmlElement("w:fldChar")
+            node.set(qn("w:fldCharType"), kind)
+        run._r.append(node)
+
+
+def make_template(out: Path, font: str, language: str) -> None:
+    doc = Document()
+    styles = doc.styles
+
+    defaults = styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    rpr.find(qn("w:lang")).set(qn("w:val"), language)
+    rpr.find(qn("w:lang")).set(qn("w:eastAsia"), language)
+    rpr.find(qn("w:sz")).set(qn("w:val"), "24")
+    rpr.find(qn("w:szCs")).set(qn("w:val"), "24")
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), font)
+    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    spacing = ppr.find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "160")
+    spacing.set(qn("w:line"), "264")
+
+    _set_font(styles["Normal"], font, 12)
+    for name, size in HEADINGS.items():
+        style = styles[name]
+        _set_font(style, font, size, bold=True)
+        style.font.italic = False
+        style.paragraph_format.space_before = Pt(14 if name != "Heading 1" else 0)
+        style.paragraph_format.space_after = Pt(8)
+        style.paragraph_format.keep_with_next = True
+    for name in ("List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2", "List Number 3"):
+        styles[name].paragraph_format.space_after = Pt(4)
+
+    numbered = styles.add_style("Numbered Paragraph", WD_STYLE_TYPE.PARAGRAPH)
+    numbered.base_style = styles["Normal"]
+    numbered.paragraph_format.left_indent = Cm(1.27)
+    numbered.paragraph_format.first_line_indent = Cm(-1.27)
+    numbered.paragraph_format.tab_stops.add_tab_stop(Cm(1.27))
+    numbered.quick_style = True
+
+    continuation = styles.add_style("Continuation", WD_STYLE_TYPE.PARAGRAPH)
+    continuation.base_style = styles["Normal"]
+    continuation.paragraph_format.left_indent = Cm(1.27)
+    continuation.quick_style = True
+
+    table_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = styles["Normal"]
+    table_text.font.size = Pt(10.5)
+    table_text.paragraph_format.space_after = Pt(0)
+    table_text.paragraph_format.line_spacing = 1.0
+
+    front = styles.add_style("Front Sheet Field", WD_STYLE_TYPE.PARAGRAPH)
+    front.base_style = styles["Normal"]
+    front.paragraph_format.space_after = Pt(10)
+
+    link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb = RGBColor(0x0B, 0x0C, 0x80)
+    link.font.underline = True
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
+
+    header = section.header.paragraphs[0]
+    header.text = "{{ paper.meeting }}"
+    header.style = styles["Header"]
+    footer = section.footer.paragraphs[0]
+    footer.style = styles["Footer"]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Page ")
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
+
+    body = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    body.text = "{%p for item in paper.front_sheet %}"
+    field = doc.add_paragraph(style="Front Sheet Field")
+    field.add_run("{{ item.label }}:").bold = True
+    field.add_run(" {{ item.text }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{{ paper.title }}", style="Heading 1")
+    doc.add_paragraph("{{p body }}")
+
+    props = doc.core_properties
+    props.author = "Democratic Services"
+    props.title = "boardpaper Word template"
+    props.language = language
+    props.revision = 1
+    doc.save(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--font", default="Arial")
+    parser.add_argument("--language", default="en-GB")
+    args = parser.parse_args()
+    make_template(args.out, args.font, args.language)
+
+
+if __name__ == "__main__":
+    main()

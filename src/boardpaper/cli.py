@@ -1,0 +1,151 @@
+"""The ``boardpaper`` command: thin click wrappers over the pipeline.
+
+Exit codes: 0 success, 1 content or template problems, 2 usage errors.
+Author mistakes are printed as located lines, never as tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from boardpaper import __version__
+from boardpaper.errors import ContentError, Problem
+from boardpaper.output import OutputError, write_atomically
+from boardpaper.pipeline import FORMATS, find_reports, load_report, render
+from boardpaper.templates import default_library
+
+
+def _report_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    files = len({problem.path for problem in problems})
+    noun = "problem" if len(problems) == 1 else "problems"
+    click.echo(f"{len(problems)} {noun} in {files} file{'s' if files != 1 else ''}; nothing was written", err=True)
+
+
+templates_option = click.option(
+    "--templates",
+    "template_dirs",
+    type=click.Path(file_okay=False, path_type=Path),
+    multiple=True,
+    help="A folder of template folders, searched before ./templates and the built-in ones.",
+)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="boardpaper")
+def cli() -> None:
+    """Turn council report content written in YAML into Word and PDF committee papers."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", "outdir", default="build", type=click.Path(file_okay=False, path_type=Path), show_default=True, help="Folder for the papers.")
+@click.option("-f", "--format", "formats", type=click.Choice(FORMATS), multiple=True, help="Only these formats (default: all).")
+@templates_option
+def build(paths: tuple[Path, ...], outdir: Path, formats: tuple[str, ...], template_dirs: tuple[Path, ...]) -> None:
+    """Build OUTDIR/<name>.docx and .pdf for each report in PATHS (default: content/)."""
+    library = default_library(list(template_dirs))
+    reports_paths = find_reports(list(paths) or [Path("content")])
+    if not reports_paths:
+        raise click.UsageError("no report files found")
+    problems: list[Problem] = []
+    loaded = []
+    for path in reports_paths:
+        try:
+            loaded.append(load_report(path, library))
+        except ContentError as error:
+            problems.extend(error.problems)
+    targets: dict[Path, str] = {}
+    for report, path in zip(loaded, reports_paths, strict=False):
+        stem = Path(report.source_path).stem
+        if stem in targets:
+            problems.append(Problem(report.source_path, None, None, "", f"writes the same output name {stem!r} as {targets[stem]}; rename one file"))
+        targets[stem] = report.source_path
+    if problems:
+        _report_problems(problems)
+        sys.exit(1)
+    # Everything is validated and rendered before anything is written.
+    files: dict[Path, bytes] = {}
+    for report in loaded:
+        stem = Path(report.source_path).stem
+        for fmt, data in render(report, formats or FORMATS).items():
+            files[outdir / f"{stem}.{fmt}"] = data
+    try:
+        write_atomically(files)
+    except OutputError as error:
+        click.echo(f"error: {error}; nothing was written", err=True)
+        sys.exit(1)
+    for path in files:
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+@templates_option
+def validate(paths: tuple[Path, ...], as_json: bool, template_dirs: tuple[Path, ...]) -> None:
+    """Check reports in PATHS (default: content/) without writing anything."""
+    library = default_library(list(template_dirs))
+    reports_paths = find_reports(list(paths) or [Path("content")])
+    problems: list[Problem] = []
+    for path in reports_paths:
+        try:
+            load_report(path, library)
+        except ContentError as error:
+            problems.extend(error.problems)
+    if as_json:
+        click.echo(json.dumps([p.as_dict() for p in problems], indent=2))
+    elif problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+    else:
+        click.echo(f"{len(reports_paths)} report(s) valid")
+    if problems:
+        if not as_json:
+            click.echo(f"{len(problems)} problem(s)", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--template", "template_name", help="Only this template's report format.")
+@templates_option
+def schema(template_name: str | None, template_dirs: tuple[Path, ...]) -> None:
+    """Print the JSON Schema of report files, for editors such as VS Code."""
+    from boardpaper.content import report_schema
+
+    library = default_library(list(template_dirs))
+    names = [template_name] if template_name else library.names()
+    branches = []
+    for name in names:
+        try:
+            template = library.get(name)
+        except KeyError:
+            raise click.BadParameter(f"no template called {name!r}", param_hint="--template") from None
+        except ContentError as error:
+            _report_problems(error.problems)
+            sys.exit(1)
+        branches.append(
+            {
+                "if": {"properties": {"template": {"const": name}}, "required": ["template"]},
+                "then": report_schema(template).json_schema(),
+            }
+        )
+    document = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "boardpaper report",
+        "type": "object",
+        "required": ["template"],
+        "properties": {"template": {"enum": names, "description": "The template this report uses"}},
+        "allOf": branches,
+    }
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="boardpaper")

@@ -1,0 +1,50 @@
+"""Writing outputs safely: everything rendered first, then each file replaced atomically.
+
+A failed or interrupted build leaves the previous good outputs in place and no
+temporary files behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+class OutputError(Exception):
+    """An output could not be written (read-only folder, disk full...)."""
+
+
+def write_atomically(files: dict[Path, bytes]) -> None:
+    """Write every file: each goes to a temporary file beside it, then replaces the target.
+
+    All temporary files are written and synced before any target is replaced,
+    so a full disk or a read-only folder fails the build before it changes
+    anything. Raises OutputError naming the file.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files.items():
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            except OSError as error:
+                raise OutputError(f"{target}: cannot write here: {error.strerror}") from None
+            temp = Path(temp_name)
+            staged.append((temp, target))
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(data)
+                    stream.flush()
+                    os.fsync(stream.fileno())
+                os.chmod(temp, 0o644)
+            except OSError as error:
+                raise OutputError(f"{target}: cannot write: {error.strerror}") from None
+        for temp, target in staged:
+            os.replace(temp, target)
+        staged.clear()
+    finally:
+        for temp, _ in staged:
+            with contextlib.suppress(OSError):
+                temp.unlink()

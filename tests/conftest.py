@@ -1,0 +1,54 @@
+"""Shared fixtures: the project's folders, the seed report, and its rendered outputs."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from boardpaper.pipeline import LoadedReport, load_report, render
+from boardpaper.templates import TemplateLibrary
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_YAML = ROOT / "content" / "childrens-improvement-plan.yaml"
+SEED_TEXT = ROOT.parent / "shared" / "seeds" / "000_8b43b4386a55ec5d.txt"
+TEMPLATES = ROOT / "templates"
+
+
+@pytest.fixture(scope="session")
+def library() -> TemplateLibrary:
+    return TemplateLibrary([TEMPLATES])
+
+
+@pytest.fixture(scope="session")
+def seed_report(library: TemplateLibrary) -> LoadedReport:
+    return load_report(SEED_YAML, library)
+
+
+@pytest.fixture(scope="session")
+def seed_outputs(seed_report: LoadedReport) -> dict[str, bytes]:
+    """The seed rendered once per test session: {"docx": bytes, "pdf": bytes}."""
+    return render(seed_report)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def pdf_text(data: bytes) -> str:
+    """All text of a PDF, as pdfplumber extracts it, pages joined by newlines."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def docx_paragraphs(data: bytes) -> list[tuple[str, str]]:
+    """(style name, text) of every body paragraph of a .docx, tables excluded."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    return [(p.style.name, p.text) for p in document.paragraphs]

@@ -44,7 +44,13 @@ def _set_font(style, font: str, size: float | None = None, bold: bool | None = N
 
 def _field(paragraph, instruction: str) -> None:
     """Append a Word field (PAGE, NUMPAGES) to a paragraph."""
-    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", "1"), ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        ("instr", instruction),
+        ("separate", None),
+        ("text", "1"),
+        ("end", None),
+    ):
         run = paragraph.add_run()
         if kind == "instr":
             node = OxmlElement("w:instrText")
@@ -87,7 +93,14 @@ def make_template(out: Path, font: str, language: str) -> None:
         style.paragraph_format.space_before = Pt(14 if name != "Heading 1" else 0)
         style.paragraph_format.space_after = Pt(8)
         style.paragraph_format.keep_with_next = True
-    for name in ("List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2", "List Number 3"):
+    for name in (
+        "List Bullet",
+        "List Bullet 2",
+        "List Bullet 3",
+        "List Number",
+        "List Number 2",
+        "List Number 3",
+    ):
         styles[name].paragraph_format.space_after = Pt(4)
 
     numbered = styles.add_style("Numbered Paragraph", WD_STYLE_TYPE.PARAGRAPH)

@@ -24,7 +24,10 @@ def _report_problems(problems: list[Problem]) -> None:
         click.echo(str(problem), err=True)
     files = len({problem.path for problem in problems})
     noun = "problem" if len(problems) == 1 else "problems"
-    click.echo(f"{len(problems)} {noun} in {files} file{'s' if files != 1 else ''}; nothing was written", err=True)
+    click.echo(
+        f"{len(problems)} {noun} in {files} file{'s' if files != 1 else ''}; nothing was written",
+        err=True,
+    )
 
 
 templates_option = click.option(
@@ -44,10 +47,27 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--output", "outdir", default="build", type=click.Path(file_okay=False, path_type=Path), show_default=True, help="Folder for the papers.")
-@click.option("-f", "--format", "formats", type=click.Choice(FORMATS), multiple=True, help="Only these formats (default: all).")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    default="build",
+    type=click.Path(file_okay=False, path_type=Path),
+    show_default=True,
+    help="Folder for the papers.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    type=click.Choice(FORMATS),
+    multiple=True,
+    help="Only these formats (default: all).",
+)
 @templates_option
-def build(paths: tuple[Path, ...], outdir: Path, formats: tuple[str, ...], template_dirs: tuple[Path, ...]) -> None:
+def build(
+    paths: tuple[Path, ...], outdir: Path, formats: tuple[str, ...], template_dirs: tuple[Path, ...]
+) -> None:
     """Build OUTDIR/<name>.docx and .pdf for each report in PATHS (default: content/)."""
     library = default_library(list(template_dirs))
     reports_paths = find_reports(list(paths) or [Path("content")])
@@ -61,10 +81,18 @@ def build(paths: tuple[Path, ...], outdir: Path, formats: tuple[str, ...], templ
         except ContentError as error:
             problems.extend(error.problems)
     targets: dict[Path, str] = {}
-    for report, path in zip(loaded, reports_paths, strict=False):
+    for report in loaded:
         stem = Path(report.source_path).stem
         if stem in targets:
-            problems.append(Problem(report.source_path, None, None, "", f"writes the same output name {stem!r} as {targets[stem]}; rename one file"))
+            problems.append(
+                Problem(
+                    report.source_path,
+                    None,
+                    None,
+                    "",
+                    f"writes the same output name {stem!r} as {targets[stem]}; rename one file",
+                )
+            )
         targets[stem] = report.source_path
     if problems:
         _report_problems(problems)
@@ -125,7 +153,9 @@ def schema(template_name: str | None, template_dirs: tuple[Path, ...]) -> None:
         try:
             template = library.get(name)
         except KeyError:
-            raise click.BadParameter(f"no template called {name!r}", param_hint="--template") from None
+            raise click.BadParameter(
+                f"no template called {name!r}", param_hint="--template"
+            ) from None
         except ContentError as error:
             _report_problems(error.problems)
             sys.exit(1)

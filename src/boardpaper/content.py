@@ -9,7 +9,6 @@ numbers.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +38,7 @@ from boardpaper.schema import (
     TextOrList,
     YesNo,
 )
-from boardpaper.templates import FrontSheetSpec, SectionSpec, Template
+from boardpaper.templates import FrontSheetSpec, Template
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,11 @@ class Narrative(Kind):
         if not text.strip():
             return ctx.error(node, key, "expected text, found an empty value")
         if len(text) > ctx.limits.max_text_chars:
-            return ctx.error(node, key, f"text is {len(text):,} characters; the limit is {ctx.limits.max_text_chars:,}")
+            return ctx.error(
+                node,
+                key,
+                f"text is {len(text):,} characters; the limit is {ctx.limits.max_text_chars:,}",
+            )
         blocks, problems = parse_narrative(text)
         first_line = node.line + (1 if node.style in ("|", ">") else 0)
         for problem in problems:
@@ -86,10 +89,21 @@ class Narrative(Kind):
     def json_schema(self) -> dict[str, Any]:
         return {
             "anyOf": [
-                {"type": ["string", "number"], "description": "A paragraph, in Markdown: **bold**, *italic*, [links](https://...), '- ' bullets"},
+                {
+                    "type": ["string", "number"],
+                    "description": (
+                        "A paragraph, in Markdown: **bold**, *italic*, "
+                        "[links](https://...), '- ' bullets"
+                    ),
+                },
                 {
                     "type": "object",
-                    "properties": {"table": {"type": "string", "description": "The name of a table under 'tables:'"}},
+                    "properties": {
+                        "table": {
+                            "type": "string",
+                            "description": "The name of a table under 'tables:'",
+                        }
+                    },
                     "required": ["table"],
                     "additionalProperties": False,
                 },
@@ -119,9 +133,15 @@ class TableKind(Kind):
     def __init__(self) -> None:
         self.record = Record(
             {
-                "caption": Field(Text(), required=False, description="What the table shows, read out by screen readers"),
+                "caption": Field(
+                    Text(),
+                    required=False,
+                    description="What the table shows, read out by screen readers",
+                ),
                 "columns": Field(ListOf(Text()), description="The column headings"),
-                "rows": Field(ListOf(ListOf(CellKind()), min_items=1), description="One list of cells per row"),
+                "rows": Field(
+                    ListOf(ListOf(CellKind()), min_items=1), description="One list of cells per row"
+                ),
             }
         )
 
@@ -134,14 +154,26 @@ class TableKind(Kind):
         assert isinstance(rows_node.value, list)
         limits = ctx.limits
         if len(data["rows"]) > limits.max_table_rows:
-            return ctx.error(rows_node, f"{key}.rows", f"{len(data['rows']):,} rows; the limit is {limits.max_table_rows:,}")
+            return ctx.error(
+                rows_node,
+                f"{key}.rows",
+                f"{len(data['rows']):,} rows; the limit is {limits.max_table_rows:,}",
+            )
         if len(data["columns"]) > limits.max_table_columns:
-            return ctx.error(node, f"{key}.columns", f"{len(data['columns'])} columns; the limit is {limits.max_table_columns}")
+            return ctx.error(
+                node,
+                f"{key}.columns",
+                f"{len(data['columns'])} columns; the limit is {limits.max_table_columns}",
+            )
         ok = True
         width = len(data["columns"])
         for index, (row, row_node) in enumerate(zip(data["rows"], rows_node.value, strict=True)):
             if len(row) != width:
-                ctx.error(row_node, f"{key}.rows[{index}]", f"expected {width} cells (one per column), found {len(row)}")
+                ctx.error(
+                    row_node,
+                    f"{key}.rows[{index}]",
+                    f"expected {width} cells (one per column), found {len(row)}",
+                )
                 ok = False
         return data if ok else INVALID
 
@@ -195,13 +227,31 @@ def report_schema(template: Template) -> Record:
         "template": Field(Text(), description="The template this report uses"),
     }
     for spec in template.front_sheet:
-        _place(root, spec.field, Field(FRONT_SHEET_KINDS[spec.type](spec.description), spec.required, spec.description or spec.label))
+        _place(
+            root,
+            spec.field,
+            Field(
+                FRONT_SHEET_KINDS[spec.type](spec.description),
+                spec.required,
+                spec.description or spec.label,
+            ),
+        )
     for section in template.sections:
-        _place(root, section.field, Field(SECTION_KINDS[section.type], section.required, section.description or section.heading or ""))
+        _place(
+            root,
+            section.field,
+            Field(
+                SECTION_KINDS[section.type],
+                section.required,
+                section.description or section.heading or "",
+            ),
+        )
     root["tables"] = Field(
         _TablesKind(), required=False, description="Tables, by name; place one with '- table: name'"
     )
-    return Record(root, description=f"A report for the {template.name!r} template: {template.description}")
+    return Record(
+        root, description=f"A report for the {template.name!r} template: {template.description}"
+    )
 
 
 def _place(fields: dict[str, Field], dotted: str, spec: Field) -> None:
@@ -224,7 +274,10 @@ class _TablesKind(Kind):
         if node.kind != "map":
             return self.mismatch(node, ctx, key)
         assert isinstance(node.value, dict)
-        tables = {name: TableKind().check(child, ctx, f"{key}.{name}") for name, child in node.value.items()}
+        tables = {
+            name: TableKind().check(child, ctx, f"{key}.{name}")
+            for name, child in node.value.items()
+        }
         return INVALID if any(t is INVALID for t in tables.values()) else tables
 
     def json_schema(self) -> dict[str, Any]:
@@ -236,17 +289,33 @@ def validate_report(node: Node, template: Template, ctx: Context) -> dict[str, A
     data = report_schema(template).check(node, ctx, "")
     tables = data.get("tables") if data is not INVALID else None
     defined: set[str] = set()
-    if isinstance(node.value, dict) and "tables" in node.value and node.value["tables"].kind == "map":
+    if (
+        isinstance(node.value, dict)
+        and "tables" in node.value
+        and node.value["tables"].kind == "map"
+    ):
         defined = set(node.value["tables"].value)  # type: ignore[arg-type]
     used = set()
     for name, ref_node, key in ctx.table_refs:
         used.add(name)
         if name not in defined:
-            ctx.error(ref_node, key, f"table {name!r} is not defined under 'tables:'{_suggest(name, defined)}")
+            ctx.error(
+                ref_node,
+                key,
+                f"table {name!r} is not defined under 'tables:'{_suggest(name, defined)}",
+            )
     for name in sorted(defined - used):
         tables_node = node.value["tables"]  # type: ignore[index]
         line, column = tables_node.key_places[name]
-        ctx.problems.append(Problem(ctx.path, line, column, f"tables.{name}", "table is defined but never placed; add '- table: " + name + "' where it belongs"))
+        ctx.problems.append(
+            Problem(
+                ctx.path,
+                line,
+                column,
+                f"tables.{name}",
+                "table is defined but never placed; add '- table: " + name + "' where it belongs",
+            )
+        )
     if ctx.problems:
         raise ContentError(ctx.problems)
     assert tables is None or isinstance(tables, dict)
@@ -285,14 +354,18 @@ def assemble(data: dict[str, Any], template: Template, source: str = "") -> Pape
                     counter += 1
                     number = str(counter) if spec.numbered else None
                     blocks = _numbered(item["paragraphs"], tables, _decimal(number))
-                    sections.append(Section(str(item["heading"]), number, level, blocks, spec.field))
+                    sections.append(
+                        Section(str(item["heading"]), number, level, blocks, spec.field)
+                    )
                 continue
             counter += 1 if spec.numbered else 0
             number = str(counter) if spec.numbered else None
             wording = tuple(
                 block for text in spec.standard_wording for block in parse_narrative(text)[0]
             )
-            style = template.recommendation_numbering if spec.type == "recommendations" else "section"
+            style = (
+                template.recommendation_numbering if spec.type == "recommendations" else "section"
+            )
             items = _numbered(value or [], tables, _numberer(style, number))
             sections.append(Section(spec.heading or "", number, level, wording + items, spec.field))
         parts.append(Part(part_spec.heading, tuple(sections), 2))
@@ -310,7 +383,9 @@ def assemble(data: dict[str, Any], template: Template, source: str = "") -> Pape
     )
 
 
-def _numbered(items: list[Any], tables: dict[str, Table], numberer: Any) -> tuple[NumberedParagraph, ...]:
+def _numbered(
+    items: list[Any], tables: dict[str, Table], numberer: Any
+) -> tuple[NumberedParagraph, ...]:
     """Number narrative items in order; a placed table takes no number."""
     blocks: list[NumberedParagraph] = []
     count = 0
@@ -344,8 +419,21 @@ def _numberer(style: str, section_number: str | None) -> Any:
 
 
 def _roman(number: int) -> str:
-    numerals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    numerals = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ]
     result = ""
     for value, letters in numerals:
         while number >= value:
@@ -360,12 +448,16 @@ def _front_field(spec: FrontSheetSpec, value: Any) -> FrontField | None:
     if spec.type == "date":
         return FrontField(spec.field, spec.label, format_date(value))
     if spec.type == "wards":
-        return FrontField(spec.field, spec.label, ", ".join(value) if isinstance(value, list) else str(value))
+        return FrontField(
+            spec.field, spec.label, ", ".join(value) if isinstance(value, list) else str(value)
+        )
     if spec.type == "contact":
         parts = [value["name"], value["role"], value["email"]]
         if value.get("phone"):
             parts.append(value["phone"])
-        return FrontField(spec.field, spec.label, ", ".join(str(p) for p in parts), email=str(value["email"]))
+        return FrontField(
+            spec.field, spec.label, ", ".join(str(p) for p in parts), email=str(value["email"])
+        )
     if spec.type == "yesno":
         return FrontField(spec.field, spec.label, "Yes" if value else "No")
     return FrontField(spec.field, spec.label, str(value))

@@ -233,9 +233,7 @@ def _convert(node: yaml.Node, display: str, key: str, problems: list[Problem]) -
     for key_node, value_node in node.value:
         key_line, key_column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
         if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-            problems.append(
-                Problem(display, key_line, key_column, key, "keys must be plain words")
-            )
+            problems.append(Problem(display, key_line, key_column, key, "keys must be plain words"))
             continue
         name = key_node.value
         child_key = f"{key}.{name}" if key else name

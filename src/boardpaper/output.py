@@ -28,7 +28,9 @@ def write_atomically(files: dict[Path, bytes]) -> None:
         for target, data in files.items():
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                handle, temp_name = tempfile.mkstemp(
+                    prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+                )
             except OSError as error:
                 raise OutputError(f"{target}: cannot write here: {error.strerror}") from None
             temp = Path(temp_name)

@@ -60,14 +60,30 @@ def parse_report(
 def _template_for(node: Node, display: str, library: TemplateLibrary) -> Template:
     if node.kind != "map":
         raise ContentError(
-            [Problem(display, node.line, node.column, "", "expected a mapping of report fields (key: value lines)")]
+            [
+                Problem(
+                    display,
+                    node.line,
+                    node.column,
+                    "",
+                    "expected a mapping of report fields (key: value lines)",
+                )
+            ]
         )
     assert isinstance(node.value, dict)
     template_node = node.value.get("template")
     if template_node is None:
         names = ", ".join(library.names())
         raise ContentError(
-            [Problem(display, node.line, node.column, "template", f"required but missing: say which template the report uses ({names})")]
+            [
+                Problem(
+                    display,
+                    node.line,
+                    node.column,
+                    "template",
+                    f"required but missing: say which template the report uses ({names})",
+                )
+            ]
         )
     name = str(template_node.value).strip() if template_node.kind == "scalar" else ""
     try:
@@ -79,7 +95,15 @@ def _template_for(node: Node, display: str, library: TemplateLibrary) -> Templat
         close = difflib.get_close_matches(name, names, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else f"; available: {', '.join(names)}"
         raise ContentError(
-            [Problem(display, template_node.line, template_node.column, "template", f"no template called {name!r}{hint}")]
+            [
+                Problem(
+                    display,
+                    template_node.line,
+                    template_node.column,
+                    "template",
+                    f"no template called {name!r}{hint}",
+                )
+            ]
         ) from None
 
 
@@ -117,7 +141,9 @@ def _is_report(path: Path) -> bool:
         head = path.read_text(encoding="utf-8", errors="replace")[:4096]
     except OSError:
         return True
-    return any(line.startswith("template:") for line in head.splitlines()) or "committee:" not in head
+    return (
+        any(line.startswith("template:") for line in head.splitlines()) or "committee:" not in head
+    )
 
 
 def _display(path: Path) -> str:

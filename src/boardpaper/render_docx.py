@@ -54,7 +54,9 @@ def jinja_environment() -> ImmutableSandboxedEnvironment:
     return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
 
 
-def render_docx(paper: Paper, template: Template, properties: dict[str, str] | None = None) -> bytes:
+def render_docx(
+    paper: Paper, template: Template, properties: dict[str, str] | None = None
+) -> bytes:
     """Render ``paper`` into the template's Word file; returns reproducible .docx bytes."""
     document = DocxTemplate(str(template.word_template))
     body = document.new_subdoc()
@@ -90,7 +92,9 @@ def _set_properties(docx: Any, paper: Paper, extra: dict[str, str]) -> None:
     props.category = "Committee report"
     props.identifier = extra.get("identifier", "")
     props.version = __version__
-    lang = docx.styles.element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr") + "/" + qn("w:lang"))
+    lang = docx.styles.element.find(
+        qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr") + "/" + qn("w:lang")
+    )
     if lang is not None:
         lang.set(qn("w:val"), paper.language)
 
@@ -115,7 +119,9 @@ class _BodyWriter:
         for block in section.blocks:
             self._block(block, indent=0)
 
-    def _block(self, block: object, indent: int, number: str | None = None, first: bool = False) -> None:
+    def _block(
+        self, block: object, indent: int, number: str | None = None, first: bool = False
+    ) -> None:
         if isinstance(block, NumberedParagraph):
             for index, child in enumerate(block.blocks):
                 if index == 0 and isinstance(child, Paragraph) and block.number:
@@ -136,7 +142,9 @@ class _BodyWriter:
 
     def _list(self, block: ListBlock, indent: int, depth: int) -> None:
         level = min(depth, 2)
-        style_name = ("List Number" if block.ordered else "List Bullet") + ("" if level == 0 else f" {level + 1}")
+        style_name = ("List Number" if block.ordered else "List Bullet") + (
+            "" if level == 0 else f" {level + 1}"
+        )
         num_id = self._restarted_numbering(style_name, block.start) if block.ordered else None
         for item in block.items:
             first = True
@@ -230,8 +238,14 @@ class _BodyWriter:
         if look is None:
             look = OxmlElement("w:tblLook")
             tbl_pr.append(look)
-        for attr, value in (("w:firstRow", "1"), ("w:firstColumn", "1"), ("w:lastRow", "0"),
-                            ("w:lastColumn", "0"), ("w:noHBand", "1"), ("w:noVBand", "1")):
+        for attr, value in (
+            ("w:firstRow", "1"),
+            ("w:firstColumn", "1"),
+            ("w:lastRow", "0"),
+            ("w:lastColumn", "0"),
+            ("w:noHBand", "1"),
+            ("w:noVBand", "1"),
+        ):
             look.set(qn(attr), value)
         header = grid.rows[0]
         tr_pr = header._tr.get_or_add_trPr()

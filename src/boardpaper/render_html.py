@@ -58,7 +58,9 @@ def _environment(folder: Path) -> ImmutableSandboxedEnvironment:
     return env
 
 
-def html_context(paper: Paper, template: Template, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def html_context(
+    paper: Paper, template: Template, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The variables every HTML template receives (documented in docs/templates.md)."""
     return {
         "paper": paper,

@@ -49,7 +49,10 @@ def make_fetcher(allowed_folders: list[Path]) -> Any:
 
                 path = Path(url2pathname(url.split("?")[0].split("#")[0].removeprefix("file:")))
                 resolved = path.resolve()
-                if any(resolved == root or root in resolved.parents for root in roots) and resolved.is_file():
+                if (
+                    any(resolved == root or root in resolved.parents for root in roots)
+                    and resolved.is_file()
+                ):
                     mime = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
                     return weasyprint.urls.URLFetcherResponse(
                         url, body=resolved.read_bytes(), headers={"Content-Type": mime}
@@ -62,7 +65,6 @@ def make_fetcher(allowed_folders: list[Path]) -> Any:
 
 def render_pdf(paper: Paper, template: Template, extra: dict[str, Any] | None = None) -> bytes:
     """Render ``paper`` as a tagged PDF (PDF/UA-1 identified); returns the PDF bytes."""
-    weasyprint = _load_weasyprint()
     html = render_html(paper, template, extra)
     return html_to_pdf(html, template.folder)
 

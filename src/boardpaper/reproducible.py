@@ -26,5 +26,7 @@ def normalise_docx(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            target.writestr(info, source.read(name), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+            target.writestr(
+                info, source.read(name), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6
+            )
     return out.getvalue()

@@ -12,10 +12,10 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from boardpaper.loader import Limits, Node, describe
 from boardpaper.errors import Problem
+from boardpaper.loader import Limits, Node, describe
 
 INVALID: Any = object()
 """Returned by a check that failed; its problems are already recorded."""
@@ -81,7 +81,9 @@ class Text(Kind):
             return ctx.error(node, key, "expected text, found an empty value")
         if len(text) > ctx.limits.max_text_chars:
             return ctx.error(
-                node, key, f"text is {len(text):,} characters; the limit is {ctx.limits.max_text_chars:,}"
+                node,
+                key,
+                f"text is {len(text):,} characters; the limit is {ctx.limits.max_text_chars:,}",
             )
         if self.pattern and not self.pattern.fullmatch(text.strip()):
             return ctx.error(node, key, f"expected {self.hint or self.expected}, found {text!r}")
@@ -100,7 +102,9 @@ class Email(Text):
     expected = "an email address"
 
     def __init__(self, description: str = "Email address"):
-        super().__init__(description, r"[^@\s]+@[^@\s]+\.[^@\s]+", "an email address like name@council.gov.uk")
+        super().__init__(
+            description, r"[^@\s]+@[^@\s]+\.[^@\s]+", "an email address like name@council.gov.uk"
+        )
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "email", "description": self.description}
@@ -139,7 +143,7 @@ class YesNo(Kind):
     """A yes/no answer."""
 
     expected = "yes or no"
-    WORDS = {"yes": True, "true": True, "no": False, "false": False}
+    WORDS: ClassVar[dict[str, bool]] = {"yes": True, "true": True, "no": False, "false": False}
 
     def __init__(self, description: str = ""):
         self.description = description
@@ -151,7 +155,11 @@ class YesNo(Kind):
         return self.WORDS[word]
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": ["boolean", "string"], "enum": [True, False, "yes", "no"], "description": self.description}
+        return {
+            "type": ["boolean", "string"],
+            "enum": [True, False, "yes", "no"],
+            "description": self.description,
+        }
 
 
 class Choice(Kind):
@@ -169,7 +177,11 @@ class Choice(Kind):
         for option in self.options:
             if word.lower() == option.lower():
                 return option
-        return ctx.error(node, key, f"expected {self.expected}, found {word!r}{_did_you_mean(word, self.options)}")
+        return ctx.error(
+            node,
+            key,
+            f"expected {self.expected}, found {word!r}{_did_you_mean(word, self.options)}",
+        )
 
     def json_schema(self) -> dict[str, Any]:
         return {"enum": self.options, "description": self.description}
@@ -178,7 +190,9 @@ class Choice(Kind):
 class ListOf(Kind):
     """A list whose every item is of one kind."""
 
-    def __init__(self, item: Kind, min_items: int = 1, description: str = "", max_items: int | None = None):
+    def __init__(
+        self, item: Kind, min_items: int = 1, description: str = "", max_items: int | None = None
+    ):
         self.item = item
         self.min_items = min_items
         self.max_items = max_items
@@ -191,14 +205,22 @@ class ListOf(Kind):
         items = node.value
         assert isinstance(items, list)
         if len(items) < self.min_items:
-            return ctx.error(node, key, f"expected at least {self.min_items} item(s), found {len(items)}")
+            return ctx.error(
+                node, key, f"expected at least {self.min_items} item(s), found {len(items)}"
+            )
         if self.max_items is not None and len(items) > self.max_items:
-            return ctx.error(node, key, f"expected at most {self.max_items:,} items, found {len(items):,}")
+            return ctx.error(
+                node, key, f"expected at most {self.max_items:,} items, found {len(items):,}"
+            )
         values = [self.item.check(item, ctx, f"{key}[{index}]") for index, item in enumerate(items)]
         return INVALID if any(value is INVALID for value in values) else values
 
     def json_schema(self) -> dict[str, Any]:
-        schema: dict[str, Any] = {"type": "array", "items": self.item.json_schema(), "minItems": self.min_items}
+        schema: dict[str, Any] = {
+            "type": "array",
+            "items": self.item.json_schema(),
+            "minItems": self.min_items,
+        }
         if self.description:
             schema["description"] = self.description
         return schema

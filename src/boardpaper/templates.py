@@ -46,7 +46,9 @@ def builtin_templates_dir() -> Path:
 def _manifest_schema() -> Record:
     front_field = Record(
         {
-            "field": Field(Text(pattern=r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*", hint="a field name")),
+            "field": Field(
+                Text(pattern=r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*", hint="a field name")
+            ),
             "label": Field(Text()),
             "type": Field(Choice(FRONT_SHEET_TYPES), required=False),
             "required": Field(YesNo(), required=False),
@@ -55,7 +57,9 @@ def _manifest_schema() -> Record:
     )
     section = Record(
         {
-            "field": Field(Text(pattern=r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*", hint="a field name")),
+            "field": Field(
+                Text(pattern=r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*", hint="a field name")
+            ),
             "heading": Field(Text(), required=False),
             "type": Field(Choice(SECTION_TYPES), required=False),
             "required": Field(YesNo(), required=False),
@@ -74,7 +78,9 @@ def _manifest_schema() -> Record:
         {
             "name": Field(Text(pattern=TEMPLATE_NAME.pattern, hint="a lower-case name")),
             "description": Field(Text()),
-            "language": Field(Text(pattern=r"[a-z]{2,3}(-[A-Z]{2})?", hint="a language tag like en-GB")),
+            "language": Field(
+                Text(pattern=r"[a-z]{2,3}(-[A-Z]{2})?", hint="a language tag like en-GB")
+            ),
             "font": Field(Text(), required=False),
             "recommendation_numbering": Field(Choice(NUMBERING_STYLES)),
             "word_template": Field(Text()),
@@ -155,24 +161,46 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
     if data is not INVALID:
         if data["name"] != folder.name:
             problems.append(
-                Problem(display, node.line, node.column, "name",
-                        f"must match the folder name {folder.name!r}, found {data['name']!r}")
+                Problem(
+                    display,
+                    node.line,
+                    node.column,
+                    "name",
+                    f"must match the folder name {folder.name!r}, found {data['name']!r}",
+                )
             )
         for key in ("word_template", "html_template"):
             target = _inside(folder, data[key])
             if target is None or not target.is_file():
                 line, column = node.key_places[key]
-                problems.append(Problem(display, line, column, key, f"file {data[key]!r} not found in the template folder"))
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        column,
+                        key,
+                        f"file {data[key]!r} not found in the template folder",
+                    )
+                )
         fields = [item["field"] for item in data["front_sheet"]]
         fields += [s["field"] for part in data["parts"] for s in part["sections"]]
         for required in ("title", "date", "meeting"):
             if required not in fields:
-                problems.append(Problem(display, node.line, node.column, "front_sheet",
-                                        f"every template needs a {required!r} field"))
+                problems.append(
+                    Problem(
+                        display,
+                        node.line,
+                        node.column,
+                        "front_sheet",
+                        f"every template needs a {required!r} field",
+                    )
+                )
         seen: set[str] = set()
         for name in fields:
             if name in seen:
-                problems.append(Problem(display, node.line, node.column, "", f"field {name!r} is used twice"))
+                problems.append(
+                    Problem(display, node.line, node.column, "", f"field {name!r} is used twice")
+                )
             seen.add(name)
     if problems:
         raise TemplateError(problems)

@@ -179,3 +179,9 @@ def schema(template_name: str | None, template_dirs: tuple[Path, ...]) -> None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="boardpaper")
+
+
+from boardpaper.cli_pack import deadline, pack  # noqa: E402
+
+cli.add_command(pack)
+cli.add_command(deadline)

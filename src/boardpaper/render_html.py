@@ -77,3 +77,11 @@ def render_html(paper: Paper, template: Template, extra: dict[str, Any] | None =
     env = _environment(template.folder)
     jinja_template = env.get_template(template.html_template.name)
     return jinja_template.render(html_context(paper, template, extra))
+
+
+def render_template_file(folder: Path, name: str, context: dict[str, Any]) -> str:
+    """Render any Jinja file of a template folder (agendas, notices) in the same sandbox."""
+    env = _environment(folder)
+    return env.get_template(name).render(
+        {"boardpaper_version": __version__, "block_kind": block_kind, **context}
+    )

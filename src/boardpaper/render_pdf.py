@@ -69,12 +69,22 @@ def render_pdf(paper: Paper, template: Template, extra: dict[str, Any] | None = 
     return html_to_pdf(html, template.folder)
 
 
-def html_to_pdf(html: str, folder: Path) -> bytes:
-    """Lay out HTML whose relative URLs point into ``folder``; returns PDF bytes."""
+def html_to_pdf(html: str, folder: Path, stylesheets: tuple[Path, ...] = ()) -> bytes:
+    """Lay out HTML whose relative URLs point into ``folder``; returns PDF bytes.
+
+    ``stylesheets`` (files inside ``folder``) are applied after the document's own CSS.
+    """
     weasyprint = _load_weasyprint()
+    fetcher = make_fetcher([folder])
     document = weasyprint.HTML(
         string=html,
         base_url=folder.resolve().as_uri() + "/",
-        url_fetcher=make_fetcher([folder]),
+        url_fetcher=fetcher,
     )
-    return document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True)
+    extra = [
+        weasyprint.CSS(
+            filename=str(sheet), base_url=folder.resolve().as_uri() + "/", url_fetcher=fetcher
+        )
+        for sheet in stylesheets
+    ]
+    return document.write_pdf(stylesheets=extra, pdf_variant="pdf/ua-1", custom_metadata=True)

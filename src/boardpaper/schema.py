@@ -33,6 +33,10 @@ class Located(str):
         text.line, text.column, text.block = line, column, block
         return text
 
+    def __reduce__(self) -> tuple[type[Located], tuple[str, int, int, bool]]:
+        # Picklable, so validated reports can be sent to worker processes.
+        return (Located, (str(self), self.line, self.column, self.block))
+
 
 @dataclass
 class Context:

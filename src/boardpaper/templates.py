@@ -87,7 +87,36 @@ def _manifest_schema() -> Record:
             "html_template": Field(Text()),
             "front_sheet": Field(ListOf(front_field)),
             "parts": Field(ListOf(part)),
+            "agenda": Field(agenda_manifest_schema(), required=False),
         }
+    )
+
+
+AGENDA_FILES = ("html_template", "notice_template", "stamp_template", "word_template", "stylesheet")
+PROCEDURAL_ITEMS = ["apologies", "declarations_of_interest", "minutes", "public_questions"]
+
+
+def agenda_manifest_schema() -> Record:
+    """The optional ``agenda:`` block: the files and wording of agendas and packs."""
+    wording = Record(
+        {
+            "heading": Field(Text()),
+            "text": Field(Text(), required=False),
+        }
+    )
+    return Record(
+        {
+            "html_template": Field(Text(), description="Agenda front sheet (Jinja HTML)"),
+            "notice_template": Field(Text(), description="Page replacing an exempt report"),
+            "stamp_template": Field(Text(), description="Page-number layer of a pack"),
+            "word_template": Field(Text(), description="Agenda front sheet (Word, docxtpl)"),
+            "stylesheet": Field(Text(), description="CSS added to every document in a pack"),
+            "procedural_items": Field(
+                Record({name: Field(wording, required=False) for name in PROCEDURAL_ITEMS}),
+                required=False,
+            ),
+        },
+        description="How this template lays out agendas and document packs",
     )
 
 
@@ -180,6 +209,22 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
                         column,
                         key,
                         f"file {data[key]!r} not found in the template folder",
+                    )
+                )
+        agenda = data.get("agenda") or {}
+        for key in AGENDA_FILES:
+            if key in agenda and (
+                _inside(folder, agenda[key]) is None
+                or not (folder / agenda[key]).resolve().is_file()
+            ):
+                line, column = node.value["agenda"].key_places[key]  # type: ignore[index, union-attr]
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        column,
+                        f"agenda.{key}",
+                        f"file {agenda[key]!r} not found in the template folder",
                     )
                 )
         fields = [item["field"] for item in data["front_sheet"]]

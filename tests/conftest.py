@@ -52,3 +52,29 @@ def docx_paragraphs(data: bytes) -> list[tuple[str, str]]:
 
     document = docx.Document(io.BytesIO(data))
     return [(p.style.name, p.text) for p in document.paragraphs]
+
+
+SAMPLE_MEETING = ROOT / "content" / "meetings" / "children-and-young-people-2021-03-01.yaml"
+
+
+@pytest.fixture(scope="session")
+def sample_meeting(library: TemplateLibrary):
+    from boardpaper.meeting import load_meeting
+
+    return load_meeting(SAMPLE_MEETING, library)
+
+
+@pytest.fixture(scope="session")
+def sample_pack(sample_meeting) -> dict[str, bytes]:
+    """The sample meeting's agenda and packs, built once per test session."""
+    from boardpaper.pack import build_pack
+
+    return build_pack(sample_meeting)
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """The text of each page of a PDF, as pdfplumber extracts it."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [page.extract_text() or "" for page in pdf.pages]

@@ -349,6 +349,14 @@ def load_meeting(
         if "report" in item:
             _check_exempt(item, item_node, f"items[{index}]", nation, error)
             _check_late(item, item_node, f"items[{index}]", error)
+        if index in reports and reports[index].paper.date != data["date"]:
+            assert isinstance(item_node.value, dict)
+            error(
+                item_node.value["report"],
+                f"items[{index}].report",
+                f"the report is dated {format_date(reports[index].paper.date)} but the meeting "
+                f"is on {format_date(data['date'])}; correct the report's date",
+            )
     problems.extend(_deadline_problems(data, node, item_nodes, reports, nation, display))
     template = _agenda_template(data, node, reports, library, error)
     if template is None or problems:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -80,3 +82,34 @@ def pdf_pages(data: bytes) -> list[str]:
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         return [page.extract_text() or "" for page in pdf.pages]
+
+
+SAMPLE_REPORTS = ("social-work-recruitment.yaml", "residential-placements-contract.yaml")
+
+MINIMAL_MEETING = """\
+committee: Children and Young People's Overview and Scrutiny Board
+date: 2021-03-01
+time: 5.30 pm
+venue: Town Hall, Torquay
+published: 2021-02-19
+membership:
+  chair: Nicole Amil
+  members: [Mandy Darling]
+clerk:
+  name: Teresa Buckley
+  email: governance.support@torbay.gov.uk
+items:
+  - apologies
+  - declarations_of_interest
+"""
+
+
+def make_content(tmp_path: Path, items: str = "", header: str = MINIMAL_MEETING) -> Path:
+    """A content folder holding two sample reports and a meeting file; returns the meeting."""
+    content = tmp_path / "content"
+    (content / "meetings").mkdir(parents=True)
+    for name in SAMPLE_REPORTS:
+        shutil.copy(ROOT / "content" / name, content / name)
+    meeting = content / "meetings" / "meeting.yaml"
+    meeting.write_text(header + textwrap.indent(textwrap.dedent(items), "  "), encoding="utf-8")
+    return meeting

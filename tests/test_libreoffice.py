@@ -44,3 +44,11 @@ def test_libreoffice_opens_and_converts_the_seed(seed_outputs, tmp_path: Path) -
     assert "National Referral Mechanism" in text
     assert "Page 1 of" in text
     assert "{{" not in text and "{%" not in text
+
+
+def test_libreoffice_opens_the_agenda(sample_pack, tmp_path: Path) -> None:
+    pdf = convert_with_libreoffice(sample_pack["agenda.docx"], tmp_path)
+    text = " ".join(pdf_text(pdf).split())
+    assert "Children and Young People's Overview and Scrutiny Board" in text
+    assert "4. Children's Improvement Plan Update (Pages 3 - 7)" in text
+    assert "{{" not in text and "{%" not in text

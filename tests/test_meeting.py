@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -11,37 +9,7 @@ import pytest
 from boardpaper.cli import cli
 from boardpaper.errors import ContentError
 from boardpaper.meeting import load_meeting
-from conftest import ROOT, SAMPLE_MEETING
-
-REPORTS = ("social-work-recruitment.yaml", "residential-placements-contract.yaml")
-
-MEETING = """\
-committee: Children and Young People's Overview and Scrutiny Board
-date: 2021-03-01
-time: 5.30 pm
-venue: Town Hall, Torquay
-published: 2021-02-19
-membership:
-  chair: Nicole Amil
-  members: [Mandy Darling]
-clerk:
-  name: Teresa Buckley
-  email: governance.support@torbay.gov.uk
-items:
-  - apologies
-  - declarations_of_interest
-"""
-
-
-def make_content(tmp_path: Path, items: str = "", header: str = MEETING) -> Path:
-    """A content folder holding two sample reports and a meeting file; returns the meeting."""
-    content = tmp_path / "content"
-    (content / "meetings").mkdir(parents=True)
-    for name in REPORTS:
-        shutil.copy(ROOT / "content" / name, content / name)
-    meeting = content / "meetings" / "meeting.yaml"
-    meeting.write_text(header + textwrap.indent(textwrap.dedent(items), "  "), encoding="utf-8")
-    return meeting
+from tests.conftest import MINIMAL_MEETING, ROOT, SAMPLE_MEETING, make_content
 
 
 def problems_of(path: Path, library) -> list[str]:
@@ -120,7 +88,7 @@ def test_exempt_paragraph_must_fit_the_nation(tmp_path: Path, library) -> None:
         for p in problems_of(england, library)
     )
     wales = make_content(
-        tmp_path / "w", items, MEETING.replace("published:", "nation: wales\npublished:")
+        tmp_path / "w", items, MINIMAL_MEETING.replace("published:", "nation: wales\npublished:")
     )
     assert load_meeting(wales, library).items[2].exempt_paragraph == 12
     missing = make_content(
@@ -177,3 +145,20 @@ def test_build_and_validate_skip_meeting_files(runner) -> None:
     result = runner.invoke(cli, ["validate", str(ROOT / "content")])
     assert result.exit_code == 0, result.output
     assert "3 report(s) valid" in result.output
+
+
+def test_procedural_items_take_their_own_wording(tmp_path: Path, library) -> None:
+    meeting = make_content(
+        tmp_path,
+        """\
+        - procedure: minutes
+          text: To confirm the minutes of the meeting held on 18 January 2021.
+        - report: ../social-work-recruitment.yaml
+        """,
+    )
+    loaded = load_meeting(meeting, library)
+    apologies, _, minutes, report = loaded.items
+    assert apologies.text.startswith("To receive apologies for absence")  # template wording
+    assert minutes.heading == "Minutes"
+    assert minutes.text == "To confirm the minutes of the meeting held on 18 January 2021."
+    assert report.text.startswith("This report updates members on the recruitment")

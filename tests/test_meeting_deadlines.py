@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,12 +10,11 @@ import pytest
 from boardpaper.cli import cli
 from boardpaper.errors import ContentError
 from boardpaper.meeting import load_meeting
-from conftest import pdf_text
-from test_meeting import MEETING, make_content
+from tests.conftest import MINIMAL_MEETING, make_content, pdf_pages, pdf_text
 
 # Friday 29 May 2026; published Thursday 21 May: Fri 22, Tue 26, Wed 27, Thu 28 are clear,
 # the Spring Bank Holiday weekend (23-25 May) is not: 4 clear working days, England needs 5.
-LATE_MEETING = MEETING.replace("date: 2021-03-01", "date: 2026-05-29").replace(
+LATE_MEETING = MINIMAL_MEETING.replace("date: 2021-03-01", "date: 2026-05-29").replace(
     "published: 2021-02-19", "published: 2026-05-21"
 )
 
@@ -104,12 +104,25 @@ def test_late_item_with_a_reason_goes_into_a_supplement(tmp_path: Path, runner) 
     assert "Supplementary Agenda" in text
     assert "Reason for urgency: The recruitment figures were confirmed on 20 May" in text
     assert "Learning Academy for newly qualified" in text
-    import re
-
     first, last = map(int, re.search(r"\(Pages (\d+) - (\d+)\)", text).groups())
-    from conftest import pdf_pages
-
     pages = pdf_pages(supplement)
     assert len(pages) == last
     assert f"Page {first} of {last}" in pages[first - 1]
     assert "Social Work Recruitment and Retention" in pages[first - 1]
+
+
+def test_two_builds_of_a_pack_are_identical(tmp_path: Path, library) -> None:
+    from boardpaper.pack import build_pack
+
+    meeting = late_content(
+        tmp_path,
+        "- report: ../social-work-recruitment.yaml\n"
+        "  late: yes\n"
+        "  reason_for_urgency: Figures confirmed after publication.\n",
+    )
+    loaded = load_meeting(meeting, library)
+    first = build_pack(loaded, jobs=2)
+    second = build_pack(loaded, jobs=1)
+    assert first.keys() == second.keys()
+    for name in first:
+        assert first[name] == second[name], name

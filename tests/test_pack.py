@@ -10,7 +10,7 @@ import pytest
 
 from boardpaper.accessibility import audit_docx, audit_pdf
 from boardpaper.pipeline import render
-from conftest import docx_paragraphs, pdf_pages, pdf_text
+from tests.conftest import docx_paragraphs, pdf_pages, pdf_text
 
 # "4. Title (Pages 3 - 7)" or "(Page 11)", the title possibly wrapped over lines.
 ENTRY = re.compile(

@@ -179,7 +179,7 @@ def merge_parts(
     _write_outline(out, marks)
     _set_metadata(out, metadata_source, title, language)
     buffer = io.BytesIO()
-    out.save(buffer, deterministic_id=True, compress_streams=True)
+    out.save(buffer, deterministic_id=True, compress_streams=True, min_version="1.7")
     for source in sources:
         source.close()
     return buffer.getvalue()
@@ -279,7 +279,8 @@ def _stamp_pages(out: pikepdf.Pdf, stamp: bytes) -> None:
             )
         for page, stamp_page in zip(out.pages, layer.pages, strict=True):
             form = out.copy_foreign(stamp_page.as_form_xobject())
-            name = page.add_resource(form, Name.XObject, prefix="Pack")
+            # A fixed name (not add_resource's random prefix) keeps the output reproducible.
+            name = page.add_resource(form, Name.XObject, Name("/BoardpaperPageNumbers"))
             page.contents_add(out.make_stream(b"q\n"), prepend=True)
             page.contents_add(
                 out.make_stream(b"\nQ\n/Artifact BMC\nq " + bytes(name.unparse()) + b" Do Q\nEMC\n")

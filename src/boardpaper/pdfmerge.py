@@ -277,10 +277,11 @@ def _stamp_pages(out: pikepdf.Pdf, stamp: bytes) -> None:
             raise ValueError(
                 f"page-number layer has {len(layer.pages)} pages for {len(out.pages)} pages"
             )
-        for page, stamp_page in zip(out.pages, layer.pages, strict=True):
+        for number, (page, stamp_page) in enumerate(zip(out.pages, layer.pages, strict=True)):
             form = out.copy_foreign(stamp_page.as_form_xobject())
-            # A fixed name (not add_resource's random prefix) keeps the output reproducible.
-            name = page.add_resource(form, Name.XObject, Name("/BoardpaperPageNumbers"))
+            # One name per page: pages of a part share one /Resources dictionary. A fixed
+            # name (not add_resource's random prefix) keeps the output reproducible.
+            name = page.add_resource(form, Name.XObject, Name(f"/BoardpaperPage{number + 1}"))
             page.contents_add(out.make_stream(b"q\n"), prepend=True)
             page.contents_add(
                 out.make_stream(b"\nQ\n/Artifact BMC\nq " + bytes(name.unparse()) + b" Do Q\nEMC\n")

@@ -213,7 +213,7 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
     # reports, with the widest page ranges, so the final agendas are usually right first time.
     probes = [plan for plan in plans if not plan.members]
     for plan in probes:
-        plan.ranges = {item.number: (999, 999) for item in plan.bodies}
+        plan.ranges = {item.number: (998, 999) for item in plan.bodies}
     probe_jobs = [
         RenderJob(folder, pack_css, html=_agenda_html(meeting, plan, in_pack=True))
         for plan in probes

@@ -126,3 +126,22 @@ def test_two_builds_of_a_pack_are_identical(tmp_path: Path, library) -> None:
     assert first.keys() == second.keys()
     for name in first:
         assert first[name] == second[name], name
+
+
+def test_wales_needs_three_clear_days(tmp_path: Path, library) -> None:
+    # Published Friday 22 May 2026 for Friday 29 May: Tue 26, Wed 27, Thu 28 are clear.
+    wales = LATE_MEETING.replace("published: 2026-05-21", "nation: wales\npublished: 2026-05-22")
+    meeting = make_content(tmp_path, "- report: ../social-work-recruitment.yaml\n", wales)
+    report = meeting.parent.parent / "social-work-recruitment.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("date: 2021-03-01", "date: 2026-05-29"),
+        encoding="utf-8",
+    )
+    assert load_meeting(meeting, library).nation.clear_days == 3
+    meeting.write_text(
+        meeting.read_text(encoding="utf-8").replace("nation: wales\n", ""), encoding="utf-8"
+    )
+    with pytest.raises(ContentError) as caught:
+        load_meeting(meeting, library)
+    assert "3 clear working days before the meeting" in caught.value.problems[0].message
+    assert "England needs 5" in caught.value.problems[0].message

@@ -176,7 +176,10 @@ def build_pack(meeting: Meeting, jobs: int | None = None) -> dict[str, bytes]:
     items are late, supplementary-agenda.docx/.pdf, supplement-pack.pdf and
     (if a late item is exempt) members-supplement-pack.pdf.
     """
-    workers = jobs or os.cpu_count() or 1
+    reports = [item for item in meeting.items if item.kind == "report"]
+    # No more workers than the first batch has jobs: each worker costs a WeasyPrint start-up.
+    most = len(reports) + sum(item.exempt for item in reports) + 2
+    workers = min(jobs or os.cpu_count() or 1, most)
     if workers <= 1:
         return _build(meeting, _Inline())
     with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as executor:

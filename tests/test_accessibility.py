@@ -683,3 +683,43 @@ def test_audit_docx_reports_an_unreadable_file() -> None:
 
 def test_sample_list_is_not_empty() -> None:
     assert SAMPLES and all(isinstance(p, Path) for p in SAMPLES)
+
+
+# ------------------------------------------------------- language from the template
+
+
+def _template_copy(tmp_path: Path, language_line: str | None) -> TemplateLibrary:
+    import shutil
+
+    folder = tmp_path / "council-standard"
+    shutil.copytree(ROOT / "templates" / "council-standard", folder)
+    manifest = folder / "template.yaml"
+    lines = [
+        line
+        for line in manifest.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("language:")
+    ]
+    if language_line is not None:
+        lines.insert(1, language_line)
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return TemplateLibrary([tmp_path])
+
+
+def test_language_defaults_to_en_gb_when_the_template_names_none(tmp_path: Path) -> None:
+    report = load_report(SEED_YAML, _template_copy(tmp_path, None))
+    assert report.template.language == "en-GB"
+    assert report.paper.language == "en-GB"
+
+
+def test_template_language_reaches_pdf_and_word(tmp_path: Path) -> None:
+    report = load_report(SEED_YAML, _template_copy(tmp_path, "language: cy-GB"))
+    outputs = render(report)
+    with pikepdf.open(io.BytesIO(outputs["pdf"])) as pdf:
+        assert str(pdf.Root.Lang) == "cy-GB"
+    document = docx.Document(io.BytesIO(outputs["docx"]))
+    lang = document.styles.element.find(
+        f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}"
+    )
+    assert lang.get(qn("w:val")) == "cy-GB"
+    assert audit_pdf(outputs["pdf"], "cy.pdf") == []
+    assert audit_docx(outputs["docx"], "cy.docx") == []

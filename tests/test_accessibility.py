@@ -723,3 +723,126 @@ def test_template_language_reaches_pdf_and_word(tmp_path: Path) -> None:
     assert lang.get(qn("w:val")) == "cy-GB"
     assert audit_pdf(outputs["pdf"], "cy.pdf") == []
     assert audit_docx(outputs["docx"], "cy.docx") == []
+
+
+# ------------------------------------------------ elements crossing a page break
+
+
+def _model_tables(node: Any) -> list[Any]:
+    """Every model.Table inside a Paper (or any part of it), in order."""
+    import dataclasses
+
+    from boardpaper.model import Table
+
+    if isinstance(node, Table):
+        return [node]
+    if isinstance(node, (list, tuple)):
+        return [t for item in node for t in _model_tables(item)]
+    if dataclasses.is_dataclass(node):
+        return [t for f in dataclasses.fields(node) for t in _model_tables(getattr(node, f.name))]
+    return []
+
+
+def test_seed_table_crossing_a_page_is_one_table_with_one_header_row(
+    seed_report: Any,
+    seed_pdf: Any,
+    seed_tree: list[Any],
+    seed_outputs: dict[str, bytes],
+) -> None:
+    (model_table,) = _model_tables(seed_report.paper)
+    pages = {page.objgen: index for index, page in enumerate(seed_pdf.pages)}
+    (table,) = [e for e in seed_tree if e.S == "/Table"]
+    parts = [str(k.S) for k in _kids(table) if isinstance(k, pikepdf.Dictionary)]
+    assert parts == ["/THead", "/TBody"]
+    body = _kids(table)[1]
+    rows = [r for r in _kids(body) if isinstance(r, pikepdf.Dictionary)]
+    assert len(rows) == len(model_table.rows)
+    assert len({pages[r.Pg.objgen] for r in rows}) == 2  # it does cross a page break
+    ids = {bytes(e.ID) for e in _elements(table) if "/ID" in e}
+    for cell in (e for e in _elements(table) if e.S == "/TD"):
+        assert {bytes(h) for h in cell.A.Headers} <= ids
+    # The header row WeasyPrint repeats at the top of the next page is an artifact.
+    with pdfplumber.open(io.BytesIO(seed_outputs["pdf"])) as pdf:
+        page = pdf.pages[max(pages[r.Pg.objgen] for r in rows)]
+        area = [c for c in page.chars if c["text"] == "A" and c["top"] < 110]
+        assert area and all(c.get("tag") == "Artifact" for c in area)
+
+
+def test_a_section_crossing_pages_is_one_section(
+    seed_pdf: Any, seed_tree: list[Any], seed_mcid_text: dict[tuple[int, int], str]
+) -> None:
+    pages = {page.objgen: index for index, page in enumerate(seed_pdf.pages)}
+    introduction = next(
+        e
+        for e in seed_tree
+        if e.S == "/Sect"
+        and any(
+            _element_text(k, seed_pdf, seed_mcid_text) == "1. Introduction"
+            for k in _kids(e)
+            if isinstance(k, pikepdf.Dictionary)
+        )
+    )
+    spread = {pages[e.Pg.objgen] for e in _elements(introduction) if "/Pg" in e}
+    assert len(spread) >= 3
+    headings = [
+        _element_text(k, seed_pdf, seed_mcid_text)
+        for e in seed_tree
+        if e.S == "/Sect"
+        for k in _kids(e)
+        if isinstance(k, pikepdf.Dictionary) and k.get("/S") in ("/H2", "/H3")
+    ]
+    # Every section is one Sect: none is left without its heading by a page break.
+    assert len(headings) == sum(1 for e in seed_tree if e.S == "/Sect") - 1  # front sheet
+    assert all("/BoardpaperOrigin" not in e for e in seed_tree)
+
+
+def test_paragraph_link_and_list_crossing_pages_stay_whole() -> None:
+    from boardpaper.render_pdf import html_to_pdf
+
+    words = " ".join(["improvement plan progress"] * 30)
+    items = "".join(f"<li>item {i}</li>" for i in range(40))
+    html = (
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Split</title>'
+        "<style>@page { size: A6; margin: 10mm } p, ul { orphans: 1; widows: 1 }</style>"
+        '</head><body><h1>Split</h1><p style="margin-top: 80mm">Read <a '
+        f'href="https://example.org/plan">the {words}</a> now.</p><ul>{items}</ul></body></html>'
+    )
+    data = html_to_pdf(html, ROOT / "templates" / "council-standard")
+    assert audit_pdf(data, "split.pdf") == []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        texts: dict[tuple[int, int], str] = {}
+        with pdfplumber.open(io.BytesIO(data)) as plumber:
+            for index, page in enumerate(plumber.pages):
+                assert not [c for c in page.chars if c.get("tag") == "Artifact"]
+                for char in page.chars:
+                    key = (index, int(char["mcid"]))
+                    texts[key] = texts.get(key, "") + char["text"]
+        roles = [str(e.S) for e in _kids(pdf.Root.StructTreeRoot.K[0])]
+        assert roles == ["/H1", "/P", "/L"]
+        paragraph, items_list = _kids(pdf.Root.StructTreeRoot.K[0])[1:]
+        (link,) = [e for e in _elements(paragraph) if e.S == "/Link"]
+        link_pages = {
+            pages[k.Pg.objgen]
+            for k in _kids(link)
+            if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/MCR"
+        }
+        assert len(link_pages | {pages[link.Pg.objgen]}) >= 2
+        text = "".join(texts.values()).replace(" ", "")
+        assert text.count("improvementplanprogress") == 30
+        assert len([k for k in _kids(items_list) if k.S == "/LI"]) == 40
+        assert len({pages[k.Pg.objgen] for k in _kids(items_list)}) >= 2
+
+
+def test_seed_artifacts_are_only_page_furniture(seed_outputs: dict[str, bytes]) -> None:
+    """Running header, page numbers and the repeated table header row; no body text."""
+    with pdfplumber.open(io.BytesIO(seed_outputs["pdf"])) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            words = "".join(
+                c["text"] for c in page.chars if c.get("tag") == "Artifact" and c["text"].strip()
+            )
+            furniture = "Children and Young People's Overview and Scrutiny Board".replace(" ", "")
+            furniture += f"Page{number}of{len(pdf.pages)}"
+            if number == 5:  # page bodies are drawn before their margin boxes
+                furniture = "AreaSeptember2019November2020" + furniture
+            assert words == furniture

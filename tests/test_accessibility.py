@@ -453,6 +453,7 @@ PDF_BREAKAGES = {
     "artifacts": _tag_page_numbers_outside_tree,
     "artifacts-untagged": _untag_page_numbers,
     "links": _unlink_link,
+    "links-tab-order": lambda pdf: pdf.pages[0].__delitem__("/Tabs"),
 }
 
 

@@ -486,7 +486,14 @@ def _check_links(pdf: Any, document: _Element, texts: _Texts, fail: Any) -> None
                 f"link text {label!r} does not say where the link goes; use descriptive words",
             )
     for number, page in enumerate(pdf.pages, start=1):
-        for annotation in page.get("/Annots", []):
+        annotations = list(page.get("/Annots", []))
+        if annotations and page.get("/Tabs") != "/S":
+            fail(
+                "links",
+                f"page {number} has links but its tab order does not follow the structure"
+                " (/Tabs /S)",
+            )
+        for annotation in annotations:
             if annotation.get("/Subtype") != "/Link":
                 continue
             target = annotation.get("/A", {}).get("/URI", "") if "/A" in annotation else ""

@@ -14,6 +14,7 @@ import click
 
 from boardpaper import __version__
 from boardpaper.errors import ContentError, Problem
+from boardpaper.manifest import MANIFEST_NAME, ManifestBuilder
 from boardpaper.output import OutputError, write_atomically
 from boardpaper.pipeline import FORMATS, find_reports, load_report, render
 from boardpaper.templates import default_library
@@ -68,7 +69,11 @@ def cli() -> None:
 def build(
     paths: tuple[Path, ...], outdir: Path, formats: tuple[str, ...], template_dirs: tuple[Path, ...]
 ) -> None:
-    """Build OUTDIR/<name>.docx and .pdf for each report in PATHS (default: content/)."""
+    """Build OUTDIR/<name>.docx and .pdf for each report in PATHS (default: content/).
+
+    Also writes OUTDIR/manifest.json (inputs, outputs, versions, fonts) for
+    `boardpaper verify`.
+    """
     library = default_library(list(template_dirs))
     reports_paths = find_reports(list(paths) or [Path("content")])
     if not reports_paths:
@@ -99,10 +104,14 @@ def build(
         sys.exit(1)
     # Everything is validated and rendered before anything is written.
     files: dict[Path, bytes] = {}
+    manifest = ManifestBuilder(outdir)
     for report in loaded:
         stem = Path(report.source_path).stem
-        for fmt, data in render(report, formats or FORMATS).items():
-            files[outdir / f"{stem}.{fmt}"] = data
+        rendered = render(report, formats or FORMATS, fonts=manifest.fonts)
+        outputs = {fmt: (outdir / f"{stem}.{fmt}", data) for fmt, data in rendered.items()}
+        manifest.add_report(report, outputs)
+        files.update(outputs.values())
+    files[outdir / MANIFEST_NAME] = manifest.to_bytes()
     try:
         write_atomically(files)
     except OutputError as error:
@@ -179,3 +188,9 @@ def schema(template_name: str | None, template_dirs: tuple[Path, ...]) -> None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="boardpaper")
+
+
+from boardpaper.cli_provenance import inspect_command, verify_command  # noqa: E402
+
+cli.add_command(inspect_command)
+cli.add_command(verify_command)

@@ -240,3 +240,28 @@ def test_verify_needs_a_manifest(tmp_path: Path, runner) -> None:
     result = runner.invoke(cli, ["verify", str(tmp_path)])
     assert result.exit_code == 2
     assert "no manifest here" in result.output
+
+
+def test_verify_explains_a_font_change(first_build: Path, tmp_path: Path) -> None:
+    """Without Liberation Sans the PDF changes (the .docx embeds no font); verify says why."""
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        "<selectfont><rejectfont><glob>*/liberation2/*</glob></rejectfont></selectfont>"
+        "</fontconfig>"
+    )
+    result = run(
+        [str(BOARDPAPER), "verify", "build"], first_build, {"FONTCONFIG_FILE": str(config)}
+    )
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "identical   build/childrens-improvement-plan.docx" in lines
+    assert (
+        "different   build/childrens-improvement-plan.pdf: the rebuild differs though the inputs"
+        " are unchanged (see the environment changes)"
+    ) in lines
+    assert any(
+        line.startswith("environment changed: font Liberation-Sans: used at the build")
+        for line in lines
+    )

@@ -200,6 +200,6 @@ def test_environment_lists_rendering_packages_and_explains_changes() -> None:
     assert compare(recorded, current) == [
         "harfbuzz: 6.0.0 at the build, 8.3.0 now",
         "weasyprint: 70.0 at the build, 71.0 now",
-        "font Liberation-Sans: a different font file now (/old.ttf -> /new.ttf, sha256 differs)",
+        "font Liberation-Sans: a different font file now (/old.ttf -> /new.ttf), sha256 differs",
     ]
     assert compare(recorded, recorded) == []

@@ -14,9 +14,9 @@ import click
 
 from boardpaper import __version__
 from boardpaper.errors import ContentError, Problem
-from boardpaper.manifest import MANIFEST_NAME, ManifestBuilder
+from boardpaper.manifest import render_with_manifest
 from boardpaper.output import OutputError, write_atomically
-from boardpaper.pipeline import FORMATS, find_reports, load_report, render
+from boardpaper.pipeline import FORMATS, find_reports, load_report
 from boardpaper.templates import default_library
 
 
@@ -103,15 +103,7 @@ def build(
         _report_problems(problems)
         sys.exit(1)
     # Everything is validated and rendered before anything is written.
-    files: dict[Path, bytes] = {}
-    manifest = ManifestBuilder(outdir)
-    for report in loaded:
-        stem = Path(report.source_path).stem
-        rendered = render(report, formats or FORMATS, fonts=manifest.fonts)
-        outputs = {fmt: (outdir / f"{stem}.{fmt}", data) for fmt, data in rendered.items()}
-        manifest.add_report(report, outputs)
-        files.update(outputs.values())
-    files[outdir / MANIFEST_NAME] = manifest.to_bytes()
+    files = render_with_manifest(loaded, formats or FORMATS, outdir)
     try:
         write_atomically(files)
     except OutputError as error:

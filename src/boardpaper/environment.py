@@ -189,10 +189,11 @@ def compare(recorded: dict[str, Any], current: dict[str, Any]) -> list[str]:
         elif new_font is None:
             changes.append(f"font {name}: used at the build ({old_font['file']}), not now")
         elif old_font["sha256"] != new_font["sha256"]:
-            changes.append(
-                f"font {name}: a different font file now "
-                f"({old_font['file']} -> {new_font['file']}, sha256 differs)"
-            )
+            if old_font["file"] == new_font["file"]:
+                where = f"{old_font['file']} has changed"
+            else:
+                where = f"a different font file now ({old_font['file']} -> {new_font['file']})"
+            changes.append(f"font {name}: {where}, sha256 differs")
     return changes
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,11 +39,11 @@ def sha256_hex(data: bytes) -> str:
 
 def recorded_path(path: Path, root: Path) -> str:
     """``path`` as the manifest records it: POSIX, relative to ``root`` when inside it."""
-    resolved = path.resolve()
+    absolute = Path(os.path.abspath(path))  # as the user sees it: symlinks kept
     try:
-        return resolved.relative_to(root.resolve()).as_posix()
+        return absolute.relative_to(os.path.abspath(root)).as_posix()
     except ValueError:
-        return resolved.as_posix()
+        return absolute.as_posix()
 
 
 class ManifestBuilder:
@@ -56,10 +57,14 @@ class ManifestBuilder:
         self.templates: dict[str, dict[str, Any]] = {}
         self.fonts: list[FontUse] = []
 
-    def add_input(self, path: Path, role: str, **details: Any) -> str:
-        """Record an input file (hashing its bytes now); returns its recorded path."""
+    def add_input(self, path: Path, role: str, data: bytes | None = None, **details: Any) -> str:
+        """Record an input file and its sha256 (of ``data``, or else of the file read now).
+
+        Returns the path as recorded.
+        """
         name = recorded_path(path, self.root)
-        self.inputs[name] = {"path": name, "sha256": sha256_hex(path.read_bytes()), "role": role}
+        digest = sha256_hex(path.read_bytes() if data is None else data)
+        self.inputs[name] = {"path": name, "sha256": digest, "role": role}
         self.inputs[name].update(details)
         return name
 
@@ -77,9 +82,18 @@ class ManifestBuilder:
         name = path.relative_to(self.outdir).as_posix()
         self.outputs[name] = {"path": name, "sha256": sha256_hex(data), "kind": kind, **details}
 
-    def add_report(self, report: LoadedReport, outputs: dict[str, tuple[Path, bytes]]) -> None:
-        """Record a report, its template and its rendered outputs (format -> (path, bytes))."""
-        source = self.add_input(Path(report.source_path), "report")
+    def add_report(
+        self,
+        report: LoadedReport,
+        outputs: dict[str, tuple[Path, bytes]],
+        source_data: bytes | None = None,
+    ) -> None:
+        """Record a report, its template and its rendered outputs (format -> (path, bytes)).
+
+        ``source_data`` is the report's bytes when they did not come from
+        ``report.source_path`` on disk (an upload).
+        """
+        source = self.add_input(Path(report.source_path), "report", source_data)
         self.add_template(report.template)
         for fmt, (path, data) in sorted(outputs.items()):
             self.add_output(
@@ -110,6 +124,30 @@ class ManifestBuilder:
         return (
             json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         ).encode()
+
+
+def render_with_manifest(
+    reports: list[LoadedReport],
+    formats: tuple[str, ...],
+    outdir: Path,
+    root: Path | None = None,
+) -> dict[Path, bytes]:
+    """Render each report to OUTDIR/<file stem>.<format> plus OUTDIR/manifest.json.
+
+    Returns path -> bytes; nothing is written (hand it to ``write_atomically``,
+    or zip it). Input paths in the manifest are relative to ``root`` (default:
+    the working directory).
+    """
+    files: dict[Path, bytes] = {}
+    manifest = ManifestBuilder(outdir, root)
+    for report in reports:
+        stem = Path(report.source_path).stem
+        rendered = render(report, formats, fonts=manifest.fonts)
+        outputs = {fmt: (outdir / f"{stem}.{fmt}", data) for fmt, data in rendered.items()}
+        manifest.add_report(report, outputs)
+        files.update(outputs.values())
+    files[outdir / MANIFEST_NAME] = manifest.to_bytes()
+    return files
 
 
 def read_manifest(outdir: Path) -> dict[str, Any]:
@@ -304,6 +342,13 @@ def _check_output(
     fresh = sha256_hex(rebuilt)
     if fresh == on_disk == recorded:
         return Check(name, "identical")
+    if fresh == on_disk:
+        return Check(
+            name,
+            "different",
+            "the file and the rebuild agree, but the manifest records another sha256 "
+            "(was the manifest edited?)",
+        )
     reasons: list[str] = []
     if on_disk != recorded:
         reasons.append(

@@ -215,14 +215,16 @@ def test_one_byte_of_a_pdf_changed_fails_verify_naming_the_file(
 
 def test_verify_reports_a_missing_output(first_build: Path, tmp_path: Path, runner) -> None:
     outdir = shutil.copytree(first_build / "build", tmp_path / "published")
-    (outdir / "childrens-improvement-plan.docx").unlink()
+    (outdir / "childrens-improvement-plan.docx").rename(outdir / "renamed.docx")
     result = runner.invoke(cli, ["verify", str(outdir), "--root", str(first_build), "--json"])
     assert result.exit_code == 1
-    verdicts = {check["path"]: check["status"] for check in json.loads(result.output)["outputs"]}
+    report = json.loads(result.output)
+    verdicts = {check["path"]: check["status"] for check in report["outputs"]}
     assert verdicts == {
         "childrens-improvement-plan.docx": "missing",
         "childrens-improvement-plan.pdf": "identical",
     }
+    assert report["unrecorded"] == ["renamed.docx"]
 
 
 def test_verify_without_the_inputs_cannot_rebuild(

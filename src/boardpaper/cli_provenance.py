@@ -107,6 +107,7 @@ def verify_command(outdir: Path, root: Path | None, as_json: bool) -> None:
                     "outputs": [asdict(check) for check in result.outputs],
                     "inputs": [asdict(check) for check in result.inputs],
                     "environment_changes": result.environment_changes,
+                    "unrecorded": result.unrecorded,
                     "problems": [problem.as_dict() for problem in result.problems],
                 },
                 indent=2,
@@ -125,6 +126,8 @@ def verify_command(outdir: Path, root: Path | None, as_json: bool) -> None:
             where = (outdir / check.path).as_posix()
             detail = f": {check.detail}" if check.detail and check.status != "identical" else ""
             click.echo(f"{check.status:<11} {where}{detail}")
+        for name in result.unrecorded:
+            click.echo(f"not in the manifest, not verified: {(outdir / name).as_posix()}")
         bad = [check for check in result.outputs if check.status != "identical"]
         total = len(result.outputs)
         if bad:

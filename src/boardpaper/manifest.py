@@ -257,6 +257,8 @@ class Verification:
     inputs: list[Check]
     environment_changes: list[str]
     problems: list[Problem]
+    unrecorded: list[str] = field(default_factory=list)
+    """Papers (.pdf, .docx) in OUTDIR that the manifest does not list: not verified."""
 
     @property
     def ok(self) -> bool:
@@ -305,7 +307,15 @@ def verify_build(outdir: Path, root: Path | None = None) -> Verification:
             _check_output(entry, outdir, rebuilt.get(entry["path"]), changed_inputs, unknown_kinds)
         )
     changes = compare(manifest.get("environment", {}), environment(context.fonts))
-    return Verification(outputs, inputs, changes, problems)
+    recorded = {entry["path"] for entry in manifest.get("outputs", [])}
+    unrecorded = sorted(
+        path.relative_to(outdir).as_posix()
+        for path in outdir.rglob("*")
+        if path.suffix in (".pdf", ".docx")
+        and path.is_file()
+        and path.relative_to(outdir).as_posix() not in recorded
+    )
+    return Verification(outputs, inputs, changes, problems, unrecorded)
 
 
 def _check_input(entry: dict[str, Any], context: RebuildContext) -> Check:

@@ -267,3 +267,11 @@ def test_verify_explains_a_font_change(first_build: Path, tmp_path: Path) -> Non
         line.startswith("environment changed: font Liberation-Sans: used at the build")
         for line in lines
     )
+
+
+def test_verify_refuses_outputs_outside_the_folder(tmp_path: Path, runner) -> None:
+    manifest = {"boardpaper_manifest": 1, "outputs": [{"path": "../secret.pdf", "sha256": "0"}]}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    result = runner.invoke(cli, ["verify", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "'../secret.pdf' is not a path inside this folder" in result.output

@@ -19,7 +19,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from boardpaper.environment import FontUse, compare, environment
@@ -163,6 +163,10 @@ def read_manifest(outdir: Path) -> dict[str, Any]:
         raise ValueError(f"{path}: cannot read the manifest: {error}") from None
     if not isinstance(manifest, dict) or manifest.get("boardpaper_manifest") != MANIFEST_FORMAT:
         raise ValueError(f"{path}: not a boardpaper manifest (format {MANIFEST_FORMAT})")
+    for entry in manifest.get("outputs", []):
+        name = PurePosixPath(str(entry.get("path", "")))
+        if not name.parts or name.is_absolute() or ".." in name.parts:
+            raise ValueError(f"{path}: output {str(name)!r} is not a path inside this folder")
     return manifest
 
 

@@ -203,3 +203,19 @@ def test_environment_lists_rendering_packages_and_explains_changes() -> None:
         "font Liberation-Sans: a different font file now (/old.ttf -> /new.ttf), sha256 differs",
     ]
     assert compare(recorded, recorded) == []
+
+
+def test_manifest_paths_are_relative_to_the_root_or_to_the_built_in_templates(
+    tmp_path: Path,
+) -> None:
+    from boardpaper.manifest import recorded_path, resolve_recorded
+    from boardpaper.templates import builtin_templates_dir
+
+    css = builtin_templates_dir() / "council-standard" / "paper.css"
+    assert recorded_path(css, tmp_path) == "builtin:council-standard/paper.css"
+    assert resolve_recorded("builtin:council-standard/paper.css", tmp_path) == css
+    report = tmp_path / "content" / "x.yaml"
+    assert recorded_path(report, tmp_path) == "content/x.yaml"
+    assert resolve_recorded("content/x.yaml", tmp_path) == report
+    elsewhere = Path("/srv/other/x.yaml")
+    assert recorded_path(elsewhere, tmp_path) == "/srv/other/x.yaml"

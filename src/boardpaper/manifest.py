@@ -26,7 +26,12 @@ from boardpaper.environment import FontUse, compare, environment
 from boardpaper.errors import ContentError, Problem
 from boardpaper.pipeline import LoadedReport, load_report, render
 from boardpaper.provenance import content_sha256
-from boardpaper.templates import Template, TemplateLibrary, template_files
+from boardpaper.templates import (
+    Template,
+    TemplateLibrary,
+    builtin_templates_dir,
+    template_files,
+)
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -37,13 +42,31 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+BUILTIN = "builtin:"
+"""Prefix of recorded paths inside boardpaper's own templates, wherever it is installed."""
+
+
 def recorded_path(path: Path, root: Path) -> str:
-    """``path`` as the manifest records it: POSIX, relative to ``root`` when inside it."""
+    """``path`` as the manifest records it, in POSIX form.
+
+    Relative to ``root`` when inside it; ``builtin:NAME/FILE`` inside the
+    built-in templates (so another installation finds them); else absolute.
+    """
     absolute = Path(os.path.abspath(path))  # as the user sees it: symlinks kept
-    try:
-        return absolute.relative_to(os.path.abspath(root)).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+    for base, prefix in ((Path(os.path.abspath(root)), ""), (builtin_templates_dir(), BUILTIN)):
+        try:
+            return prefix + absolute.relative_to(os.path.abspath(base)).as_posix()
+        except ValueError:
+            continue
+    return absolute.as_posix()
+
+
+def resolve_recorded(recorded: str, root: Path) -> Path:
+    """Where a recorded input path is now (``recorded_path`` reversed)."""
+    if recorded.startswith(BUILTIN):
+        return builtin_templates_dir() / recorded.removeprefix(BUILTIN)
+    path = Path(recorded)
+    return path if path.is_absolute() else root / path
 
 
 class ManifestBuilder:
@@ -194,8 +217,7 @@ class RebuildContext:
     fonts: list[FontUse] = field(default_factory=list)
 
     def input_path(self, recorded: str) -> Path:
-        path = Path(recorded)
-        return path if path.is_absolute() else self.root / path
+        return resolve_recorded(recorded, self.root)
 
     def library(self) -> TemplateLibrary:
         """The recorded template folders (not whatever the search path finds today)."""

@@ -219,3 +219,35 @@ def test_manifest_paths_are_relative_to_the_root_or_to_the_built_in_templates(
     assert resolve_recorded("content/x.yaml", tmp_path) == report
     elsewhere = Path("/srv/other/x.yaml")
     assert recorded_path(elsewhere, tmp_path) == "/srv/other/x.yaml"
+
+
+def test_libreoffice_reads_the_word_provenance(
+    seed_outputs: dict[str, bytes], seed_report: LoadedReport, tmp_path: Path
+) -> None:
+    """A real client sees the custom properties: LibreOffice keeps them as user-defined fields."""
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is not installed: run scripts/setup-system.sh --test"
+    (tmp_path / "paper.docx").write_bytes(seed_outputs["docx"])
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "odt",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "paper.docx"),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    with zipfile.ZipFile(tmp_path / "paper.odt") as odt:
+        meta = ElementTree.fromstring(odt.read("meta.xml"))
+    ns = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
+    fields = {el.get(f"{ns}name"): el.text for el in meta.iter(f"{ns}user-defined")}
+    for name, value in expected_properties(seed_report).items():
+        assert fields[name] == value

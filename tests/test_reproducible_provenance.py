@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 import locale
 import shutil
 import zipfile
@@ -251,3 +252,19 @@ def test_libreoffice_reads_the_word_provenance(
     fields = {el.get(f"{ns}name"): el.text for el in meta.iter(f"{ns}user-defined")}
     for name, value in expected_properties(seed_report).items():
         assert fields[name] == value
+
+
+def test_render_with_manifest_works_in_memory_for_uploads(library: TemplateLibrary) -> None:
+    """What a service zips: papers and manifest, for report bytes that never were a file."""
+    from boardpaper.manifest import render_with_manifest
+
+    data = SEED_YAML.read_bytes()
+    report = parse_report(data, "upload.yaml", library)
+    files = render_with_manifest([report], ("docx",), Path("paper"), sources={"upload.yaml": data})
+    assert set(files) == {Path("paper/upload.docx"), Path("paper/manifest.json")}
+    manifest = json.loads(files[Path("paper/manifest.json")])
+    inputs = {entry["path"]: entry["sha256"] for entry in manifest["inputs"]}
+    assert inputs["upload.yaml"] == SEED_SHA256
+    [output] = manifest["outputs"]
+    assert output["path"] == "upload.docx"
+    assert output["sha256"] == hashlib.sha256(files[Path("paper/upload.docx")]).hexdigest()

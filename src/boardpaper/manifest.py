@@ -154,12 +154,14 @@ def render_with_manifest(
     formats: tuple[str, ...],
     outdir: Path,
     root: Path | None = None,
+    sources: dict[str, bytes] | None = None,
 ) -> dict[Path, bytes]:
     """Render each report to OUTDIR/<file stem>.<format> plus OUTDIR/manifest.json.
 
     Returns path -> bytes; nothing is written (hand it to ``write_atomically``,
     or zip it). Input paths in the manifest are relative to ``root`` (default:
-    the working directory).
+    the working directory). ``sources`` maps a report's ``source_path`` to its
+    bytes when it was not read from that file (an upload).
     """
     files: dict[Path, bytes] = {}
     manifest = ManifestBuilder(outdir, root)
@@ -167,7 +169,7 @@ def render_with_manifest(
         stem = Path(report.source_path).stem
         rendered = render(report, formats, fonts=manifest.fonts)
         outputs = {fmt: (outdir / f"{stem}.{fmt}", data) for fmt, data in rendered.items()}
-        manifest.add_report(report, outputs)
+        manifest.add_report(report, outputs, (sources or {}).get(report.source_path))
         files.update(outputs.values())
     files[outdir / MANIFEST_NAME] = manifest.to_bytes()
     return files

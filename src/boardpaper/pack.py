@@ -159,7 +159,7 @@ def render_job(job: RenderJob) -> bytes:
     if job.marking:
         marking = f'<p class="not-for-publication">{html.escape(job.marking)}</p>'
         text = re.sub(r"(<body\b[^>]*>)", lambda match: match.group(1) + marking, text, count=1)
-    return html_to_pdf(text, job.folder, job.stylesheets)
+    return html_to_pdf(text, job.folder, stylesheets=job.stylesheets)
 
 
 class _Inline(Executor):

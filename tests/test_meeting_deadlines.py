@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from boardpaper.accessibility import audit_pdf
 from boardpaper.cli import cli
 from boardpaper.errors import ContentError
 from boardpaper.meeting import load_meeting
@@ -100,6 +101,7 @@ def test_late_item_with_a_reason_goes_into_a_supplement(tmp_path: Path, runner) 
     public = pdf_text((out / "public-pack.pdf").read_bytes())
     assert "Learning Academy for newly qualified" not in public
     supplement = (out / "supplement-pack.pdf").read_bytes()
+    assert audit_pdf(supplement, "supplement-pack.pdf") == []
     text = " ".join(pdf_text(supplement).split())
     assert "Supplementary Agenda" in text
     assert "Reason for urgency: The recruitment figures were confirmed on 20 May" in text

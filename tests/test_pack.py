@@ -111,7 +111,8 @@ def test_exempt_report_only_in_the_members_pack(sample_pack, public_pages, membe
     assert not any("NOT FOR PUBLICATION" in page for page in members_pages[: first - 1])
 
 
-def outline_of(pdf: bytes) -> list[tuple[str, int, list[str]]]:
+def outline_of(pdf: bytes) -> list[tuple[str, int, list[tuple[str, list[str]]]]]:
+    """Top-level bookmarks: (title, page number, [(child title, [grandchild titles])])."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
         pages = {page.objgen: index for index, page in enumerate(document.pages)}
         with document.open_outline() as outline:
@@ -119,7 +120,10 @@ def outline_of(pdf: bytes) -> list[tuple[str, int, list[str]]]:
                 (
                     item.title,
                     pages[item.destination[0].objgen] + 1,
-                    [child.title for child in item.children],
+                    [
+                        (child.title, [grandchild.title for grandchild in child.children])
+                        for child in item.children
+                    ],
                 )
                 for item in outline.root
             ]
@@ -128,24 +132,40 @@ def outline_of(pdf: bytes) -> list[tuple[str, int, list[str]]]:
 @pytest.mark.parametrize("pack", ["public-pack.pdf", "members-pack.pdf"])
 def test_one_bookmark_per_agenda_item_in_order(pack: str, sample_pack, sample_meeting) -> None:
     outline = outline_of(sample_pack[pack])
-    assert [title for title, _, _ in outline] == [
-        f"{item.number}. {item.heading}" for item in sample_meeting.items
-    ]
+    agenda, *items = outline
+    assert agenda[:2] == ("Agenda", 1)
+    assert [child for child, _ in agenda[2]] == ["Membership", "Items"]
     ranges = agenda_ranges(pdf_text(sample_pack[pack]).split("Page 3 of")[0])
-    for title, page, children in outline:
+    expected = []
+    for item in sample_meeting.items:
+        title = f"{item.number}. {item.heading}"
+        if item.number in ranges:
+            first, last = ranges[item.number][1:]
+            title += f" (Page {first})" if first == last else f" (Pages {first} - {last})"
+        expected.append(title)
+    assert [title for title, _, _ in items] == expected
+    for title, page, children in items:
         number = title.split(".")[0]
         if number in ranges:
             assert page == ranges[number][1]
         else:
             assert page <= 2  # procedural items point at their entry on the agenda
         if number in ("4", "5"):
-            assert children[:3] == [
+            # The report's own bookmarks beneath its item: its title, then its headings.
+            [(report_title, headings)] = children
+            assert report_title in title
+            assert headings[:3] == [
                 "1. Purpose of Report",
                 "2. Reason for Proposal and its benefits",
                 "3. Recommendation(s) / Proposed Decision",
             ]
-    exempt_children = outline[6][2]
-    assert (exempt_children != []) == (pack == "members-pack.pdf")
+    [(exempt_title, exempt_headings)] = items[6][2]
+    if pack == "public-pack.pdf":
+        assert exempt_title.startswith("Agenda item 7:")  # the notice page
+        assert exempt_headings == []
+    else:
+        assert exempt_title == "Residential Placements for Children in Care - Contract Award"
+        assert "1. Purpose of Report" in exempt_headings
 
 
 def test_agenda_entries_link_to_their_pages(sample_pack, public_pages) -> None:

@@ -282,8 +282,13 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
     # 4. Join each pack.
     for plan, stamp in zip(plans, stamps, strict=True):
         parts = [PartPdf(plan.agenda_pdf)]
-        outline = []
-        for item in plan.listed:
+        # The agenda's own bookmark (its headings beneath), then one per item, titled as the
+        # agenda's heading for it, so every heading in the pack has its bookmark.
+        outline = [OutlineEntry(_agenda_title(plan), 0, flatten=True)]
+        for entry in agenda_entries(meeting, plan):
+            item = entry.item
+            title = f"{entry.number}. {entry.heading}"
+            title += f" {entry.pages_text}" if entry.pages_text else ""
             if item in plan.bodies:
                 parts.append(
                     PartPdf(
@@ -292,17 +297,9 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
                         label=f"item {item.number}, {item.heading}",
                     )
                 )
-                outline.append(
-                    OutlineEntry(
-                        f"{item.number}. {item.heading}",
-                        len(parts) - 1,
-                        with_headings=not (item.exempt and not plan.members),
-                    )
-                )
+                outline.append(OutlineEntry(title, len(parts) - 1))
             else:
-                outline.append(
-                    OutlineEntry(f"{item.number}. {item.heading}", 0, anchor=item.anchor)
-                )
+                outline.append(OutlineEntry(title, 0, anchor=item.anchor))
         files[f"{plan.name}.pdf"] = merge_parts(
             parts, stamp, plan.title, template.language, outline
         )
@@ -388,12 +385,16 @@ def agenda_entries(meeting: Meeting, plan: PackPlan) -> list[AgendaEntry]:
     return entries
 
 
+def _agenda_title(plan: PackPlan) -> str:
+    return "Supplementary Agenda" if plan.supplement else "Agenda"
+
+
 def _agenda_context(meeting: Meeting, plan: PackPlan, in_pack: bool) -> dict[str, Any]:
     published = meeting.supplement_date if plan.supplement else meeting.published
     return {
         "meeting": meeting,
         "entries": agenda_entries(meeting, plan),
-        "title": "Supplementary Agenda" if plan.supplement else "Agenda",
+        "title": _agenda_title(plan),
         "supplement": plan.supplement,
         "members_copy": plan.members,
         "in_pack": in_pack,

@@ -6,8 +6,8 @@ document made by WeasyPrint. Joining keeps what makes them accessible:
 - every part's structure tree becomes one ``Part`` element under a single
   ``Document`` element, with the parent tree renumbered so each page's marked
   content and each link annotation still point at their structure elements;
-- the outline is rebuilt: one bookmark per part (agenda item), the part's own
-  bookmarks (its headings) beneath it;
+- the outline is rebuilt from the caller's top-level entries (one per agenda
+  item), each with its part's own bookmarks (its headings) beneath it;
 - named destinations are kept, prefixed per part, except the names the caller
   gives (``item-3``), which point at the part's first page, so the agenda's
   links land on the item they name;
@@ -47,6 +47,8 @@ class OutlineEntry:
     part: int
     anchor: str | None = None
     with_headings: bool = True
+    flatten: bool = False
+    """Put the part's bookmarks beneath this one without the part's own top bookmark."""
 
 
 @dataclass
@@ -136,12 +138,7 @@ def merge_parts(
                 if name in claimed:
                     continue
                 dests.append((prefix + name, _copy(out, dest)))
-        headings = _read_outline(source, source_pages, first_page)
-        if len(headings) == 1:
-            # A report's outline is its title with its headings beneath: the agenda
-            # item's bookmark already names it, so its headings go straight beneath that.
-            headings = headings[0].children
-        part_marks.append((first_page, headings, anchors))
+        part_marks.append((first_page, _read_outline(source, source_pages, first_page), anchors))
         for name in part.names:
             dests.append((name, Array([new_pages[0].obj, Name.Fit])))
     struct_tree = out.make_indirect(
@@ -175,6 +172,8 @@ def merge_parts(
             page, top = anchors.get(entry.anchor, (first_page, None))
             marks.append(_Bookmark(entry.title, page, top))
         else:
+            if entry.flatten and len(headings) == 1:
+                headings = headings[0].children
             marks.append(
                 _Bookmark(entry.title, first_page, None, headings if entry.with_headings else [])
             )

@@ -211,8 +211,7 @@ def test_packs_are_tagged_and_their_structure_points_at_their_pages(pack: str, s
 
         walk(root)
         assert seen_pages == page_ids
-        if pack != "agenda.pdf":  # a single WeasyPrint document leaves its margin boxes untagged
-            assert marked_content(document) == referenced_content(document)
+        assert marked_content(document) == referenced_content(document)
         assert str(document.Root.Lang) == "en-GB"
         meta = document.open_metadata()
         assert meta.get("pdfuaid:part") == "1"

@@ -21,7 +21,6 @@ The result is written with a deterministic /ID, so the same parts give the same 
 from __future__ import annotations
 
 import io
-import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -162,7 +161,6 @@ def merge_parts(
             flat.append(String(name))
             flat.append(dest)
         out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Names=flat)))
-    _untagged_to_artifacts(out, struct_tree)
     if stamp is not None:
         _stamp_pages(out, stamp)
     marks = []
@@ -271,59 +269,6 @@ def _write_outline(out: pikepdf.Pdf, marks: list[_Bookmark]) -> None:
         outline.root.extend(build(mark) for mark in marks)
 
 
-def _referenced_content(struct_tree: Dictionary) -> set[tuple[tuple[int, int], int]]:
-    """(page, MCID) pairs that structure elements point at."""
-    found: set[tuple[tuple[int, int], int]] = set()
-    stack: list[tuple[object, object]] = [(struct_tree, None)]
-    while stack:
-        element, page = stack.pop()
-        if not isinstance(element, Dictionary):
-            continue
-        page = element.get("/Pg", page)
-        if element.get("/Type") == Name.MCR:
-            found.add((element.Pg.objgen if "/Pg" in element else page.objgen, int(element.MCID)))
-            continue
-        kids = element.get("/K")
-        if kids is None:
-            continue
-        for kid in kids if isinstance(kids, Array) else [kids]:
-            if isinstance(kid, Dictionary):
-                stack.append((kid, page))
-            elif page is not None and not isinstance(kid, Array):
-                found.add((page.objgen, int(kid)))
-    return found
-
-
-def _untagged_to_artifacts(out: pikepdf.Pdf, struct_tree: Dictionary) -> None:
-    """Mark content no structure element points at (WeasyPrint's running headers) as artifact.
-
-    WeasyPrint gives margin-box text an MCID but no structure element; PDF/UA
-    needs every piece of content to be either tagged or an artifact.
-    """
-    referenced = _referenced_content(struct_tree)
-    for page in out.pages:
-        operations = pikepdf.parse_content_stream(page)
-        changed = False
-        rewritten = []
-        for operands, operator in operations:
-            if (
-                operator == pikepdf.Operator("BDC")
-                and len(operands) == 2
-                and isinstance(operands[1], Dictionary)
-                and "/MCID" in operands[1]
-                and (page.objgen, int(operands[1].MCID)) not in referenced
-            ):
-                rewritten.append(([Name.Artifact], pikepdf.Operator("BMC")))
-                changed = True
-            else:
-                rewritten.append((operands, operator))
-        if changed:
-            page.obj.Contents = out.make_stream(pikepdf.unparse_content_stream(rewritten))
-
-
-_MARKED_CONTENT = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+\d+\s*>>\s*BDC")
-
-
 def _stamp_pages(out: pikepdf.Pdf, stamp: bytes) -> None:
     """Draw page ``k`` of ``stamp`` over page ``k`` of ``out``, marked as an artifact."""
     with pikepdf.open(io.BytesIO(stamp)) as layer:
@@ -333,9 +278,6 @@ def _stamp_pages(out: pikepdf.Pdf, stamp: bytes) -> None:
             )
         for number, (page, stamp_page) in enumerate(zip(out.pages, layer.pages, strict=True)):
             form = out.copy_foreign(stamp_page.as_form_xobject())
-            # WeasyPrint tags margin-box text as real content (/Span with an MCID); in the
-            # pack the layer is an artifact, so its marked content must say so too.
-            form.write(_MARKED_CONTENT.sub(b"/Artifact BMC", form.read_bytes()))
             # One name per page: pages of a part share one /Resources dictionary. A fixed
             # name (not add_resource's random prefix) keeps the output reproducible.
             name = page.add_resource(form, Name.XObject, Name(f"/BoardpaperPage{number + 1}"))

@@ -270,3 +270,15 @@ def referenced_content(document: pikepdf.Pdf) -> set[tuple[int, int]]:
             else:
                 found.add((pages[page.objgen], int(kid)))
     return found
+
+
+def test_every_pack_file_carries_the_pack_provenance(sample_pack, sample_meeting) -> None:
+    from boardpaper.pack import pack_provenance
+    from boardpaper.provenance import Provenance, read_provenance
+
+    expected = Provenance.from_properties(pack_provenance(sample_meeting))
+    assert expected is not None and expected.template == "council-standard"
+    for name, data in sample_pack.items():
+        found = read_provenance(data)
+        assert found.provenance == expected, name
+        assert found.problems == (), name

@@ -24,7 +24,7 @@ from boardpaper.deadlines import (
     last_publication_date,
 )
 from boardpaper.errors import ContentError, Problem
-from boardpaper.loader import Limits, Node, load_yaml
+from boardpaper.loader import Limits, Node, parse_yaml, read_text
 from boardpaper.model import ListBlock, NumberedParagraph, Paper, Paragraph, format_date
 from boardpaper.pipeline import LoadedReport, _display, load_report
 from boardpaper.schema import (
@@ -120,6 +120,7 @@ class Meeting:
     items: tuple[AgendaItem, ...]
     template: Template
     source_path: str
+    source: str = ""
 
     @property
     def date_text(self) -> str:
@@ -311,7 +312,8 @@ def load_meeting(
     library = library or default_library()
     display = _display(path)
     root = (content_root or content_root_for(path)).resolve()
-    node = load_yaml(path, display, limits)
+    text = read_text(path, display, limits)
+    node = parse_yaml(text, display, limits)
     ctx = Context(display, limits)
     data = meeting_schema().check(node, ctx, "")
     problems = list(ctx.problems)
@@ -387,6 +389,7 @@ def load_meeting(
         items=items,
         template=template,
         source_path=display,
+        source=text,
     )
 
 

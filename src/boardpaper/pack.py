@@ -23,6 +23,7 @@ caller writes them all at once (``output.write_atomically``).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import io
 import os
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from boardpaper import __version__
 from boardpaper.meeting import AgendaItem, Meeting
 from boardpaper.model import format_date
 from boardpaper.pdfmerge import OutlineEntry, PartPdf, merge_parts, page_count
@@ -136,6 +138,7 @@ class RenderJob:
     report: LoadedReport | None = None
     html: str | None = None
     marking: str | None = None
+    properties: dict[str, str] | None = None
 
 
 def _warm_worker() -> None:
@@ -159,7 +162,7 @@ def render_job(job: RenderJob) -> bytes:
     if job.marking:
         marking = f'<p class="not-for-publication">{html.escape(job.marking)}</p>'
         text = re.sub(r"(<body\b[^>]*>)", lambda match: match.group(1) + marking, text, count=1)
-    return html_to_pdf(text, job.folder, stylesheets=job.stylesheets)
+    return html_to_pdf(text, job.folder, properties=job.properties, stylesheets=job.stylesheets)
 
 
 class _Inline(Executor):
@@ -212,6 +215,7 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
         RenderJob(folder, pack_css, html=_notice_html(meeting, item)) for item in exempt_items
     ]
     plans = _plans(meeting)
+    provenance = pack_provenance(meeting)
     # The agendas' own length decides where the reports start. Probe it alongside the
     # reports, with the widest page ranges, so the final agendas are usually right first time.
     probes = [plan for plan in plans if not plan.members]
@@ -259,7 +263,12 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
             ]
             + [RenderJob(folder, (), html=_stamp_html(meeting, plan, body)) for plan in plans]
             + [
-                RenderJob(folder, (), html=_agenda_html(meeting, plan, in_pack=False))
+                RenderJob(
+                    folder,
+                    (),
+                    html=_agenda_html(meeting, plan, in_pack=False),
+                    properties=provenance,
+                )
                 for plan in standalone
             ]
         )
@@ -275,10 +284,10 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
             break
     stamps = results[len(plans) : 2 * len(plans)]
     files: dict[str, bytes] = {"agenda.pdf": results[2 * len(plans)]}
-    files["agenda.docx"] = render_agenda_docx(meeting, public_main)
+    files["agenda.docx"] = render_agenda_docx(meeting, public_main, provenance)
     if supplement is not None:
         files["supplementary-agenda.pdf"] = results[2 * len(plans) + 1]
-        files["supplementary-agenda.docx"] = render_agenda_docx(meeting, supplement)
+        files["supplementary-agenda.docx"] = render_agenda_docx(meeting, supplement, provenance)
     # 4. Join each pack.
     for plan, stamp in zip(plans, stamps, strict=True):
         parts = [PartPdf(plan.agenda_pdf)]
@@ -301,7 +310,7 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
             else:
                 outline.append(OutlineEntry(title, 0, anchor=item.anchor))
         files[f"{plan.name}.pdf"] = merge_parts(
-            parts, stamp, plan.title, template.language, outline
+            parts, stamp, plan.title, template.language, outline, provenance
         )
     return files
 
@@ -457,11 +466,41 @@ def _stamp_html(
     )
 
 
-def render_agenda_docx(meeting: Meeting, plan: PackPlan) -> bytes:
+def pack_provenance(meeting: Meeting) -> dict[str, str]:
+    """The provenance every file of a pack carries (``boardpaper inspect`` reads it).
+
+    The same four properties as a paper's: the template is the agenda's; its hash
+    covers every template the pack uses; the content hash covers the meeting file
+    and each report's text, in agenda order.
+    """
+    from boardpaper.provenance import Provenance, content_sha256
+
+    templates = {meeting.template.name: meeting.template}
+    texts = [meeting.source]
+    for item in meeting.items:
+        if item.report is not None:
+            templates[item.report.template.name] = item.report.template
+            texts.append(item.report.paper.source)
+    template_hash = hashlib.sha256(
+        "".join(f"{name}:{templates[name].files_hash}\n" for name in sorted(templates)).encode()
+    ).hexdigest()
+    return Provenance(
+        boardpaper_version=__version__,
+        template=meeting.template.name,
+        template_sha256=template_hash,
+        content_sha256=hashlib.sha256(
+            "".join(content_sha256(text) + "\n" for text in texts).encode()
+        ).hexdigest(),
+    ).properties()
+
+
+def render_agenda_docx(
+    meeting: Meeting, plan: PackPlan, properties: dict[str, str] | None = None
+) -> bytes:
     """The agenda front sheet as Word, from the template's agenda Word file."""
     from docxtpl import DocxTemplate
 
-    from boardpaper import __version__
+    from boardpaper.provenance import set_docx_custom_properties
     from boardpaper.render_docx import jinja_environment
     from boardpaper.reproducible import normalise_docx
 
@@ -482,6 +521,8 @@ def render_agenda_docx(meeting: Meeting, plan: PackPlan) -> bytes:
     props.revision = 1
     props.comments = f"Generated by boardpaper {__version__}"
     props.category = "Committee agenda"
+    if properties:
+        set_docx_custom_properties(document.docx, properties)
     buffer = io.BytesIO()
     document.save(buffer)
     return normalise_docx(buffer.getvalue())

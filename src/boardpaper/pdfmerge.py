@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, PageLocation, String
 
+from boardpaper.provenance import XMP_NAMESPACE
+
 
 @dataclass(frozen=True)
 class PartPdf:
@@ -70,11 +72,13 @@ def merge_parts(
     title: str,
     language: str,
     outline_entries: list[OutlineEntry],
+    properties: dict[str, str] | None = None,
 ) -> bytes:
     """Join ``parts`` in order into one tagged PDF titled ``title``; returns its bytes.
 
     ``stamp`` (if given) has exactly one page per page of the result and is drawn
     over each page. ``outline_entries`` are the top-level bookmarks, in order.
+    ``properties`` (provenance) go into the Info dictionary and the XMP metadata.
     """
     out = pikepdf.new()
     document_elem = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
@@ -176,7 +180,7 @@ def merge_parts(
                 _Bookmark(entry.title, first_page, None, headings if entry.with_headings else [])
             )
     _write_outline(out, marks)
-    _set_metadata(out, metadata_source, title, language)
+    _set_metadata(out, metadata_source, title, language, properties or {})
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, compress_streams=True, min_version="1.7")
     for source in sources:
@@ -287,13 +291,23 @@ def _stamp_pages(out: pikepdf.Pdf, stamp: bytes) -> None:
             )
 
 
-def _set_metadata(out: pikepdf.Pdf, source: pikepdf.Pdf | None, title: str, language: str) -> None:
+def _set_metadata(
+    out: pikepdf.Pdf,
+    source: pikepdf.Pdf | None,
+    title: str,
+    language: str,
+    properties: dict[str, str],
+) -> None:
     """Title, language and the PDF/UA identifier, from the first part's XMP with a new title."""
     if source is not None and "/Metadata" in source.Root:
         out.Root.Metadata = out.copy_foreign(source.Root.Metadata)
     with out.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
         meta["dc:title"] = title
         meta["dc:language"] = [language]
+        for name, value in properties.items():
+            meta[f"{{{XMP_NAMESPACE}}}{name}"] = value
+    for name, value in properties.items():
+        out.docinfo[Name(f"/{name}")] = String(value)
     out.docinfo[Name.Title] = String(title)
     out.docinfo[Name.Producer] = String("boardpaper (WeasyPrint, pikepdf)")
     if source is not None and source.docinfo is not None:

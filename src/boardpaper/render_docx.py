@@ -257,11 +257,18 @@ class _BodyWriter:
             cant_split = OxmlElement("w:cantSplit")
             row._tr.get_or_add_trPr().append(cant_split)
             for cell, value in zip(row.cells, cells, strict=True):
-                self._cell(cell, value.text, bold=False)
+                self._cell(cell, value.text, bold=bool(value.status), fill=value.fill)
 
     @staticmethod
-    def _cell(cell: Any, text: str, bold: bool) -> None:
+    def _cell(cell: Any, text: str, bold: bool, fill: str | None = None) -> None:
         paragraph = cell.paragraphs[0]
         paragraph.style = "Table Text"
         if text:
             paragraph.add_run(text).bold = bold or None
+        if fill:
+            # The template's status colour; the text still says the status in words.
+            shading = OxmlElement("w:shd")
+            shading.set(qn("w:val"), "clear")
+            shading.set(qn("w:color"), "auto")
+            shading.set(qn("w:fill"), fill.lstrip("#").upper())
+            cell._tc.get_or_add_tcPr().append(shading)

@@ -179,3 +179,9 @@ def schema(template_name: str | None, template_dirs: tuple[Path, ...]) -> None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="boardpaper")
+
+
+from boardpaper.cli_templates import list_templates, new  # noqa: E402
+
+cli.add_command(list_templates)
+cli.add_command(new)

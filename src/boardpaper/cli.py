@@ -185,3 +185,7 @@ from boardpaper.cli_templates import list_templates, new  # noqa: E402
 
 cli.add_command(list_templates)
 cli.add_command(new)
+
+from boardpaper.cli_check import check  # noqa: E402
+
+cli.add_command(check)

@@ -54,6 +54,21 @@ def jinja_environment() -> ImmutableSandboxedEnvironment:
     return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
 
 
+WORD_VARIABLES = ("paper", "fields", "template", "boardpaper_version", "body")
+"""The names every Word template receives (``boardpaper check`` lints against them)."""
+
+
+def word_context(paper: Paper, template: Template, body: Any) -> dict[str, Any]:
+    """The Jinja context of a Word template; ``body`` is the numbered body subdocument."""
+    return {
+        "paper": paper,
+        "fields": paper.fields,
+        "template": template,
+        "boardpaper_version": __version__,
+        "body": body,
+    }
+
+
 def render_docx(
     paper: Paper, template: Template, properties: dict[str, str] | None = None
 ) -> bytes:
@@ -61,13 +76,7 @@ def render_docx(
     document = DocxTemplate(str(template.word_template))
     body = document.new_subdoc()
     _BodyWriter(body.subdocx).write(paper)
-    context: dict[str, Any] = {
-        "paper": paper,
-        "fields": paper.fields,
-        "template": template,
-        "boardpaper_version": __version__,
-        "body": body,
-    }
+    context = word_context(paper, template, body)
     document.render(context, jinja_env=jinja_environment(), autoescape=True)
     _set_properties(document.docx, paper, properties or {})
     buffer = io.BytesIO()

@@ -34,9 +34,7 @@ def starter_yaml(template: Template, today: dt.date | None = None) -> str:
     ]
     for spec in template.front_sheet:
         if spec.type == "signoffs":
-            lines.append(
-                f"# {spec.label}: made for you from each implication's 'signed_off_by'."
-            )
+            lines.append(f"# {spec.label}: made for you from each implication's 'signed_off_by'.")
     _emit(tree, 0, lines, day)
     return "\n".join(lines) + "\n"
 
@@ -67,10 +65,7 @@ def _emit(tree: dict[str, Any], depth: int, lines: list[str], day: str) -> None:
 
 
 def _comments(spec: FrontSheetSpec | SectionSpec) -> list[str]:
-    if isinstance(spec, FrontSheetSpec):
-        title = spec.label
-    else:
-        title = spec.heading or spec.field
+    title = spec.label if isinstance(spec, FrontSheetSpec) else spec.heading or spec.field
     text = f"{title}: {spec.description}" if spec.description else title
     need = "required" if spec.required else "optional: delete it if you do not need it"
     return [f"{text} ({need})"]

@@ -357,3 +357,18 @@ def test_samples_use_every_field_of_their_template(sample_reports) -> None:
             assert re.search(rf"^\s*{spec.field.split('.')[-1]}:", text, re.MULTILINE), (
                 f"{name} does not use {spec.field}"
             )
+
+
+def test_schema_describes_the_new_templates(runner) -> None:
+    import json
+
+    result = runner.invoke(cli, ["schema", "--template", "performance-report"])
+    assert result.exit_code == 0, result.output
+    schema = json.loads(result.output)["allOf"][0]["then"]
+    measures = schema["properties"]["indicators"]["properties"]["measures"]["items"]
+    assert measures["properties"]["status"]["enum"] == ["green", "amber", "red"]
+    assert set(measures["required"]) == {"name", "value", "status", "direction"}
+    cabinet = json.loads(runner.invoke(cli, ["schema", "--template", "cabinet-decision"]).output)
+    properties = cabinet["allOf"][0]["then"]["properties"]
+    assert "signoffs" not in properties
+    assert properties["key_decision"]["required"] == ["answer", "reason"]

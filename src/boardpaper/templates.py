@@ -321,10 +321,23 @@ def _check_section_options(data: dict[str, Any], node: Any, display: str) -> lis
         line, column = getattr(item, "line", node.line), getattr(item, "column", node.column)
         problems.append(Problem(display, line, column, key, message))
 
+    signed = [
+        section
+        for part in data["parts"]
+        for section in part["sections"]
+        if section.get("type") == "signed_paragraphs"
+    ]
     for index, item in enumerate(data["front_sheet"]):
         key = f"front_sheet[{index}]"
         if item.get("type") == "signoffs" and len(item.get("columns", ())) != 4:
             need(item["field"], f"{key}.columns", _SIGNOFF_COLUMNS)
+        if item.get("type") == "signoffs" and not signed:
+            need(
+                item["field"],
+                f"{key}.type",
+                "a 'signoffs' field lists the officers of 'signed_paragraphs' sections; "
+                "this template has none",
+            )
     for p_index, part in enumerate(data["parts"]):
         for s_index, section in enumerate(part["sections"]):
             key = f"parts[{p_index}].sections[{s_index}]"

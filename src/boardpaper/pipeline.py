@@ -13,7 +13,7 @@ from boardpaper.content import assemble, validate_report
 from boardpaper.errors import ContentError, Problem
 from boardpaper.loader import Limits, Node, decode_text, parse_yaml, read_text
 from boardpaper.model import Paper
-from boardpaper.schema import Context
+from boardpaper.schema import Context, did_you_mean
 from boardpaper.templates import Template, TemplateLibrary, default_library
 
 FORMATS = ("docx", "pdf")
@@ -89,11 +89,8 @@ def _template_for(node: Node, display: str, library: TemplateLibrary) -> Templat
     try:
         return library.get(name)
     except KeyError:
-        import difflib
-
         names = library.names()
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else f"; available: {', '.join(names)}"
+        hint = did_you_mean(name, names) or f"; available: {', '.join(names)}"
         raise ContentError(
             [
                 Problem(

@@ -15,7 +15,7 @@ import pytest
 from boardpaper.check import lint_word_template
 from boardpaper.cli import cli
 from boardpaper.templates import load_template
-from conftest import ROOT, SEED_YAML, TEMPLATES
+from tests.conftest import ROOT, SEED_YAML, TEMPLATES
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -242,3 +242,18 @@ def test_accessibility_audits_built_files(runner, tmp_path: Path) -> None:
 def test_accessibility_with_nothing_to_audit_is_a_usage_error(runner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["check", "--accessibility", str(tmp_path)])
     assert result.exit_code == 2
+
+
+def test_check_defaults_to_content_in_the_current_folder(
+    runner, project: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(project)
+    result = runner.invoke(cli, ["check"])
+    assert result.exit_code == 0, result.output
+    assert "1 report" in result.output
+    (project / "content" / "audit.yaml").write_text(
+        SMALL_REPORT.replace("date: 2026-02-03", "date: 2026-02-30"), encoding="utf-8"
+    )
+    result = runner.invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert "content/audit.yaml:3:7: date: '2026-02-30' is not a real date" in result.output

@@ -257,3 +257,107 @@ def test_check_defaults_to_content_in_the_current_folder(
     result = runner.invoke(cli, ["check"])
     assert result.exit_code == 1
     assert "content/audit.yaml:3:7: date: '2026-02-30' is not a real date" in result.output
+
+
+def _png(width: int = 8, height: int = 4) -> bytes:
+    """A small solid-colour PNG, made here so the tests carry no binary files."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    rows = b"".join(b"\x00" + b"\x1d\x35\x57" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_logo_from_the_manifest_is_a_figure_with_alt_text_in_the_pdf(runner, project: Path) -> None:
+    folder = project / "templates" / "test-council"
+    (folder / "logo.png").write_bytes(_png())
+    manifest = folder / "template.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8")
+        + "logo:\n  file: logo.png\n  alt: Test Council crest\n",
+        encoding="utf-8",
+    )
+    out = project / "build"
+    result = runner.invoke(
+        cli,
+        [
+            "build",
+            str(project / "content"),
+            "-o",
+            str(out),
+            "-f",
+            "pdf",
+            "--templates",
+            str(project / "templates"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(out / "audit.pdf") as pdf:
+        figures = [
+            node
+            for node in _structure(pdf.Root.StructTreeRoot)
+            if node.get("/S") == pikepdf.Name("/Figure")
+        ]
+        assert [str(node.get("/Alt")) for node in figures] == ["Test Council crest"]
+        assert len(pdf.pages[0].get_images()) == 1
+
+
+def _structure(node) -> list:
+    found = []
+    kids = node.get("/K")
+    if kids is None:
+        return found
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary):
+            found.append(kid)
+            found.extend(_structure(kid))
+    return found
+
+
+def test_missing_logo_file_is_a_located_manifest_error(runner, project: Path) -> None:
+    manifest = project / "templates" / "test-council" / "template.yaml"
+    text = manifest.read_text(encoding="utf-8") + "logo:\n  file: crest.svg\n  alt: Crest\n"
+    manifest.write_text(text, encoding="utf-8")
+    result = _check(runner, project)
+    assert result.exit_code == 1
+    line = len(text.splitlines()) - 1
+    assert f"template.yaml:{line}:9: logo.file: file 'crest.svg' not found" in result.output
+
+
+def test_image_without_alt_text_in_word_template_is_located(project: Path) -> None:
+    folder = project / "templates" / "test-council"
+    (folder / "crest.png").write_bytes(_png())
+    word = folder / "paper.docx"
+    _edit_docx(
+        word,
+        lambda d: (
+            d.sections[0].header.add_paragraph().add_run().add_picture(str(folder / "crest.png"))
+        ),
+    )
+    problems = [str(p) for p in lint_word_template(load_template(folder))]
+    assert len(problems) == 1 and re.search(
+        r"paper\.docx: word/header\d*\.xml image 1: .* has no alt text", problems[0]
+    ), problems
+
+    def describe(document) -> None:
+        for properties in document.sections[0].header._element.iter(
+            "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+        ):
+            properties.set("descr", "Test Council crest")
+
+    _edit_docx(word, describe)
+    assert lint_word_template(load_template(folder)) == []

@@ -23,6 +23,7 @@ from boardpaper.errors import ContentError, Problem
 from boardpaper.templates import Template, TemplateLibrary, load_template
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 WORD_PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 STATEMENT = re.compile(r"\{%-?\s*(?:(?:p|tr|tc|r)\s+)?(\w+)")
@@ -148,6 +149,7 @@ def lint_word_template(template: Template) -> list[Problem]:
     problems: list[Problem] = []
     for name, xml in parts.items():
         problems.extend(_lint_word_part(display, name, xml))
+        problems.extend(_lint_word_images(display, name, xml))
     problems.extend(_lint_styles(path, display))
     if not problems:  # the Jinja checks need tags that survived
         problems.extend(_lint_word_variables(template, display))
@@ -221,6 +223,27 @@ def _lint_word_part(display: str, part: str, xml: bytes) -> list[Problem]:
                     stack.pop()
     for word, where in stack:
         report(where, f"'{{% {word} %}}' is never closed ('{{% end{word} %}}' is missing)")
+    return problems
+
+
+def _lint_word_images(display: str, part: str, xml: bytes) -> list[Problem]:
+    """Every image (a logo in the header, say) needs alt text, or to be marked decorative."""
+    problems = []
+    root = ElementTree.fromstring(xml)
+    for number, properties in enumerate(root.iter(f"{WP}docPr"), start=1):
+        decorative = any(child.tag.endswith("}decorative") for child in properties.iter())
+        if not (properties.get("descr") or "").strip() and not decorative:
+            name = properties.get("name") or f"image {number}"
+            problems.append(
+                Problem(
+                    display,
+                    None,
+                    None,
+                    f"{part} image {number}",
+                    f"{name!r} has no alt text; in Word right-click it, Edit Alt Text, and say "
+                    "what it shows (or tick 'Mark as decorative')",
+                )
+            )
     return problems
 
 

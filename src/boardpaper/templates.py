@@ -125,6 +125,15 @@ def _manifest_schema() -> Record:
             "html_template": Field(Text()),
             "front_sheet": Field(ListOf(front_field)),
             "parts": Field(ListOf(part)),
+            "logo": Field(
+                Record(
+                    {
+                        "file": Field(Text(), description="An image file in the template folder"),
+                        "alt": Field(Text(), description="What the logo says, for screen readers"),
+                    }
+                ),
+                required=False,
+            ),
         }
     )
 
@@ -178,6 +187,14 @@ class PartSpec:
 
 
 @dataclass(frozen=True)
+class Logo:
+    """The logo of the PDF paper: a file in the template folder and its alt text."""
+
+    file: str
+    alt: str
+
+
+@dataclass(frozen=True)
 class Template:
     """A loaded template folder."""
 
@@ -192,6 +209,7 @@ class Template:
     front_sheet: tuple[FrontSheetSpec, ...]
     parts: tuple[PartSpec, ...]
     raw: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    logo: Logo | None = None
 
     @property
     def sections(self) -> tuple[SectionSpec, ...]:
@@ -240,6 +258,19 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
                         column,
                         key,
                         f"file {data[key]!r} not found in the template folder",
+                    )
+                )
+        logo = data.get("logo")
+        if logo is not None:
+            target = _inside(folder, logo["file"])
+            if target is None or not target.is_file():
+                problems.append(
+                    Problem(
+                        display,
+                        logo["file"].line,
+                        logo["file"].column,
+                        "logo.file",
+                        f"file {logo['file']!r} not found in the template folder",
                     )
                 )
         fields = [item["field"] for item in data["front_sheet"]]
@@ -310,6 +341,7 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
             for part in data["parts"]
         ),
         raw=data,
+        logo=Logo(str(data["logo"]["file"]), str(data["logo"]["alt"])) if "logo" in data else None,
     )
 
 

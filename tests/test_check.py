@@ -361,3 +361,28 @@ def test_image_without_alt_text_in_word_template_is_located(project: Path) -> No
 
     _edit_docx(word, describe)
     assert lint_word_template(load_template(folder)) == []
+
+
+def test_names_a_template_sets_itself_are_not_unknown(project: Path) -> None:
+    from boardpaper.check import lint_html_template
+
+    html = project / "templates" / "test-council" / "paper.html"
+    text = html.read_text(encoding="utf-8").replace(
+        "{% for item in paper.front_sheet %}\n",
+        "{% for item in paper.front_sheet %}\n"
+        "{% if item.email %}{% set parts = item.text.split(item.email) %}"
+        "{{ parts[0] }}{% endif %}\n",
+        1,
+    )
+    html.write_text(text, encoding="utf-8")
+    assert lint_html_template(load_template(html.parent)) == []
+
+
+def test_two_paragraph_tags_in_one_paragraph_are_located(project: Path) -> None:
+    word = project / "templates" / "test-council" / "paper.docx"
+    _edit_docx(word, lambda d: d.add_paragraph("{%p if paper.title %}{%p endif %}"))
+    messages = [str(p) for p in lint_word_template(load_template(word.parent))]
+    assert any(
+        re.search(r"word/document\.xml paragraph \d+: 2 '\{%p/tr/tc/r %\}' tags in one", m)
+        for m in messages
+    ), messages

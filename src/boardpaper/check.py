@@ -198,6 +198,13 @@ def _lint_word_part(display: str, part: str, xml: bytes) -> list[Problem]:
                 report(
                     place, f"unbalanced tag: {opener!r} without {closer!r} or the reverse{excerpt}"
                 )
+        structural = re.findall(r"\{%-?\s*(?:p|tr|tc|r)\s", text)
+        if len(structural) > 1:
+            report(
+                place,
+                f"{len(structural)} '{{%p/tr/tc/r %}}' tags in one paragraph; docxtpl needs "
+                f"each alone in its own paragraph{excerpt}",
+            )
         for match in TAG.finditer(text):
             statement = STATEMENT.match(match.group())
             if not statement:
@@ -304,7 +311,7 @@ def _lint_word_variables(template: Template, display: str) -> list[Problem]:
             f"uses {name!r}, which boardpaper does not provide; available: "
             + ", ".join(WORD_VARIABLES),
         )
-        for name in sorted(unknown)
+        for name in sorted(unknown - _assigned_names(tree))
     ]
     for name, attribute, _line in _unknown_attributes(tree, template):
         problems.append(
@@ -342,7 +349,7 @@ def lint_html_template(template: Template) -> list[Problem]:
         tree = env.parse(source)
     except TemplateSyntaxError as error:
         return [Problem(display, error.lineno, None, "", f"Jinja syntax error: {error.message}")]
-    provided = set(HTML_VARIABLES) | set(env.globals)
+    provided = set(HTML_VARIABLES) | set(env.globals) | _assigned_names(tree)
     problems = []
     for name in sorted(meta.find_undeclared_variables(tree) - provided):
         problems.append(
@@ -360,6 +367,14 @@ def lint_html_template(template: Template) -> list[Problem]:
             Problem(display, line, None, "variables", _attribute_message(name, attribute))
         )
     return problems
+
+
+def _assigned_names(tree: Any) -> set[str]:
+    """Names the template sets itself. Jinja counts a name set inside an ``if`` within a
+    loop as undeclared; it is the template's own, not one boardpaper must provide."""
+    from jinja2 import nodes
+
+    return {node.name for node in tree.find_all(nodes.Name) if node.ctx in ("store", "param")}
 
 
 def _first_line(tree: Any, name: str) -> int | None:

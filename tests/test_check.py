@@ -386,3 +386,18 @@ def test_two_paragraph_tags_in_one_paragraph_are_located(project: Path) -> None:
         re.search(r"word/document\.xml paragraph \d+: 2 '\{%p/tr/tc/r %\}' tags in one", m)
         for m in messages
     ), messages
+
+
+def test_word_template_without_the_body_is_reported(project: Path) -> None:
+    word = project / "templates" / "test-council" / "paper.docx"
+
+    def drop_body(document) -> None:
+        paragraph = next(p for p in document.paragraphs if p.text == "{{p body }}")
+        paragraph._p.getparent().remove(paragraph._p)
+
+    _edit_docx(word, drop_body)
+    messages = [str(p) for p in lint_word_template(load_template(word.parent))]
+    assert messages == [
+        f"{word}: body: the numbered body is never placed: add a paragraph holding only "
+        "{{p body }}"
+    ]

@@ -317,6 +317,16 @@ def _lint_word_variables(template: Template, display: str) -> list[Problem]:
         problems.append(
             Problem(display, None, None, "variables", _attribute_message(name, attribute))
         )
+    if "body" not in _loaded_names(tree):
+        problems.append(
+            Problem(
+                display,
+                None,
+                None,
+                "body",
+                "the numbered body is never placed: add a paragraph holding only {{p body }}",
+            )
+        )
     return problems
 
 
@@ -375,6 +385,12 @@ def _assigned_names(tree: Any) -> set[str]:
     from jinja2 import nodes
 
     return {node.name for node in tree.find_all(nodes.Name) if node.ctx in ("store", "param")}
+
+
+def _loaded_names(tree: Any) -> set[str]:
+    from jinja2 import nodes
+
+    return {node.name for node in tree.find_all(nodes.Name) if node.ctx == "load"}
 
 
 def _first_line(tree: Any, name: str) -> int | None:

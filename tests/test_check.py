@@ -401,3 +401,14 @@ def test_word_template_without_the_body_is_reported(project: Path) -> None:
         f"{word}: body: the numbered body is never placed: add a paragraph holding only "
         "{{p body }}"
     ]
+
+
+def test_unreadable_template_files_are_reported_not_crashed_on(runner, project: Path) -> None:
+    folder = project / "templates" / "test-council"
+    (folder / "paper.docx").write_bytes(b"not a zip file")
+    (folder / "paper.html").write_bytes(b"\xff\xfe{{ broken")
+    result = _check(runner, project)
+    assert result.exit_code == 1
+    assert f"{folder / 'paper.docx'}: not a Word (.docx) file" in result.output
+    assert f"{folder / 'paper.html'}: cannot be read:" in result.output
+    assert "Traceback" not in result.output

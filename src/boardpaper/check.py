@@ -127,7 +127,16 @@ def lint_template(folder: Path) -> list[Problem]:
         template = load_template(folder)
     except ContentError as error:
         return list(error.problems)
-    return lint_word_template(template) + lint_html_template(template)
+    problems: list[Problem] = []
+    for lint, path in (
+        (lint_word_template, template.word_template),
+        (lint_html_template, template.html_template),
+    ):
+        try:
+            problems.extend(lint(template))
+        except Exception as error:  # a file too broken to lint is itself the finding
+            problems.append(Problem(_display(path), None, None, "", f"cannot be read: {error}"))
+    return problems
 
 
 # --- Word templates -------------------------------------------------------------------------

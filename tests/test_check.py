@@ -412,3 +412,26 @@ def test_unreadable_template_files_are_reported_not_crashed_on(runner, project: 
     assert f"{folder / 'paper.docx'}: not a Word (.docx) file" in result.output
     assert f"{folder / 'paper.html'}: cannot be read:" in result.output
     assert "Traceback" not in result.output
+
+
+def test_ci_examples_run_commands_that_exist(runner) -> None:
+    """The workflow and pre-commit examples parse, and each boardpaper command line in them
+    is accepted by the CLI (checked with --help, so nothing runs)."""
+    import shlex
+
+    import yaml
+
+    examples = ROOT / "docs" / "examples"
+    workflow = yaml.safe_load((examples / "github-workflow.yml").read_text(encoding="utf-8"))
+    commands = [
+        step["run"]
+        for step in workflow["jobs"]["papers"]["steps"]
+        if step.get("run", "").startswith("boardpaper ")
+    ]
+    hooks = yaml.safe_load((examples / "pre-commit-config.yaml").read_text(encoding="utf-8"))
+    commands += [hook["entry"] for repo in hooks["repos"] for hook in repo["hooks"]]
+    assert any("--junit" in c for c in commands) and any("--accessibility" in c for c in commands)
+    for command in commands:
+        args = shlex.split(command)[1:]
+        result = runner.invoke(cli, [*args, "--help"])
+        assert result.exit_code == 0, (command, result.output)

@@ -117,7 +117,7 @@ def audit_built(paths: list[Path]) -> list[Case]:
             problems = audit(file.read_bytes(), display)
         except Exception as error:  # an unreadable file is a finding, not a crash
             problems = [Problem(display, None, None, "file", f"cannot be read: {error}")]
-        cases.append(Case("built", display, problems))
+        cases.append(Case("built paper", display, problems))
     return cases
 
 
@@ -463,7 +463,7 @@ def junit_xml(cases: list[Case]) -> str:
     )
     for case in cases:
         element = ElementTree.SubElement(
-            suite, "testcase", classname=f"boardpaper.{case.kind}", name=case.name
+            suite, "testcase", classname=f"boardpaper.{case.kind.replace(' ', '_')}", name=case.name
         )
         if case.problems:
             failure = ElementTree.SubElement(

@@ -266,7 +266,7 @@ register_rebuilder("report", _rebuild_reports)
 
 @dataclass(frozen=True)
 class Check:
-    """One file's verdict: ``status`` is a word from ``STATUSES``, ``detail`` says why."""
+    """One file's verdict (a word of ``OUTPUT_STATUSES`` or ``INPUT_STATUSES``) and why."""
 
     path: str
     status: str
@@ -334,7 +334,16 @@ def verify_build(outdir: Path, root: Path | None = None) -> Verification:
         outputs.append(
             _check_output(entry, outdir, rebuilt.get(entry["path"]), changed_inputs, unknown_kinds)
         )
-    changes = compare(manifest.get("environment", {}), environment(context.fonts))
+    pdfs = [
+        entry["path"] for entry in manifest.get("outputs", []) if entry["path"].endswith(".pdf")
+    ]
+    # Which fonts are used "now" is only known when every PDF was rebuilt.
+    every_pdf_rebuilt = all(path in rebuilt for path in pdfs)
+    changes = compare(
+        manifest.get("environment", {}),
+        environment(context.fonts),
+        font_presence=every_pdf_rebuilt,
+    )
     recorded = {entry["path"] for entry in manifest.get("outputs", [])}
     unrecorded = sorted(
         path.relative_to(outdir).as_posix()

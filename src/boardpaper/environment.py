@@ -127,8 +127,18 @@ def native_libraries() -> dict[str, Any]:
         "harfbuzz": _c_string("harfbuzz", "hb_version_string"),
         "fontconfig": _fontconfig_version(),
         "harfbuzz_subset": harfbuzz_subset_available(),
+        "qpdf": _qpdf_version(),
     }
     return libraries
+
+
+def _qpdf_version() -> str | None:
+    """The qpdf library pikepdf wraps (it rewrites every PDF in ``finish_tagging``)."""
+    try:
+        import pikepdf
+    except ImportError:
+        return None
+    return str(pikepdf.__libqpdf_version__)
 
 
 def harfbuzz_subset_available() -> bool:

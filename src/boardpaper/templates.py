@@ -33,6 +33,8 @@ TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 FRONT_SHEET_TYPES = ["text", "date", "wards", "contact", "yesno"]
 SECTION_TYPES = ["paragraphs", "recommendations", "headed_sections"]
 NUMBERING_STYLES = ["roman", "decimal", "bracketed", "section"]
+DEFAULT_LANGUAGE = "en-GB"
+"""Document language (PDF /Lang, Word w:lang) when a template names none."""
 
 
 def builtin_templates_dir() -> Path:
@@ -79,7 +81,8 @@ def _manifest_schema() -> Record:
             "name": Field(Text(pattern=TEMPLATE_NAME.pattern, hint="a lower-case name")),
             "description": Field(Text()),
             "language": Field(
-                Text(pattern=r"[a-z]{2,3}(-[A-Z]{2})?", hint="a language tag like en-GB")
+                Text(pattern=r"[a-z]{2,3}(-[A-Z]{2})?", hint="a language tag like en-GB"),
+                required=False,
             ),
             "font": Field(Text(), required=False),
             "recommendation_numbering": Field(Choice(NUMBERING_STYLES)),
@@ -229,7 +232,7 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
         name=data["name"],
         folder=folder,
         description=data["description"],
-        language=data["language"],
+        language=data.get("language", DEFAULT_LANGUAGE),
         font=data.get("font", "Arial"),
         recommendation_numbering=data["recommendation_numbering"],
         word_template=folder / data["word_template"],

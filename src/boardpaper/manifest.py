@@ -188,10 +188,27 @@ def read_manifest(outdir: Path) -> dict[str, Any]:
         raise ValueError(f"{path}: cannot read the manifest: {error}") from None
     if not isinstance(manifest, dict) or manifest.get("boardpaper_manifest") != MANIFEST_FORMAT:
         raise ValueError(f"{path}: not a boardpaper manifest (format {MANIFEST_FORMAT})")
+    for section, required in (("inputs", ("path", "sha256")), ("outputs", ("path", "sha256"))):
+        entries = manifest.get(section, [])
+        if not isinstance(entries, list) or not all(
+            isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in required)
+            for entry in entries
+        ):
+            raise ValueError(f"{path}: every {section} entry needs {' and '.join(required)}")
     for entry in manifest.get("outputs", []):
-        name = PurePosixPath(str(entry.get("path", "")))
+        name = PurePosixPath(entry["path"])
         if not name.parts or name.is_absolute() or ".." in name.parts:
             raise ValueError(f"{path}: output {str(name)!r} is not a path inside this folder")
+        if entry.get("kind", "report") == "report" and not all(
+            isinstance(entry.get(key), str) for key in ("source", "format")
+        ):
+            raise ValueError(f"{path}: report output {str(name)!r} needs a source and a format")
+    templates = manifest.get("templates", {})
+    if not isinstance(templates, dict) or not all(
+        isinstance(entry, dict) and isinstance(entry.get("folder"), str)
+        for entry in templates.values()
+    ):
+        raise ValueError(f"{path}: templates must map each name to its folder")
     return manifest
 
 

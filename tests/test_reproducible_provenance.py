@@ -57,8 +57,8 @@ def test_pdf_info_and_xmp_carry_the_provenance_and_the_content_date(
     assert xmp_values["{http://ns.adobe.com/xap/1.0/}CreateDate"] == "2021-03-01T00:00:00Z"
     assert xmp_values["{http://ns.adobe.com/xap/1.0/}ModifyDate"] == "2021-03-01T00:00:00Z"
     assert not any("MetadataDate" in key or "DocumentID" in key for key in xmp_values)
-    # The file identifier: present, an MD5 of the content (qpdf's deterministic id); that it
-    # is not random is proved by the two-process build in test_reproducible.py.
+    # The file identifier is qpdf's deterministic hash of the finished PDF's
+    # content (pdf_tagging.finish_tagging): present, 16 bytes, and not random.
     assert len(file_id) == 2 and bytes(file_id[0]) == bytes(file_id[1])
     assert len(bytes(file_id[0])) == 16
 

@@ -847,3 +847,51 @@ def test_seed_artifacts_are_only_page_furniture(seed_outputs: dict[str, bytes]) 
             if number == 5:  # page bodies are drawn before their margin boxes
                 furniture = "AreaSeptember2019November2020" + furniture
             assert words == furniture
+
+
+def test_libreoffice_reads_the_word_structure_as_accessible(
+    seed_outputs: dict[str, bytes], tmp_path: Path
+) -> None:
+    """LibreOffice (a real Word client) exports the .docx as a PDF/UA that passes the audit.
+
+    Its Heading styles become H1-H3 and its repeating header row becomes TH cells.
+    """
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is not installed: run scripts/setup-system.sh --test"
+    source = tmp_path / "paper.docx"
+    source.write_bytes(seed_outputs["docx"])
+    export = (
+        'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+        '"PDFUACompliance":{"type":"boolean","value":"true"}}'
+    )
+    completed = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            export,
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert completed.returncode == 0, completed.stderr
+    data = (tmp_path / "paper.pdf").read_bytes()
+    assert [str(p) for p in audit_pdf(data, "libreoffice.pdf")] == []
+    document = docx.Document(io.BytesIO(seed_outputs["docx"]))
+    word_levels = [
+        int(p.style.name.split()[-1]) for p in document.paragraphs if p.style.name[:8] == "Heading "
+    ]
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        roles = [str(e.S) for e in _elements(pdf.Root.StructTreeRoot)]
+        assert str(pdf.Root.Lang) == "en-GB"
+    pdf_levels = [int(role[2]) for role in roles if re.fullmatch(r"/H[1-6]", role)]
+    assert pdf_levels == word_levels
+    assert roles.count("/TH") == len(document.tables[0].columns)

@@ -895,3 +895,20 @@ def test_libreoffice_reads_the_word_structure_as_accessible(
     pdf_levels = [int(role[2]) for role in roles if re.fullmatch(r"/H[1-6]", role)]
     assert pdf_levels == word_levels
     assert roles.count("/TH") == len(document.tables[0].columns)
+
+
+@pytest.mark.parametrize("cut", [0.2, 0.5, 0.9])
+def test_audits_report_damaged_files_without_crashing(
+    cut: float, small_pdf: bytes, seed_outputs: dict[str, bytes]
+) -> None:
+    """A truncated or scribbled-on file gives problem lines, never a traceback."""
+    for data, audit, name in (
+        (small_pdf, audit_pdf, "x.pdf"),
+        (seed_outputs["docx"], audit_docx, "x.docx"),
+    ):
+        truncated = data[: int(len(data) * cut)]
+        middle = int(len(data) * cut)
+        scribbled = data[:middle] + bytes(64) + data[middle + 64 :]
+        for damaged in (truncated, scribbled):
+            problems = audit(damaged, name)
+            assert all(str(p).startswith(f"{name}: {p.key}: ") for p in problems)

@@ -17,7 +17,7 @@ import pikepdf
 import pytest
 from docx.oxml.ns import qn
 
-from boardpaper.accessibility import audit_docx, audit_pdf
+from boardpaper.accessibility import DOCX_RULES, PDF_RULES, audit_docx, audit_pdf
 from boardpaper.pipeline import find_reports, load_report, render
 from boardpaper.templates import TemplateLibrary
 from tests.conftest import ROOT, SEED_YAML
@@ -236,14 +236,17 @@ def test_seed_pdf_fonts_are_embedded_with_unicode_maps(
 
 
 def test_seed_pdf_page_numbers_and_running_header_are_artifacts(
-    seed_pdf: Any, seed_tree: list[Any], seed_mcid_text: dict[tuple[int, int], str]
+    seed_pdf: Any,
+    seed_tree: list[Any],
+    seed_mcid_text: dict[tuple[int, int], str],
+    seed_outputs: dict[str, bytes],
 ) -> None:
     tagged_text = " ".join(
         _element_text(e, seed_pdf, seed_mcid_text) for e in seed_tree if e.S in ("/P", "/H1")
     )
     pages = len(seed_pdf.pages)
     assert "Page 1 of" not in tagged_text
-    with pdfplumber.open(io.BytesIO(bytes(seed_pdf_bytes(seed_pdf)))) as pdf:
+    with pdfplumber.open(io.BytesIO(seed_outputs["pdf"])) as pdf:
         for index, page in enumerate(pdf.pages, start=1):
             footer = "".join(
                 c["text"] for c in page.chars if c["top"] > page.height - 60 and c["text"].strip()
@@ -260,12 +263,6 @@ def test_seed_pdf_page_numbers_and_running_header_are_artifacts(
         value = nums[index + 1]
         if isinstance(value, pikepdf.Array):
             assert all(v is None or v.objgen in in_tree for v in value)
-
-
-def seed_pdf_bytes(pdf: Any) -> bytes:
-    buffer = io.BytesIO()
-    pdf.save(buffer)
-    return buffer.getvalue()
 
 
 def test_seed_pdf_links_say_where_they_go(
@@ -912,3 +909,11 @@ def test_audits_report_damaged_files_without_crashing(
         for damaged in (truncated, scribbled):
             problems = audit(damaged, name)
             assert all(str(p).startswith(f"{name}: {p.key}: ") for p in problems)
+
+
+def test_every_rule_has_a_failing_example() -> None:
+    """Each rule the audits name is shown failing by a test above."""
+    pdf_covered = {name.split("-")[0] for name in PDF_BREAKAGES} | {"colour"}
+    docx_covered = {name.split("-")[0] for name in DOCX_BREAKAGES} | {"structure"}
+    assert pdf_covered == set(PDF_RULES)
+    assert docx_covered == set(DOCX_RULES)

@@ -37,6 +37,7 @@ PDF_RULES = (
 """Rules ``audit_pdf`` applies (the ``rule`` of each problem it reports)."""
 
 DOCX_RULES = (
+    "structure",
     "title",
     "language",
     "headings",
@@ -93,7 +94,8 @@ class _Element:
     raw: Any
     page: int | None
     kids: list[_Element] = field(default_factory=list)
-    content: list[tuple[int, int]] = field(default_factory=list)  # (page, mcid), in order
+    content: list[tuple[int, int]] = field(default_factory=list)  # its own (page, mcid)
+    order: list[_Element | tuple[int, int]] = field(default_factory=list)  # both, as in /K
 
     def walk(self) -> Iterator[_Element]:
         yield self
@@ -101,8 +103,19 @@ class _Element:
             yield from kid.walk()
 
     def marked(self) -> Iterator[tuple[int, int]]:
-        for element in self.walk():
-            yield from element.content
+        """Every (page, MCID) of the element and its descendants, in reading order."""
+        for item in self.order:
+            if isinstance(item, _Element):
+                yield from item.marked()
+            else:
+                yield item
+
+    def add(self, item: _Element | tuple[int, int]) -> None:
+        if isinstance(item, _Element):
+            self.kids.append(item)
+        else:
+            self.content.append(item)
+        self.order.append(item)
 
 
 def audit_pdf(data: bytes, display: str) -> list[Problem]:
@@ -256,13 +269,13 @@ def _read_structure(tree: Any, role_map: Any, pages: dict[tuple[int, int], int])
         for kid in items:
             if isinstance(kid, int) or (isinstance(kid, pikepdf.Object) and _is_int(kid)):
                 if page is not None:
-                    element.content.append((page, int(kid)))
+                    element.add((page, int(kid)))
             elif isinstance(kid, pikepdf.Dictionary):
                 kind = kid.get("/Type")
                 if kind == "/MCR":
                     kid_page = pages.get(kid.Pg.objgen, page) if "/Pg" in kid else page
                     if kid_page is not None:
-                        element.content.append((kid_page, int(kid.MCID)))
+                        element.add((kid_page, int(kid.MCID)))
                 elif kind == "/OBJR":
                     continue
                 else:
@@ -270,7 +283,7 @@ def _read_structure(tree: Any, role_map: Any, pages: dict[tuple[int, int], int])
                         if kid.objgen in seen:
                             continue
                         seen.add(kid.objgen)
-                    element.kids.append(build(kid, page))
+                    element.add(build(kid, page))
         return element
 
     return build(tree, None)

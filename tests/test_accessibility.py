@@ -917,3 +917,19 @@ def test_every_rule_has_a_failing_example() -> None:
     docx_covered = {name.split("-")[0] for name in DOCX_BREAKAGES} | {"structure"}
     assert pdf_covered == set(PDF_RULES)
     assert docx_covered == set(DOCX_RULES)
+
+
+def test_word_template_without_a_language_still_gives_one(tmp_path: Path) -> None:
+    library = _template_copy(tmp_path, "language: en-GB")
+    word = tmp_path / "council-standard" / "paper.docx"
+    document = docx.Document(str(word))
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    defaults.getparent().remove(defaults)
+    document.save(str(word))
+    outputs = render(load_report(SEED_YAML, library), ("docx",))
+    assert audit_docx(outputs["docx"], "x.docx") == []
+    rendered = docx.Document(io.BytesIO(outputs["docx"]))
+    lang = rendered.styles.element.find(
+        f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}"
+    )
+    assert lang.get(qn("w:val")) == "en-GB"

@@ -109,11 +109,26 @@ def _set_properties(docx: Any, paper: Paper, extra: dict[str, str]) -> None:
     props.category = "Committee report"
     props.identifier = extra.get("identifier", "")
     props.version = __version__
-    lang = docx.styles.element.find(
-        qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr") + "/" + qn("w:lang")
-    )
-    if lang is not None:
-        lang.set(qn("w:val"), paper.language)
+    _set_language(docx.styles.element, paper.language)
+
+
+def _set_language(styles: Any, language: str) -> None:
+    """Set the document's default proofing language, adding w:docDefaults/.../w:lang if missing.
+
+    Screen readers pick their voice from it; a council's Word template may lack it.
+    """
+    parent = styles
+    for tag in ("w:docDefaults", "w:rPrDefault", "w:rPr"):
+        child = parent.find(qn(tag))
+        if child is None:
+            child = OxmlElement(tag)
+            parent.insert(0, child)
+        parent = child
+    lang = parent.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        parent.append(lang)
+    lang.set(qn("w:val"), language)
 
 
 class _BodyWriter:

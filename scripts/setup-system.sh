@@ -2,9 +2,13 @@
 # Install the Debian packages boardpaper needs, only those missing.
 # fonts-liberation2: Liberation Sans, metric-compatible with Arial (the council font).
 # libharfbuzz-subset0: fast, reproducible font subsetting in WeasyPrint.
+# fonts-dejavu-core, fonts-noto-core: fallback fonts for what Liberation Sans lacks
+#   (Hebrew, Arabic, emoji, mathematical symbols); fontconfig's fc-list lets boardpaper
+#   warn about characters no installed font has (docs/security.md).
 # poppler-utils, libreoffice-writer-nogui: real clients used by the tests.
 set -euo pipefail
-needed=(fonts-liberation2 libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+needed=(fonts-liberation2 libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+  fonts-noto-core fontconfig)
 if [ "${1:-}" = "--test" ]; then
   needed+=(poppler-utils libreoffice-writer-nogui faketime)
 fi

@@ -9,6 +9,8 @@ decides what each one means.
 
 from __future__ import annotations
 
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -30,6 +32,9 @@ STANDARD_TAGS = {
     "tag:yaml.org,2002:map": "map",
     "tag:yaml.org,2002:seq": "seq",
 }
+
+# Characters XML 1.0 (so .docx) cannot hold; YAML escapes such as "\x01" or "\ud800" make them.
+_NOT_XML_TEXT = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ud800-\\udfff\\ufffe\\uffff]")
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,11 @@ def read_text(path: Path, display: str, limits: Limits) -> str:
                     )
                 ]
             )
-        data = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise ContentError([Problem(display, None, None, "", "not a regular file")])
+        # Read at most one byte over the limit: the size on disk can change, or lie.
+        with path.open("rb") as stream:
+            data = stream.read(limits.max_file_bytes + 1)
     except OSError as error:
         raise ContentError(
             [Problem(display, None, None, "", f"cannot read file: {error.strerror}")]
@@ -183,19 +192,54 @@ def decode_text(data: bytes, display: str, limits: Limits) -> str:
 
 def parse_yaml(text: str, display: str, limits: Limits = Limits()) -> Node:
     """Parse YAML text into a located ``Node`` tree. Raises ContentError."""
-    loader = _SafeComposer(text)
-    loader.max_depth = limits.max_depth
+    if len(text) > limits.max_file_bytes:
+        raise ContentError(
+            [
+                Problem(
+                    display,
+                    None,
+                    None,
+                    "",
+                    f"text is {len(text):,} characters; the limit is {limits.max_file_bytes:,}",
+                )
+            ]
+        )
+    loader: _SafeComposer | None = None
     try:
+        # The reader checks every character as the loader is made: keep that inside the try.
+        loader = _SafeComposer(text)
+        loader.max_depth = limits.max_depth
         root = loader.get_single_node()
+    except yaml.reader.ReaderError as error:
+        line, column = _place_of(text.encode("utf-8", "surrogatepass"), _utf8_offset(text, error))
+        raise ContentError(
+            [
+                Problem(
+                    display,
+                    line,
+                    column,
+                    "",
+                    f"the character U+{error.character:04X} is not allowed in YAML; remove it",
+                )
+            ]
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context_mark and "end of stream" in (error.problem or ""):
+            # An unclosed quote or bracket: point at where it was opened, not at the end.
+            mark = error.context_mark
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         raise ContentError([Problem(display, line, column, "", _yaml_message(error))]) from None
     except yaml.YAMLError as error:
         raise ContentError([Problem(display, None, None, "", f"not valid YAML: {error}")]) from None
+    except RecursionError:
+        raise ContentError(
+            [Problem(display, None, None, "", "not valid YAML: nested too deeply")]
+        ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         raise ContentError([Problem(display, 1, 1, "", "the file is empty")])
     problems: list[Problem] = []
@@ -220,6 +264,18 @@ def _convert(node: yaml.Node, display: str, key: str, problems: list[Problem]) -
         )
         tag = "str"
     if isinstance(node, ScalarNode):
+        bad = _NOT_XML_TEXT.search(node.value)
+        if bad:
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    column,
+                    key,
+                    f"the text holds U+{ord(bad.group()):04X}, not a printable character, "
+                    "which documents cannot hold; remove it",
+                )
+            )
         return Node("scalar", node.value, tag, line, column, style=node.style)
     if isinstance(node, SequenceNode):
         items = [
@@ -258,6 +314,8 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     problem = error.problem or "not valid YAML"
     if "'\\t'" in problem or "\\t" in problem:
         return "a tab character is not allowed for indentation in YAML; use spaces"
+    if error.context == "while scanning a quoted scalar" and "end of stream" in problem:
+        return "not valid YAML: the quote opened here is never closed"
     if error.context:
         return f"not valid YAML: {error.context}, {problem}"
     return f"not valid YAML: {problem}"
@@ -268,3 +326,8 @@ def _place_of(data: bytes, offset: int) -> tuple[int, int]:
     line = before.count(b"\n") + 1
     column = offset - (before.rfind(b"\n") + 1) + 1
     return line, column
+
+
+def _utf8_offset(text: str, error: yaml.reader.ReaderError) -> int:
+    """The byte offset of a reader error's character (its position counts characters)."""
+    return len(text[: error.position].encode("utf-8", "surrogatepass"))

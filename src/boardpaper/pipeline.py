@@ -125,14 +125,47 @@ def render(report: LoadedReport, formats: tuple[str, ...] = FORMATS) -> dict[str
 
 
 def find_reports(paths: list[Path]) -> list[Path]:
-    """Expand folders into the report YAML files they hold (sorted); files pass through."""
+    """Expand folders into the report YAML files they hold (sorted); files pass through.
+
+    A symlink may not lead out of the folder it was found in (for a file named
+    directly: out of the folder holding it), so content cannot pull in files
+    from elsewhere on the machine. Raises ContentError naming each such link.
+    """
     found: list[Path] = []
+    problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.yaml") if p.is_file() and _is_report(p)))
+            root = path.resolve()
+            for candidate in sorted(path.rglob("*.yaml")):
+                if not _stays_inside(candidate, root):
+                    problems.append(_escaping_link(candidate, root))
+                elif candidate.is_file() and _is_report(candidate):
+                    found.append(candidate)
         else:
-            found.append(path)
+            if not _stays_inside(path, path.parent.resolve()):
+                problems.append(_escaping_link(path, path.parent.resolve()))
+            else:
+                found.append(path)
+    if problems:
+        raise ContentError(problems)
     return found
+
+
+def _stays_inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, with every symlink followed, is still inside ``root``."""
+    resolved = path.resolve()
+    return resolved == root or root in resolved.parents
+
+
+def _escaping_link(path: Path, root: Path) -> Problem:
+    return Problem(
+        _display(path),
+        None,
+        None,
+        "",
+        f"is a symlink leading out of {_display(root)}; "
+        "boardpaper only reads files inside the content folder",
+    )
 
 
 def _is_report(path: Path) -> bool:

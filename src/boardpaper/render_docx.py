@@ -230,6 +230,12 @@ class _BodyWriter:
         grid = self.doc.add_table(rows=1 + len(table.rows), cols=len(table.columns))
         grid.style = self.styles["Table Grid"]
         tbl_pr = grid._tbl.tblPr
+        width = tbl_pr.find(qn("w:tblW"))
+        if width is None:
+            width = OxmlElement("w:tblW")
+            tbl_pr.append(width)
+        width.set(qn("w:type"), "pct")
+        width.set(qn("w:w"), "5000")  # the full text width, as in the PDF
         if table.caption:
             caption = OxmlElement("w:tblCaption")
             caption.set(qn("w:val"), table.caption)

@@ -314,6 +314,11 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     problem = error.problem or "not valid YAML"
     if "'\\t'" in problem or "\\t" in problem:
         return "a tab character is not allowed for indentation in YAML; use spaces"
+    if problem == "mapping values are not allowed here":
+        return (
+            "not valid YAML: unexpected ':' here; check this line's indentation, "
+            "or put the text in quotes"
+        )
     if error.context == "while scanning a quoted scalar" and "end of stream" in problem:
         return "not valid YAML: the quote opened here is never closed"
     if error.context:

@@ -18,7 +18,9 @@ from boardpaper.model import ListBlock, ListItem, Paragraph, Run
 
 ALLOWED_LINK_SCHEMES = ("http://", "https://", "mailto:")
 
-_parser = MarkdownIt("zero").enable(["list", "emphasis", "link", "newline", "escape"])
+_parser = MarkdownIt("zero").enable(["list", "emphasis", "link", "image", "newline", "escape"])
+# "image" is parsed only so an image is put back as the text typed (see _runs): without
+# it, ![alt](url) would become "!" and a link to url.
 # Markdown autolinks and HTML stay literal text: "zero" disables them.
 _parser.validateLink = lambda url: True  # we check schemes ourselves, with a located message
 
@@ -107,6 +109,12 @@ def _runs(inline: Token, problems: list[NarrativeProblem]) -> list[Run]:
             href = target
         elif kind == "link_close":
             href = None
+        elif kind == "image":
+            source = str(child.attrs.get("src", ""))
+            title = child.attrs.get("title")
+            quoted_title = f' "{title}"' if title else ""
+            typed = f"![{child.content}]({source}{quoted_title})"
+            _append(runs, Run(typed, bool(bold), bool(italic), href))
         else:
             _append(runs, Run(child.content, bool(bold), bool(italic), href))
     return runs

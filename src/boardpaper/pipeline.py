@@ -6,6 +6,7 @@ service call these functions; nothing here prints.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,7 +181,8 @@ def _is_report(path: Path) -> bool:
 
 
 def _display(path: Path) -> str:
+    """The path as the author knows it: relative to the working folder, symlinks not followed."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)

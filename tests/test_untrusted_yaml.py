@@ -133,7 +133,7 @@ def test_file_of_several_megabytes_is_refused_before_parsing(corpus: Path, runne
     started = time.perf_counter()
     code, lines = validate(runner, "big.yaml")
     assert time.perf_counter() - started < 5
-    assert (code, lines) == (1, [f"big.yaml: file is {len(big):,} bytes; the limit is 2,000,000"])
+    assert (code, lines) == (1, [f"big.yaml: file is {len(big):,} bytes; the limit is 1,000,000"])
 
 
 def test_deep_flow_nesting_is_refused_at_its_place(corpus: Path, runner) -> None:
@@ -235,3 +235,47 @@ def test_template_manifest_cannot_point_outside_its_folder(tmp_path: Path, runne
         "not found in the template folder"
     ) in result.output
     assert "root:x" not in result.output
+
+
+def test_a_word_too_long_to_lay_out_quickly_is_a_located_error(corpus: Path, runner) -> None:
+    word = "x" * 1_001
+    (corpus / "word.yaml").write_text(
+        report_with(purpose=f"purpose:\n  - A word {word} here."), encoding="utf-8"
+    )
+    assert validate(runner, "word.yaml") == (
+        1,
+        [
+            "word.yaml:17:5: purpose[0]: a word of 1,001 characters with no space "
+            "('xxxxxxxxxxxxxxxxxxxx'...); the limit is 1,000"
+        ],
+    )
+    assert validate(runner, "--max-word-chars", "2000", "word.yaml") == (
+        0,
+        ["1 report(s) valid"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        # Each once took minutes to fail: a backtracking email pattern, quadratic Markdown runs.
+        ("email", "a@" + "b." * 24_000 + " x"),
+        ("purpose", "a\\n" * 24_000),
+        ("purpose", "![ " * 16_000),
+        ("purpose", "*_ " * 16_000),
+        ("purpose", "[ " * 24_000),
+    ],
+)
+def test_hostile_text_within_the_limits_does_not_hang(
+    library, field: str, value: str
+) -> None:
+    if field == "email":
+        text = MINIMAL.replace("email: b.director@council.gov.uk", f'email: "{value}"')
+    else:
+        text = report_with(purpose=f'purpose:\n  - "{value}"')
+    started = time.perf_counter()
+    try:
+        parse_report(text, "r.yaml", library)
+    except ContentError as error:
+        assert all(problem.line for problem in error.problems)
+    assert time.perf_counter() - started < 20  # a guard against hangs, not a speed target

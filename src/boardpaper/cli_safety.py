@@ -23,6 +23,7 @@ HELP = {
     "max_table_rows": "Most rows in one table.",
     "max_table_columns": "Most columns in one table.",
     "max_text_chars": "Longest single text value, in characters.",
+    "max_word_chars": "Longest word (characters without a space).",
 }
 
 

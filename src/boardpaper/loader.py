@@ -45,11 +45,12 @@ class Limits:
     ``Limits`` to the pipeline, or use the CLI's ``--max-*`` options).
     """
 
-    max_file_bytes: int = 2_000_000
+    max_file_bytes: int = 1_000_000
     max_depth: int = 40
     max_table_rows: int = 2_000
     max_table_columns: int = 40
-    max_text_chars: int = 200_000
+    max_text_chars: int = 50_000
+    max_word_chars: int = 1_000
 
 
 @dataclass
@@ -243,7 +244,7 @@ def parse_yaml(text: str, display: str, limits: Limits = Limits()) -> Node:
     if root is None:
         raise ContentError([Problem(display, 1, 1, "", "the file is empty")])
     problems: list[Problem] = []
-    node = _convert(root, display, "", problems)
+    node = _convert(root, display, "", problems, limits)
     if problems:
         raise ContentError(problems)
     return node
@@ -255,7 +256,9 @@ def load_yaml(path: Path, display: str | None = None, limits: Limits = Limits())
     return parse_yaml(read_text(path, display, limits), display, limits)
 
 
-def _convert(node: yaml.Node, display: str, key: str, problems: list[Problem]) -> Node:
+def _convert(
+    node: yaml.Node, display: str, key: str, problems: list[Problem], limits: Limits
+) -> Node:
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
     tag = STANDARD_TAGS.get(node.tag)
     if tag is None:
@@ -276,10 +279,23 @@ def _convert(node: yaml.Node, display: str, key: str, problems: list[Problem]) -
                     "which documents cannot hold; remove it",
                 )
             )
+        longest = max(node.value.split(), key=len, default="")
+        if len(longest) > limits.max_word_chars:
+            # The PDF's line breaking is quadratic in a word's length: 50,000 letters take minutes.
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    column,
+                    key,
+                    f"a word of {len(longest):,} characters with no space ({longest[:20]!r}...); "
+                    f"the limit is {limits.max_word_chars:,}",
+                )
+            )
         return Node("scalar", node.value, tag, line, column, style=node.style)
     if isinstance(node, SequenceNode):
         items = [
-            _convert(item, display, f"{key}[{index}]", problems)
+            _convert(item, display, f"{key}[{index}]", problems, limits)
             for index, item in enumerate(node.value)
         ]
         return Node("seq", items, "seq", line, column)
@@ -305,7 +321,7 @@ def _convert(node: yaml.Node, display: str, key: str, problems: list[Problem]) -
                 )
             )
             continue
-        mapping[name] = _convert(value_node, display, child_key, problems)
+        mapping[name] = _convert(value_node, display, child_key, problems, limits)
         places[name] = (key_line, key_column)
     return Node("map", mapping, "map", line, column, places)
 

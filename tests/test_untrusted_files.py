@@ -10,6 +10,7 @@ import errno
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -225,3 +226,13 @@ def test_ctrl_c_while_files_are_swapped_in_waits_until_all_are_in_place(
         output.write_atomically({target: b"new" for target in targets})
     assert [target.read_bytes() for target in targets] == [b"new", b"new"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]
+
+
+def test_the_network_guard_is_active() -> None:
+    with pytest.raises(pytest.fail.Exception, match="network connection was attempted"):
+        socket.create_connection(("169.254.169.254", 80), timeout=1)
+    with (
+        socket.socket() as sock,
+        pytest.raises(pytest.fail.Exception, match="network connection was attempted"),
+    ):
+        sock.connect(("127.0.0.1", 9))

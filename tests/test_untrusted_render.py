@@ -191,13 +191,20 @@ def test_a_character_no_font_has_is_a_located_warning(tmp_path: Path, runner) ->
             str(tmp_path / "r.yaml"),
         ],
     )
-    assert result.exit_code == 0, result.output
-    warning = next(line for line in result.output.splitlines() if "warning" in line)
-    assert warning.endswith(
+    expected = (
         "r.yaml:6:16: warning: no installed font has the character '\U0001fae0' "
         "(U+1FAE0 MELTING FACE); the PDF will show an empty box there. "
         "Remove it, or install a font that has it (see docs/security.md)"
     )
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and warnings[0].endswith(expected)
+    result = runner.invoke(
+        cli, ["validate", "--templates", str(TEMPLATES), str(tmp_path / "r.yaml")]
+    )
+    assert result.exit_code == 0
+    warnings = [line for line in result.output.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and warnings[0].endswith(expected)
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,14 @@ EXPECTED = {
         "python-tag.yaml:6:8: title: YAML tag "
         "'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; remove it",
     ],
+    "tag-directive.yaml": [
+        "tag-directive.yaml:8:8: title: YAML tag "
+        "'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; remove it",
+    ],
+    "two-documents.yaml": [
+        "two-documents.yaml:34:1: not valid YAML: expected a single document in the stream, "
+        "but found another document"
+    ],
     "empty.yaml": ["empty.yaml:1:1: the file is empty"],
     "comments-only.yaml": ["comments-only.yaml:1:1: the file is empty"],
     "list-root.yaml": [
@@ -266,9 +274,7 @@ def test_a_word_too_long_to_lay_out_quickly_is_a_located_error(corpus: Path, run
         ("purpose", "[ " * 24_000),
     ],
 )
-def test_hostile_text_within_the_limits_does_not_hang(
-    library, field: str, value: str
-) -> None:
+def test_hostile_text_within_the_limits_does_not_hang(library, field: str, value: str) -> None:
     if field == "email":
         text = MINIMAL.replace("email: b.director@council.gov.uk", f'email: "{value}"')
     else:

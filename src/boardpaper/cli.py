@@ -148,9 +148,13 @@ def validate(
         reports_paths = []
     for path in reports_paths:
         try:
-            load_report(path, library, limits)
+            report = load_report(path, library, limits)
         except ContentError as error:
             problems.extend(error.problems)
+        else:
+            if not as_json:
+                for warning in glyph_warnings(report.paper.source, report.source_path):
+                    click.echo(str(warning), err=True)
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in problems], indent=2))
     elif problems:

@@ -183,6 +183,20 @@ def test_output_path_that_is_a_file_is_one_error(project: Path, runner) -> None:
     assert (project / "out").read_text(encoding="utf-8") == "not a folder"
 
 
+def wait_until_rendering_pdf(process: subprocess.Popen[str]) -> None:
+    """Wait until ``process`` has loaded Pango (WeasyPrint is laying out a PDF), then a moment."""
+    maps = Path(f"/proc/{process.pid}/maps")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if "libpango" in maps.read_text(errors="replace"):
+                break
+        except OSError:
+            pass
+        time.sleep(0.05)
+    time.sleep(0.5)
+
+
 def test_ctrl_c_during_rendering_keeps_earlier_outputs_and_leaves_no_temporary_files(
     project: Path,
 ) -> None:
@@ -199,7 +213,7 @@ def test_ctrl_c_during_rendering_keeps_earlier_outputs_and_leaves_no_temporary_f
         MINIMAL.replace("Minimal Report", "Changed Report"), encoding="utf-8"
     )
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(3)
+    wait_until_rendering_pdf(process)
     assert process.poll() is None, "the build finished before it could be interrupted"
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)

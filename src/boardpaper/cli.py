@@ -18,8 +18,9 @@ from boardpaper.cli_safety import interruptible, limits_options
 from boardpaper.errors import ContentError, Problem
 from boardpaper.glyphs import glyph_warnings
 from boardpaper.loader import Limits
+from boardpaper.manifest import render_with_manifest
 from boardpaper.output import OutputError, write_atomically
-from boardpaper.pipeline import FORMATS, find_reports, load_report, render
+from boardpaper.pipeline import FORMATS, find_reports, load_report
 from boardpaper.templates import default_library
 
 
@@ -78,7 +79,11 @@ def build(
     template_dirs: tuple[Path, ...],
     limits: Limits,
 ) -> None:
-    """Build OUTDIR/<name>.docx and .pdf for each report in PATHS (default: content/)."""
+    """Build OUTDIR/<name>.docx and .pdf for each report in PATHS (default: content/).
+
+    Also writes OUTDIR/manifest.json (inputs, outputs, versions, fonts) for
+    `boardpaper verify`.
+    """
     library = default_library(list(template_dirs))
     try:
         reports_paths = find_reports(list(paths) or [Path("content")])
@@ -116,12 +121,8 @@ def build(
         for warning in glyph_warnings(report.paper.source, report.source_path):
             click.echo(str(warning), err=True)
     # Everything is validated and rendered before anything is written.
-    files: dict[Path, bytes] = {}
+    files = render_with_manifest(loaded, formats or FORMATS, outdir)
     try:
-        for report in loaded:
-            stem = Path(report.source_path).stem
-            for fmt, data in render(report, formats or FORMATS).items():
-                files[outdir / f"{stem}.{fmt}"] = data
         write_atomically(files)
     except OutputError as error:
         click.echo(f"error: {error}; nothing was written", err=True)
@@ -209,3 +210,9 @@ def main() -> None:
     """Console-script entry point."""
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as cleanly as on Ctrl-C
     cli(prog_name="boardpaper")
+
+
+from boardpaper.cli_provenance import inspect_command, verify_command  # noqa: E402
+
+cli.add_command(inspect_command)
+cli.add_command(verify_command)

@@ -285,3 +285,12 @@ def test_hostile_text_within_the_limits_does_not_hang(library, field: str, value
     except ContentError as error:
         assert all(problem.line for problem in error.problems)
     assert time.perf_counter() - started < 20  # a guard against hangs, not a speed target
+
+
+def test_a_key_with_control_characters_is_not_echoed_raw(library) -> None:
+    text = MINIMAL.replace("wards: All", 'wards: All\n"\\e[2J\\x9b31m": x')
+    with pytest.raises(ContentError) as caught:
+        parse_report(text, "r.yaml", library)
+    assert [str(p) for p in caught.value.problems] == [
+        "r.yaml:6:1: key '\\x1b[2J\\x9b31m' is not plain text"
+    ]

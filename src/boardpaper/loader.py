@@ -308,6 +308,12 @@ def _convert(
             problems.append(Problem(display, key_line, key_column, key, "keys must be plain words"))
             continue
         name = key_node.value
+        if any(not character.isprintable() for character in name):
+            # A key is echoed in messages: control characters (ESC...) could drive the terminal.
+            problems.append(
+                Problem(display, key_line, key_column, key, f"key {name!r} is not plain text")
+            )
+            continue
         child_key = f"{key}.{name}" if key else name
         if name in mapping:
             first_line = places[name][0]

@@ -216,3 +216,12 @@ from boardpaper.cli_provenance import inspect_command, verify_command  # noqa: E
 
 cli.add_command(inspect_command)
 cli.add_command(verify_command)
+
+from boardpaper.cli_templates import list_templates, new  # noqa: E402
+
+cli.add_command(list_templates)
+cli.add_command(new)
+
+from boardpaper.cli_check import check  # noqa: E402
+
+cli.add_command(check)

@@ -41,7 +41,7 @@ def test_symlinked_report_leading_out_of_content_is_refused(project: Path, runne
     outside.write_text(MINIMAL, encoding="utf-8")
     (project / "content" / "linked.yaml").symlink_to(outside)
     (project / "content" / "passwd.yaml").symlink_to("/etc/passwd")
-    for command in (["validate"], ["build", "-o", "out"]):
+    for command in (["validate"], ["build", "-o", "out"], ["check"]):
         result = runner.invoke(cli, command)
         assert result.exit_code == 1, result.output
         lines = result.output.splitlines()

@@ -85,11 +85,11 @@ EXPECTED = {
     ],
     "template-escape.yaml": [
         "template-escape.yaml:2:11: template: no template called '../../etc'; "
-        "available: council-standard"
+        "available: cabinet-decision, council-standard, performance-report"
     ],
     "template-absolute.yaml": [
         "template-absolute.yaml:2:11: template: no template called '/etc/passwd'; "
-        "available: council-standard"
+        "available: cabinet-decision, council-standard, performance-report"
     ],
 }
 

@@ -142,11 +142,7 @@ def validate(
     """Check reports in PATHS (default: content/) without writing anything."""
     library = default_library(list(template_dirs))
     problems: list[Problem] = []
-    try:
-        reports_paths = find_reports(list(paths) or [Path("content")])
-    except ContentError as error:
-        problems.extend(error.problems)
-        reports_paths = []
+    reports_paths = find_reports(list(paths) or [Path("content")], problems)
     for path in reports_paths:
         try:
             report = load_report(path, library, limits)

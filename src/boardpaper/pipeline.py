@@ -134,15 +134,18 @@ def render(
     return outputs
 
 
-def find_reports(paths: list[Path]) -> list[Path]:
+def find_reports(paths: list[Path], problems: list[Problem] | None = None) -> list[Path]:
     """Expand folders into the report YAML files they hold (sorted); files pass through.
 
     A symlink may not lead out of the folder it was found in (for a file named
     directly: out of the folder holding it), so content cannot pull in files
-    from elsewhere on the machine. Raises ContentError naming each such link.
+    from elsewhere on the machine. Each such link is a problem: appended to
+    ``problems`` when a list is given (the other reports are still returned),
+    else raised as a ContentError.
     """
     found: list[Path] = []
-    problems: list[Problem] = []
+    collect = problems is not None
+    problems = problems if problems is not None else []
     for path in paths:
         if path.is_dir():
             root = path.resolve()
@@ -156,7 +159,7 @@ def find_reports(paths: list[Path]) -> list[Path]:
                 problems.append(_escaping_link(path, path.parent.resolve()))
             else:
                 found.append(path)
-    if problems:
+    if problems and not collect:
         raise ContentError(problems)
     return found
 

@@ -48,7 +48,10 @@ def check_project(paths: list[Path], library: TemplateLibrary, render: bool = Tr
         Case("template", name, lint_template(folder))
         for name, folder in _template_folders(paths, library)
     ]
-    reports = [p for p in find_reports(paths) if not (p.parent / "template.yaml").is_file()]
+    refused: list[Problem] = []  # symlinks leading out of the content folder
+    found = find_reports(paths, refused)
+    cases.extend(Case("report", problem.path, [problem]) for problem in refused)
+    reports = [p for p in found if not (p.parent / "template.yaml").is_file()]
     cases.extend(check_report(path, library, render) for path in reports)
     return cases
 

@@ -166,7 +166,7 @@ class TableKind(Kind):
             )
         if len(data["columns"]) > limits.max_table_columns:
             return ctx.error(
-                node,
+                node.value["columns"],
                 f"{key}.columns",
                 f"{len(data['columns'])} columns; the limit is {limits.max_table_columns}",
             )

@@ -113,3 +113,21 @@ def make_content(tmp_path: Path, items: str = "", header: str = MINIMAL_MEETING)
     meeting = content / "meetings" / "meeting.yaml"
     meeting.write_text(header + textwrap.indent(textwrap.dedent(items), "  "), encoding="utf-8")
     return meeting
+
+
+SAMPLES = {
+    "cabinet-decision": ROOT / "content" / "waste-collection-contract.yaml",
+    "performance-report": ROOT / "content" / "quarterly-performance-q2.yaml",
+}
+
+
+@pytest.fixture(scope="session")
+def sample_reports(library: TemplateLibrary) -> dict[str, LoadedReport]:
+    """The sample report of each template beyond council-standard, by template name."""
+    return {name: load_report(path, library) for name, path in SAMPLES.items()}
+
+
+@pytest.fixture(scope="session")
+def sample_outputs(sample_reports: dict[str, LoadedReport]) -> dict[str, dict[str, bytes]]:
+    """Each sample rendered once per session: {template name: {"docx": ..., "pdf": ...}}."""
+    return {name: render(report) for name, report in sample_reports.items()}

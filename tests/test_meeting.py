@@ -9,6 +9,7 @@ import pytest
 from boardpaper.cli import cli
 from boardpaper.errors import ContentError
 from boardpaper.meeting import load_meeting
+from boardpaper.pipeline import find_reports
 from tests.conftest import MINIMAL_MEETING, ROOT, SAMPLE_MEETING, make_content
 
 
@@ -144,7 +145,9 @@ def test_pack_check_validates_without_writing(runner, tmp_path: Path) -> None:
 def test_build_and_validate_skip_meeting_files(runner) -> None:
     result = runner.invoke(cli, ["validate", str(ROOT / "content")])
     assert result.exit_code == 0, result.output
-    assert "3 report(s) valid" in result.output
+    reports = sorted(p.name for p in (ROOT / "content").glob("*.yaml"))
+    assert f"{len(reports)} report(s) valid" in result.output
+    assert not any(p.parent.name == "meetings" for p in find_reports([ROOT / "content"]))
 
 
 def test_procedural_items_take_their_own_wording(tmp_path: Path, library) -> None:

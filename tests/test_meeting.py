@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,16 @@ def test_procedural_items_take_their_own_wording(tmp_path: Path, library) -> Non
     assert minutes.heading == "Minutes"
     assert minutes.text == "To confirm the minutes of the meeting held on 18 January 2021."
     assert report.text.startswith("This report updates members on the recruitment")
+
+
+def test_reports_of_other_templates_are_described_by_their_first_section(
+    tmp_path: Path, library
+) -> None:
+    header = MINIMAL_MEETING.replace("date: 2021-03-01", "date: 2026-01-14").replace(
+        "published: 2021-02-19", "published: 2026-01-05\nagenda_template: council-standard"
+    )
+    meeting = make_content(tmp_path, "- report: ../waste-collection-contract.yaml\n", header)
+    shutil.copy(ROOT / "content" / "waste-collection-contract.yaml", meeting.parent.parent)
+    item = load_meeting(meeting, library).items[2]
+    assert item.report.template.name == "cabinet-decision"
+    assert item.text.startswith("The Council's contract for collecting household waste")

@@ -533,11 +533,17 @@ def _items(
 
 
 def report_purpose(paper: Paper) -> str:
-    """The text of a report's purpose section, for its agenda entry ("" if it has none)."""
-    for part in paper.parts:
-        for section in part.sections:
-            if section.key == "purpose":
-                return " ".join(_block_text(block) for block in section.blocks).strip()
+    """A report's agenda description: its purpose section, else its first section's first
+    paragraph (a cabinet report's executive summary, say); "" if it has no text at all."""
+    sections = [section for part in paper.parts for section in part.sections]
+    for section in sections:
+        if section.key == "purpose":
+            return " ".join(_block_text(block) for block in section.blocks).strip()
+    for section in sections:
+        for block in section.blocks:
+            text = _block_text(block).strip()
+            if text:
+                return text
     return ""
 
 

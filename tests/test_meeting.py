@@ -179,3 +179,15 @@ def test_reports_of_other_templates_are_described_by_their_first_section(
     item = load_meeting(meeting, library).items[2]
     assert item.report.template.name == "cabinet-decision"
     assert item.text.startswith("The Council's contract for collecting household waste")
+
+
+def test_supplement_date_must_fall_between_agenda_and_meeting(tmp_path: Path, library) -> None:
+    header = MINIMAL_MEETING.replace(
+        "published: 2021-02-19",
+        "published: 2021-02-19\n"
+        "supplement_published: 2021-02-18\n"
+        "agenda_template: council-standard",
+    )
+    meeting = make_content(tmp_path, "", header)
+    [problem] = problems_of(meeting, library)
+    assert "meeting.yaml:6:23: supplement_published: must be between" in problem

@@ -347,6 +347,13 @@ def load_meeting(
     nation = NATIONS[data.get("nation", DEFAULT_NATION)]
     if data["published"] > data["date"]:
         error(node.value["published"], "published", "is after the meeting date")
+    supplement = data.get("supplement_published")
+    if supplement is not None and not data["published"] <= supplement <= data["date"]:
+        error(
+            node.value["supplement_published"],
+            "supplement_published",
+            "must be between the agenda's publication date and the meeting",
+        )
     for index, (item, item_node) in enumerate(zip(data["items"], item_nodes, strict=True)):
         if "report" in item:
             _check_exempt(item, item_node, f"items[{index}]", nation, error)

@@ -225,7 +225,7 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
         RenderJob(folder, pack_css, html=_agenda_html(meeting, plan, in_pack=True))
         for plan in probes
     ]
-    rendered = list(executor.map(render_job, report_jobs + notice_jobs + probe_jobs))
+    rendered = _render_longest_first(executor, report_jobs + notice_jobs + probe_jobs)
     report_pdf = dict(zip((item.number for item in reports), rendered, strict=False))
     notices = rendered[len(reports) : len(reports) + len(exempt_items)]
     notice_pdf = {item.number: pdf for item, pdf in zip(exempt_items, notices, strict=True)}
@@ -313,6 +313,20 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
             parts, stamp, plan.title, template.language, outline, provenance
         )
     return files
+
+
+def _render_longest_first(executor: Executor, jobs: list[RenderJob]) -> list[bytes]:
+    """Render ``jobs``, the longest reports first so no worker is left with a long one last;
+    returns the PDFs in the order of ``jobs``."""
+    order = sorted(
+        range(len(jobs)),
+        key=lambda index: -len(jobs[index].report.paper.source) if jobs[index].report else 0,
+    )
+    results = list(executor.map(render_job, [jobs[index] for index in order]))
+    ordered: list[bytes] = [b""] * len(jobs)
+    for index, pdf in zip(order, results, strict=True):
+        ordered[index] = pdf
+    return ordered
 
 
 def _pack_stylesheet(report: LoadedReport, agenda_css: tuple[Path, ...]) -> tuple[Path, ...]:

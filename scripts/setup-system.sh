@@ -3,10 +3,12 @@
 # fonts-liberation2: Liberation Sans, metric-compatible with Arial (the council font).
 # libharfbuzz-subset0: fast, reproducible font subsetting in WeasyPrint.
 # poppler-utils, libreoffice-writer-nogui: real clients used by the tests.
+# chromium: the browser the web-page tests drive (Playwright with executable_path;
+#   `playwright install` cannot download its own browser here).
 set -euo pipefail
 needed=(fonts-liberation2 libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 if [ "${1:-}" = "--test" ]; then
-  needed+=(poppler-utils libreoffice-writer-nogui faketime)
+  needed+=(poppler-utils libreoffice-writer-nogui faketime chromium)
 fi
 missing=()
 for pkg in "${needed[@]}"; do

@@ -179,3 +179,8 @@ def schema(template_name: str | None, template_dirs: tuple[Path, ...]) -> None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="boardpaper")
+
+
+from boardpaper.cli_serve import serve as _serve  # noqa: E402
+
+cli.add_command(_serve)

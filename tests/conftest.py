@@ -52,3 +52,13 @@ def docx_paragraphs(data: bytes) -> list[tuple[str, str]]:
 
     document = docx.Document(io.BytesIO(data))
     return [(p.style.name, p.text) for p in document.paragraphs]
+
+
+@pytest.fixture(scope="session")
+def service():
+    """The HTTP service with default settings and one warm worker, on a free loopback port."""
+    from boardpaper.service import ServiceConfig
+    from service_support import running_server
+
+    with running_server(ServiceConfig(workers=1, queue=4, template_dirs=[TEMPLATES])) as server:
+        yield server

@@ -19,9 +19,10 @@ import click
 )
 @click.option(
     "--queue",
+    default=32,
+    show_default=True,
     type=click.IntRange(0, 10_000),
-    help="Renders that may wait for a worker before the service answers 503 "
-    "(default: twice the workers).",
+    help="Renders that may wait for a free worker; beyond that the service answers 503.",
 )
 @click.option(
     "--max-body",
@@ -40,6 +41,13 @@ import click
     help="Seconds a render may take before it is stopped (504).",
 )
 @click.option(
+    "--recycle-after",
+    default=100,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Replace a render worker with a fresh one after this many renders (0: never).",
+)
+@click.option(
     "--templates",
     "template_dirs",
     type=click.Path(file_okay=False, path_type=Path),
@@ -50,9 +58,10 @@ def serve(
     host: str,
     port: int,
     workers: int | None,
-    queue: int | None,
+    queue: int,
     max_body_bytes: int,
     render_timeout: float,
+    recycle_after: int,
     template_dirs: tuple[Path, ...],
 ) -> None:
     """Serve the render and validate API and the authors' web page.
@@ -72,9 +81,10 @@ def serve(
         )
     config = ServiceConfig(
         workers=workers,
-        queue=2 * workers if queue is None else queue,
+        queue=queue,
         max_body_bytes=max_body_bytes,
         render_timeout=render_timeout,
+        recycle_after=recycle_after,
         token=token,
         template_dirs=list(template_dirs),
     )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hmac
 import io
-import json
 import logging
 import math
 import re
@@ -45,6 +44,7 @@ from boardpaper.service_pool import (
     WorkerPool,
     render_job,
 )
+from boardpaper.starter import starter_yaml
 from boardpaper.templates import Template, default_library
 
 STATIC = Path(__file__).parent / "static"
@@ -66,10 +66,11 @@ class ServiceConfig:
     """How the service runs. Every default is the safe one."""
 
     workers: int = 1
-    queue: int = 8
+    queue: int = 32
     max_body_bytes: int = 1_000_000
     render_timeout: float = 30.0
     token: str | None = None
+    recycle_after: int = 100
     template_dirs: list[Path] = field(default_factory=list)
     job: JobFunction = render_job
 
@@ -116,7 +117,12 @@ def create_app(config: ServiceConfig) -> Starlette:
     """The ASGI application for ``config``; its lifespan starts and stops the worker pool."""
     library = default_library(list(config.template_dirs))
     pool = WorkerPool(
-        config.workers, config.queue, config.render_timeout, config.template_dirs, config.job
+        config.workers,
+        config.queue,
+        config.render_timeout,
+        config.template_dirs,
+        config.job,
+        config.recycle_after,
     )
 
     @asynccontextmanager
@@ -370,70 +376,6 @@ def describe_template(template: Template) -> dict[str, Any]:
         ],
         "required_sections": [s.field for s in template.sections if s.required],
     }
-
-
-def starter_yaml(template: Template) -> str:
-    """A report skeleton for ``template`` that passes validation, with hints as comments."""
-    lines = [
-        f"# A new report for the {template.name} template: {template.description}",
-        "# Replace every placeholder; each list item is one numbered paragraph.",
-        f"template: {template.name}",
-    ]
-    groups_open: set[str] = set()
-    for spec in template.front_sheet:
-        lines.extend(_starter_field(spec.field, spec.type, spec.label, groups_open))
-    for section in template.sections:
-        lines.extend(
-            _starter_field(
-                section.field,
-                section.type,
-                section.heading or section.description or section.field,
-                groups_open,
-            )
-        )
-    return "\n".join(lines) + "\n"
-
-
-_FRONT_EXAMPLES = {
-    "text": ["{label}"],
-    "date": ["2030-01-31"],
-    "wards": ["All"],
-    "yesno": ["No"],
-}
-
-
-def _starter_field(dotted: str, kind: str, label: str, groups_open: set[str]) -> list[str]:
-    *groups, name = dotted.split(".")
-    lines: list[str] = []
-    indent = ""
-    for depth, group in enumerate(groups):
-        path = ".".join(groups[: depth + 1])
-        if path not in groups_open:
-            groups_open.add(path)
-            lines.append(f"{indent}{group}:")
-        indent += "  "
-    label_text = json.dumps(label, ensure_ascii=False)
-    if kind in _FRONT_EXAMPLES:
-        value = _FRONT_EXAMPLES[kind][0].format(label=label)
-        value = label_text if kind == "text" else value
-        lines.append(f"{indent}{name}: {value}")
-    elif kind == "contact":
-        lines += [
-            f"{indent}{name}:",
-            f"{indent}  name: Full Name",
-            f"{indent}  role: {json.dumps(label, ensure_ascii=False)}",
-            f"{indent}  email: name@example.org",
-        ]
-    elif kind == "headed_sections":
-        lines += [
-            f"{indent}{name}:",
-            f"{indent}  - heading: Introduction",
-            f"{indent}    paragraphs:",
-            f"{indent}      - The first paragraph of this section.",
-        ]
-    else:
-        lines += [f"{indent}{name}:", f"{indent}  - {json.dumps('Write the ' + label + ' here.')}"]
-    return lines
 
 
 Scope = MutableMapping[str, Any]

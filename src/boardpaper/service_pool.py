@@ -80,13 +80,39 @@ def _warm_up(template_dirs: list[str]) -> None:
         )
 
 
+def _release_memory() -> Callable[[], None]:
+    """A function that hands freed memory back to the system after each job.
+
+    WeasyPrint's native libraries (Pango, HarfBuzz) leave the C heap fragmented;
+    glibc's malloc_trim returns the free pages. Elsewhere this only collects garbage.
+    """
+    import ctypes
+    import ctypes.util
+    import gc
+
+    trim = None
+    name = ctypes.util.find_library("c")
+    if name:
+        with contextlib.suppress(OSError, AttributeError):
+            trim = ctypes.CDLL(name).malloc_trim
+
+    def release() -> None:
+        gc.collect()
+        if trim is not None:
+            trim(0)
+
+    return release
+
+
 def _worker_main(conn: Connection, template_dirs: list[str], job: JobFunction) -> None:
     """Worker process body: warm up, say ready, then answer jobs until told to stop."""
+    release = _release_memory()
     try:
         _warm_up(template_dirs)
     except Exception as error:  # reported to the parent, which logs it
         conn.send(("failed", f"{type(error).__name__}: {error}"))
         return
+    release()
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -101,6 +127,8 @@ def _worker_main(conn: Connection, template_dirs: list[str], job: JobFunction) -
         except Exception as error:
             result = ("error", f"{type(error).__name__}: {error}")
         conn.send(result)
+        del result
+        release()
 
 
 @dataclass
@@ -117,6 +145,8 @@ class WorkerPool:
     ``submit`` waits for a free worker (or raises Saturated at once when
     ``workers + queue`` requests are already admitted), then runs the job with a
     time limit; on timeout the worker is killed, replaced, and RenderTimeout raised.
+    A worker is also replaced after ``max_jobs_per_worker`` jobs (0: never), so
+    memory that native libraries keep cannot build up.
     """
 
     def __init__(
@@ -126,7 +156,7 @@ class WorkerPool:
         timeout: float,
         template_dirs: list[Path] | None = None,
         job: JobFunction = render_job,
-        max_jobs_per_worker: int = 500,
+        max_jobs_per_worker: int = 100,
     ):
         self.size = max(1, workers)
         self.capacity = self.size + max(0, queue)
@@ -136,6 +166,7 @@ class WorkerPool:
         self.max_jobs_per_worker = max_jobs_per_worker
         self.admitted = 0
         self.replaced = 0
+        self.retired = 0
         self._context = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._threads = ThreadPoolExecutor(self.size, thread_name_prefix="boardpaper-render")
@@ -184,6 +215,7 @@ class WorkerPool:
             "admitted": self.admitted,
             "capacity": self.capacity,
             "replaced": self.replaced,
+            "retired": self.retired,
         }
 
     async def submit(self, text: bytes, display: str, formats: tuple[str, ...]) -> JobResult:
@@ -194,18 +226,31 @@ class WorkerPool:
         self.admitted += 1
         try:
             worker = await self._idle.get()
-            loop = asyncio.get_running_loop()
-            outcome: JobResult | Exception = WorkerFailed("the render was interrupted")
-            try:
-                outcome, worker = await loop.run_in_executor(
-                    self._threads, self._run, worker, (text, display, formats)
-                )
-            finally:
-                self._idle.put_nowait(worker)
-        finally:
+        except BaseException:
             self.admitted -= 1
+            raise
+        # The job runs to its end (answer, timeout or failure) even if the client goes
+        # away, so a worker is never handed to two requests at once.
+        task = asyncio.ensure_future(self._run_and_release(worker, (text, display, formats)))
+        outcome = await asyncio.shield(task)
         if isinstance(outcome, Exception):
             raise outcome
+        return outcome
+
+    async def _run_and_release(
+        self, worker: _Worker, message: tuple[Any, ...]
+    ) -> JobResult | Exception:
+        assert self._idle is not None
+        loop = asyncio.get_running_loop()
+        outcome: JobResult | Exception
+        try:
+            outcome, worker = await loop.run_in_executor(self._threads, self._run, worker, message)
+        except Exception as error:
+            worker = await loop.run_in_executor(self._threads, self._replace, worker)
+            outcome = WorkerFailed(f"a render worker failed ({type(error).__name__}); replaced")
+        finally:
+            self.admitted -= 1
+        self._idle.put_nowait(worker)
         return outcome
 
     # The methods below run in the pool's threads, never on the event loop.
@@ -269,12 +314,13 @@ class WorkerPool:
             error = RenderTimeout(f"the render was stopped after {elapsed:.1f} s")
             return error, self._replace(worker)
         worker.jobs_done += 1
-        if worker.jobs_done >= self.max_jobs_per_worker:
-            # Retire long-lived workers so slow growth in library caches cannot build up.
+        if self.max_jobs_per_worker and worker.jobs_done >= self.max_jobs_per_worker:
             try:
                 worker.conn.send(None)
                 worker.process.join(timeout=5)
             except OSError:
                 pass
             worker = self._replace(worker)
+            self.replaced -= 1
+            self.retired += 1
         return result, worker

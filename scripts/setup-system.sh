@@ -2,25 +2,37 @@
 # Install the Debian packages boardpaper needs, only those missing.
 # fonts-liberation2: Liberation Sans, metric-compatible with Arial (the council font).
 # libharfbuzz-subset0: fast, reproducible font subsetting in WeasyPrint.
+# fontconfig: fc-list, which names the font files a build used in its manifest.
 # poppler-utils, libreoffice-writer-nogui: real clients used by the tests.
 # chromium: the browser the web-page tests drive (Playwright with executable_path;
 #   `playwright install` cannot download its own browser here).
+# faketime, locales (+ de_DE.UTF-8): the reproducibility tests build under another clock and locale.
 set -euo pipefail
-needed=(fonts-liberation2 libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+needed=(fonts-liberation2 libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig)
 if [ "${1:-}" = "--test" ]; then
-  needed+=(poppler-utils libreoffice-writer-nogui faketime chromium)
+  needed+=(poppler-utils libreoffice-writer-nogui faketime locales chromium)
 fi
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+test_locale() {
+  [ "${1:-}" = "--test" ] || return 0
+  locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$' && return 0
+  echo "boardpaper setup: generating the de_DE.UTF-8 locale (for the reproducibility tests)"
+  $sudo localedef -i de_DE -f UTF-8 de_DE.UTF-8
+}
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  test_locale "${1:-}"
+  exit 0
+fi
 if ! command -v apt-get >/dev/null; then
   echo "boardpaper setup: please install: ${missing[*]}" >&2
   exit 1
 fi
-sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
 echo "boardpaper setup: installing ${missing[*]}"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+test_locale "${1:-}"

@@ -13,7 +13,9 @@ from boardpaper.templates import TemplateLibrary
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_YAML = ROOT / "content" / "childrens-improvement-plan.yaml"
-SEED_TEXT = ROOT.parent / "shared" / "seeds" / "000_8b43b4386a55ec5d.txt"
+SEED_TEXT = (
+    ROOT / "tests" / "data" / "seed-scrutiny-report.txt"
+)  # ../shared/seeds/000_8b43b4386a55ec5d.txt
 TEMPLATES = ROOT / "templates"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
@@ -58,9 +59,20 @@ def test_zip_of_an_uploaded_file_holds_both_formats(service, seed_outputs):
         assert sorted(archive.namelist()) == [
             "childrens-improvement-plan.docx",
             "childrens-improvement-plan.pdf",
+            "manifest.json",
         ]
         assert archive.read("childrens-improvement-plan.pdf") == seed_outputs["pdf"]
         assert archive.read("childrens-improvement-plan.docx") == seed_outputs["docx"]
+        manifest = json.loads(archive.read("manifest.json"))
+    # The manifest records the uploaded report's bytes and both papers, as a build's does.
+    [report] = [item for item in manifest["inputs"] if item["role"] == "report"]
+    assert report["path"] == "childrens-improvement-plan.yaml"
+    assert report["sha256"] == hashlib.sha256(SEED).hexdigest()
+    outputs = {item["path"]: item["sha256"] for item in manifest["outputs"]}
+    assert outputs == {
+        f"childrens-improvement-plan.{fmt}": hashlib.sha256(seed_outputs[fmt]).hexdigest()
+        for fmt in ("docx", "pdf")
+    }
 
 
 def cli_problems(tmp_path, text: bytes) -> list[dict]:
@@ -165,6 +177,12 @@ def test_access_log_never_holds_content(service, caplog):
     with caplog.at_level(logging.INFO, logger="boardpaper.access"):
         assert service.post_yaml("/api/v1/validate", text).status == 200
         assert service.post_yaml("/api/v1/papers?format=zip&secret=q", BROKEN).status == 422
+        # The line is logged just after the response is sent: give the server a moment.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any(
+            "/api/v1/papers" in r.getMessage() for r in caplog.records
+        ):
+            time.sleep(0.05)
     lines = [r.getMessage() for r in caplog.records if r.name == "boardpaper.access"]
     assert any('"POST /api/v1/validate" 200' in line for line in lines)
     assert any('"POST /api/v1/papers" 422' in line for line in lines)

@@ -14,8 +14,9 @@ import click
 
 from boardpaper import __version__
 from boardpaper.errors import ContentError, Problem
+from boardpaper.manifest import render_with_manifest
 from boardpaper.output import OutputError, write_atomically
-from boardpaper.pipeline import FORMATS, find_reports, load_report, render
+from boardpaper.pipeline import FORMATS, find_reports, load_report
 from boardpaper.templates import default_library
 
 
@@ -68,7 +69,11 @@ def cli() -> None:
 def build(
     paths: tuple[Path, ...], outdir: Path, formats: tuple[str, ...], template_dirs: tuple[Path, ...]
 ) -> None:
-    """Build OUTDIR/<name>.docx and .pdf for each report in PATHS (default: content/)."""
+    """Build OUTDIR/<name>.docx and .pdf for each report in PATHS (default: content/).
+
+    Also writes OUTDIR/manifest.json (inputs, outputs, versions, fonts) for
+    `boardpaper verify`.
+    """
     library = default_library(list(template_dirs))
     reports_paths = find_reports(list(paths) or [Path("content")])
     if not reports_paths:
@@ -98,11 +103,7 @@ def build(
         _report_problems(problems)
         sys.exit(1)
     # Everything is validated and rendered before anything is written.
-    files: dict[Path, bytes] = {}
-    for report in loaded:
-        stem = Path(report.source_path).stem
-        for fmt, data in render(report, formats or FORMATS).items():
-            files[outdir / f"{stem}.{fmt}"] = data
+    files = render_with_manifest(loaded, formats or FORMATS, outdir)
     try:
         write_atomically(files)
     except OutputError as error:
@@ -180,6 +181,11 @@ def main() -> None:
     """Console-script entry point."""
     cli(prog_name="boardpaper")
 
+
+from boardpaper.cli_provenance import inspect_command, verify_command  # noqa: E402
+
+cli.add_command(inspect_command)
+cli.add_command(verify_command)
 
 from boardpaper.cli_serve import serve as _serve  # noqa: E402
 

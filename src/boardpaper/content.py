@@ -37,6 +37,7 @@ from boardpaper.schema import (
     Text,
     TextOrList,
     YesNo,
+    did_you_mean,
 )
 from boardpaper.templates import FrontSheetSpec, Template
 
@@ -302,7 +303,8 @@ def validate_report(node: Node, template: Template, ctx: Context) -> dict[str, A
             ctx.error(
                 ref_node,
                 key,
-                f"table {name!r} is not defined under 'tables:'{_suggest(name, defined)}",
+                f"table {name!r} is not defined under 'tables:'"
+                + did_you_mean(name, sorted(defined)),
             )
     for name in sorted(defined - used):
         tables_node = node.value["tables"]  # type: ignore[index]
@@ -320,13 +322,6 @@ def validate_report(node: Node, template: Template, ctx: Context) -> dict[str, A
         raise ContentError(ctx.problems)
     assert tables is None or isinstance(tables, dict)
     return data
-
-
-def _suggest(name: str, options: set[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, sorted(options), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def assemble(data: dict[str, Any], template: Template, source: str = "") -> Paper:

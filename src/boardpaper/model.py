@@ -138,6 +138,26 @@ class Paper:
         return format_date(self.date)
 
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def format_date(day: dt.date) -> str:
-    """Write a date in the house style of UK councils: "1 March 2021"."""
-    return f"{day.day} {day:%B %Y}"
+    """Write a date in the house style of UK councils: "1 March 2021".
+
+    Month names are fixed English words, not the process locale's (``%B``),
+    so a paper reads the same whatever LANG/LC_TIME the build runs under.
+    """
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

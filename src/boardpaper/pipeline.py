@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from boardpaper.content import assemble, validate_report
 from boardpaper.errors import ContentError, Problem
 from boardpaper.loader import Limits, Node, decode_text, parse_yaml, read_text
 from boardpaper.model import Paper
-from boardpaper.schema import Context
+from boardpaper.schema import Context, did_you_mean
 from boardpaper.templates import Template, TemplateLibrary, default_library
+
+if TYPE_CHECKING:
+    from boardpaper.environment import FontUse
 
 FORMATS = ("docx", "pdf")
 
@@ -89,11 +93,8 @@ def _template_for(node: Node, display: str, library: TemplateLibrary) -> Templat
     try:
         return library.get(name)
     except KeyError:
-        import difflib
-
         names = library.names()
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else f"; available: {', '.join(names)}"
+        hint = did_you_mean(name, names) or f"; available: {', '.join(names)}"
         raise ContentError(
             [
                 Problem(
@@ -107,8 +108,16 @@ def _template_for(node: Node, display: str, library: TemplateLibrary) -> Templat
         ) from None
 
 
-def render(report: LoadedReport, formats: tuple[str, ...] = FORMATS) -> dict[str, bytes]:
-    """Render a validated report to each format; returns format -> file bytes."""
+def render(
+    report: LoadedReport,
+    formats: tuple[str, ...] = FORMATS,
+    fonts: list[FontUse] | None = None,
+) -> dict[str, bytes]:
+    """Render a validated report to each format; returns format -> file bytes.
+
+    Both formats carry the report's provenance. Fonts the PDF embeds are
+    appended to ``fonts`` when a list is given (for the build manifest).
+    """
     outputs: dict[str, bytes] = {}
     for fmt in formats:
         if fmt == "docx":
@@ -118,7 +127,7 @@ def render(report: LoadedReport, formats: tuple[str, ...] = FORMATS) -> dict[str
         elif fmt == "pdf":
             from boardpaper.render_pdf import render_pdf
 
-            outputs["pdf"] = render_pdf(report.paper, report.template)
+            outputs["pdf"] = render_pdf(report.paper, report.template, fonts=fonts)
         else:
             raise ValueError(f"unknown format {fmt!r}")
     return outputs

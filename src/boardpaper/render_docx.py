@@ -23,6 +23,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from boardpaper import __version__
 from boardpaper.model import ListBlock, NumberedParagraph, Paper, Paragraph, Run, Section, Table
+from boardpaper.provenance import provenance_of, set_docx_custom_properties
 from boardpaper.reproducible import normalise_docx
 from boardpaper.templates import Template
 
@@ -57,7 +58,11 @@ def jinja_environment() -> ImmutableSandboxedEnvironment:
 def render_docx(
     paper: Paper, template: Template, properties: dict[str, str] | None = None
 ) -> bytes:
-    """Render ``paper`` into the template's Word file; returns reproducible .docx bytes."""
+    """Render ``paper`` into the template's Word file; returns reproducible .docx bytes.
+
+    Core properties (dates included) come from the content, never the clock;
+    the provenance (``provenance_of``) goes into the custom properties.
+    """
     document = DocxTemplate(str(template.word_template))
     body = document.new_subdoc()
     _BodyWriter(body.subdocx).write(paper)
@@ -70,6 +75,7 @@ def render_docx(
     }
     document.render(context, jinja_env=jinja_environment(), autoescape=True)
     _set_properties(document.docx, paper, properties or {})
+    set_docx_custom_properties(document.docx, provenance_of(paper, template).properties())
     buffer = io.BytesIO()
     document.save(buffer)
     return normalise_docx(buffer.getvalue())
@@ -230,6 +236,12 @@ class _BodyWriter:
         grid = self.doc.add_table(rows=1 + len(table.rows), cols=len(table.columns))
         grid.style = self.styles["Table Grid"]
         tbl_pr = grid._tbl.tblPr
+        width = tbl_pr.find(qn("w:tblW"))
+        if width is None:
+            width = OxmlElement("w:tblW")
+            tbl_pr.append(width)
+        width.set(qn("w:type"), "pct")
+        width.set(qn("w:w"), "5000")  # the full text width, as in the PDF
         if table.caption:
             caption = OxmlElement("w:tblCaption")
             caption.set(qn("w:val"), table.caption)

@@ -8,10 +8,14 @@ files, whatever the template or content says.
 from __future__ import annotations
 
 import mimetypes
+import os
 from pathlib import Path
 from typing import Any
 
+from boardpaper.environment import FontUse, fonts_in, harfbuzz_subset_available
 from boardpaper.model import Paper
+from boardpaper.pdf_tagging import finish_tagging, record_origins
+from boardpaper.provenance import add_pdf_properties, provenance_of
 from boardpaper.render_html import render_html
 from boardpaper.templates import Template
 
@@ -23,6 +27,7 @@ def _load_weasyprint() -> Any:
     if _weasyprint is None:
         import weasyprint
 
+        record_origins()
         _weasyprint = weasyprint
     return _weasyprint
 
@@ -63,18 +68,59 @@ def make_fetcher(allowed_folders: list[Path]) -> Any:
     return FolderFetcher()
 
 
-def render_pdf(paper: Paper, template: Template, extra: dict[str, Any] | None = None) -> bytes:
-    """Render ``paper`` as a tagged PDF (PDF/UA-1 identified); returns the PDF bytes."""
+def render_pdf(
+    paper: Paper,
+    template: Template,
+    extra: dict[str, Any] | None = None,
+    fonts: list[FontUse] | None = None,
+) -> bytes:
+    """Render ``paper`` as a tagged PDF (PDF/UA-1 identified); returns the PDF bytes.
+
+    The PDF carries the paper's provenance (``provenance_of``) in its Info
+    dictionary and XMP metadata. Fonts it embeds are appended to ``fonts``
+    when a list is given (for the build manifest).
+    """
     html = render_html(paper, template, extra)
-    return html_to_pdf(html, template.folder)
+    properties = provenance_of(paper, template).properties()
+    return html_to_pdf(html, template.folder, properties=properties, fonts=fonts)
 
 
-def html_to_pdf(html: str, folder: Path) -> bytes:
-    """Lay out HTML whose relative URLs point into ``folder``; returns PDF bytes."""
+FIXED_FONT_EPOCH = "315532800"
+"""1980-01-01, in seconds: the time fontTools writes into subset fonts (as in our zips)."""
+
+
+def html_to_pdf(
+    html: str,
+    folder: Path,
+    properties: dict[str, str] | None = None,
+    fonts: list[FontUse] | None = None,
+) -> bytes:
+    """Lay out HTML whose relative URLs point into ``folder``; returns reproducible PDF bytes.
+
+    ``properties`` (letters-and-digits names) go into the Info dictionary and
+    the XMP metadata. Dates come only from the HTML's ``dcterms.created`` and
+    ``dcterms.modified`` meta; the file identifier (/ID) is a hash of the
+    PDF's own objects. Fonts the PDF embeds are appended to ``fonts`` if given.
+    """
     weasyprint = _load_weasyprint()
-    document = weasyprint.HTML(
+    source = weasyprint.HTML(
         string=html,
         base_url=folder.resolve().as_uri() + "/",
         url_fetcher=make_fetcher([folder]),
     )
-    return document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True)
+
+    def finish(document: Any, pdf: Any) -> None:
+        if properties:
+            add_pdf_properties(pdf, properties)
+        if fonts is not None:
+            fonts.extend(fonts_in(document))
+
+    if not harfbuzz_subset_available():
+        # fontTools (WeasyPrint's fallback subsetter) stamps the clock into each
+        # font unless SOURCE_DATE_EPOCH says otherwise.
+        os.environ["SOURCE_DATE_EPOCH"] = FIXED_FONT_EPOCH
+    return finish_tagging(
+        source.write_pdf(
+            pdf_variant="pdf/ua-1", custom_metadata=True, pdf_identifier=True, finisher=finish
+        )
+    )

@@ -180,7 +180,7 @@ class Choice(Kind):
         return ctx.error(
             node,
             key,
-            f"expected {self.expected}, found {word!r}{_did_you_mean(word, self.options)}",
+            f"expected {self.expected}, found {word!r}{did_you_mean(word, self.options)}",
         )
 
     def json_schema(self) -> dict[str, Any]:
@@ -282,7 +282,7 @@ class Record(Kind):
                         line,
                         column,
                         child_key,
-                        f"unknown key{_did_you_mean(name, list(self.fields))}",
+                        f"unknown key{did_you_mean(name, list(self.fields))}",
                     )
                 )
                 ok = False
@@ -317,6 +317,7 @@ class Record(Kind):
         return schema
 
 
-def _did_you_mean(word: str, options: list[str]) -> str:
+def did_you_mean(word: str, options: list[str]) -> str:
+    """Return " (did you mean 'x'?)" for the option closest to ``word``, or ""."""
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""

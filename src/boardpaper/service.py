@@ -13,12 +13,10 @@ processes with a real time limit (``service_pool``), an optional bearer token
 from __future__ import annotations
 
 import hmac
-import io
 import logging
 import math
 import re
 import time
-import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -35,7 +33,7 @@ from starlette.staticfiles import StaticFiles
 
 from boardpaper import __version__
 from boardpaper.errors import ContentError
-from boardpaper.pipeline import FORMATS, parse_report
+from boardpaper.pipeline import parse_report
 from boardpaper.service_pool import (
     JobFunction,
     RenderTimeout,
@@ -178,7 +176,7 @@ def create_app(config: ServiceConfig) -> Starlette:
                 "unknown-format",
             )
         text, display = await read_report(request, config.max_body_bytes)
-        formats = FORMATS if wanted == "zip" else (wanted,)
+        formats = (wanted,)
         try:
             kind, value = await pool.submit(text, display, formats)
         except Saturated:
@@ -207,9 +205,8 @@ def create_app(config: ServiceConfig) -> Starlette:
                 500, "Render failed", "the paper could not be rendered", "render-failed"
             )
         stem = Path(display).stem or "paper"
-        data = value[wanted] if wanted != "zip" else zip_papers(stem, value)
         return Response(
-            data,
+            value[wanted],
             media_type=MEDIA_TYPES[wanted],
             headers={"Content-Disposition": f'attachment; filename="{stem}.{wanted}"'},
         )
@@ -335,17 +332,6 @@ def safe_display_name(filename: str | None) -> str:
     base = re.split(r"[\\/]", filename or "")[-1]
     base = re.sub(r"[^A-Za-z0-9._-]", "_", base).lstrip(".")
     return base[:100] or DEFAULT_DISPLAY
-
-
-def zip_papers(stem: str, outputs: dict[str, bytes]) -> bytes:
-    """A zip of the rendered formats, with fixed entry times so equal papers zip equally."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for fmt in sorted(outputs):
-            info = zipfile.ZipInfo(f"{stem}.{fmt}", date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, outputs[fmt], compress_type=zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
 
 
 def describe_template(template: Template) -> dict[str, Any]:

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import multiprocessing
 import os
 import threading
 import time
+import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -48,17 +50,39 @@ class WorkerFailed(Exception):
 def render_job(text: bytes, display: str, formats: tuple[str, ...]) -> JobResult:
     """The work one request asks for: validate, then render with the CLI's pipeline.
 
-    Runs inside a worker process. Returns ("ok", {format: bytes}) or
-    ("problems", [problem dicts]) when the report has mistakes.
+    Runs inside a worker process. ``formats`` holds "pdf" and/or "docx", or "zip":
+    both formats plus the build manifest (as ``boardpaper build`` writes it), zipped.
+    Returns ("ok", {format: bytes}) or ("problems", [problem dicts]) when the
+    report has mistakes.
     """
     from boardpaper.errors import ContentError
-    from boardpaper.pipeline import parse_report, render
+    from boardpaper.pipeline import FORMATS, parse_report, render
 
     try:
         report = parse_report(text, display, _worker_library)
     except ContentError as error:
         return ("problems", [problem.as_dict() for problem in error.problems])
-    return ("ok", render(report, formats))
+    if formats != ("zip",):
+        return ("ok", render(report, formats))
+    from boardpaper.manifest import render_with_manifest
+
+    folder = Path("paper")
+    files = render_with_manifest([report], FORMATS, folder, sources={display: text})
+    return (
+        "ok",
+        {"zip": zip_files({p.relative_to(folder).as_posix(): b for p, b in files.items()})},
+    )
+
+
+def zip_files(files: dict[str, bytes]) -> bytes:
+    """A zip of name -> bytes, with fixed entry times and order so equal files zip equally."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name], compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
 
 
 _worker_library: Any = None

@@ -33,6 +33,8 @@ TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 FRONT_SHEET_TYPES = ["text", "date", "wards", "contact", "yesno"]
 SECTION_TYPES = ["paragraphs", "recommendations", "headed_sections"]
 NUMBERING_STYLES = ["roman", "decimal", "bracketed", "section"]
+DEFAULT_LANGUAGE = "en-GB"
+"""Document language (PDF /Lang, Word w:lang) when a template names none."""
 
 
 def builtin_templates_dir() -> Path:
@@ -79,7 +81,8 @@ def _manifest_schema() -> Record:
             "name": Field(Text(pattern=TEMPLATE_NAME.pattern, hint="a lower-case name")),
             "description": Field(Text()),
             "language": Field(
-                Text(pattern=r"[a-z]{2,3}(-[A-Z]{2})?", hint="a language tag like en-GB")
+                Text(pattern=r"[a-z]{2,3}(-[A-Z]{2})?", hint="a language tag like en-GB"),
+                required=False,
             ),
             "font": Field(Text(), required=False),
             "recommendation_numbering": Field(Choice(NUMBERING_STYLES)),
@@ -139,12 +142,33 @@ class Template:
 
     @cached_property
     def files_hash(self) -> str:
-        """sha256 over every file of the folder (names and bytes), in a fixed order."""
+        """sha256 over the folder's files (``template_files``): names and bytes, in a fixed order.
+
+        Text files count with LF line endings, so a checkout with CRLF endings
+        (git on Windows) hashes, and so renders, the same.
+        """
         digest = hashlib.sha256()
-        for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
+        for path in template_files(self.folder):
             digest.update(path.relative_to(self.folder).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(hashlib.sha256(_normalised_text(path.read_bytes())).digest())
         return digest.hexdigest()
+
+
+def template_files(folder: Path) -> list[Path]:
+    """The files that make up a template folder, sorted: all but hidden ones (.git, .DS_Store)."""
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
+
+
+def _normalised_text(data: bytes) -> bytes:
+    """Text (no NUL in the first 8000 bytes, as git decides) with CRLF/CR made LF; else as is."""
+    if b"\0" in data[:8000]:
+        return data
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
 def load_template(folder: Path, limits: Limits = Limits()) -> Template:
@@ -208,7 +232,7 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
         name=data["name"],
         folder=folder,
         description=data["description"],
-        language=data["language"],
+        language=data.get("language", DEFAULT_LANGUAGE),
         font=data.get("font", "Arial"),
         recommendation_numbering=data["recommendation_numbering"],
         word_template=folder / data["word_template"],

@@ -141,6 +141,13 @@ def main() -> None:
             thread.join()
         wall = time.perf_counter() - load_started
 
+        warmed = ""
+        if set(worker_pids(process.pid)) != set(pids):
+            # Workers recycled near the end may still be starting: one request each
+            # (the pool hands workers out in turn) so their memory is measured warm.
+            for _ in range(args.workers):
+                post(port, path, body)
+            warmed = f" (after {args.workers} more requests, so recycled workers are warm)"
         after_pids = worker_pids(process.pid)
         after = {pid: rss_mib(pid) for pid in after_pids}
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -163,7 +170,8 @@ def main() -> None:
     total_before, total_after = sum(before.values()), sum(after.values())
     print(
         f"worker RSS before: {', '.join(f'{v:.0f}' for v in before.values())} MiB "
-        f"(total {total_before:.0f}); after: {', '.join(f'{v:.0f}' for v in after.values())} MiB "
+        f"(total {total_before:.0f}); after{warmed}: "
+        f"{', '.join(f'{v:.0f}' for v in after.values())} MiB "
         f"(total {total_after:.0f}, {(total_after - total_before) / total_before * 100:+.0f}%)"
     )
     print(

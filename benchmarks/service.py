@@ -77,13 +77,25 @@ def wait_healthy(port: int, process: subprocess.Popen, deadline: float) -> None:
     sys.exit("the server did not start")
 
 
+def wait_ready(port: int, workers: int) -> dict:
+    """Wait until /healthz says every worker is warm; returns the health record."""
+    deadline = time.monotonic() + 120
+    while True:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/healthz")
+        health = json.loads(connection.getresponse().read())
+        if health["workers_ready"] >= workers or time.monotonic() > deadline:
+            return health
+        time.sleep(0.2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--format", default="pdf", choices=["pdf", "docx", "zip"])
-    parser.add_argument("--recycle-after", type=int, default=100)
+    parser.add_argument("--recycle-after", type=int, default=50)
     args = parser.parse_args()
 
     port = free_port()
@@ -109,6 +121,7 @@ def main() -> None:
     try:
         wait_healthy(port, process, time.monotonic() + 120)
         ready = time.monotonic() - started
+        wait_ready(port, args.workers)
         pids = worker_pids(process.pid)
         before = {pid: rss_mib(pid) for pid in pids}
 
@@ -141,18 +154,9 @@ def main() -> None:
             thread.join()
         wall = time.perf_counter() - load_started
 
-        warmed = ""
-        if set(worker_pids(process.pid)) != set(pids):
-            # Workers recycled near the end may still be starting: one request each
-            # (the pool hands workers out in turn) so their memory is measured warm.
-            for _ in range(args.workers):
-                post(port, path, body)
-            warmed = f" (after {args.workers} more requests, so recycled workers are warm)"
-        after_pids = worker_pids(process.pid)
-        after = {pid: rss_mib(pid) for pid in after_pids}
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        connection.request("GET", "/healthz")
-        health = json.loads(connection.getresponse().read())
+        # Workers recycled near the end may still be starting: measure them once warm.
+        health = wait_ready(port, args.workers)
+        after = {pid: rss_mib(pid) for pid in worker_pids(process.pid)}
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -170,7 +174,7 @@ def main() -> None:
     total_before, total_after = sum(before.values()), sum(after.values())
     print(
         f"worker RSS before: {', '.join(f'{v:.0f}' for v in before.values())} MiB "
-        f"(total {total_before:.0f}); after{warmed}: "
+        f"(total {total_before:.0f}); after (workers warm): "
         f"{', '.join(f'{v:.0f}' for v in after.values())} MiB "
         f"(total {total_after:.0f}, {(total_after - total_before) / total_before * 100:+.0f}%)"
     )

@@ -42,7 +42,7 @@ import click
 )
 @click.option(
     "--recycle-after",
-    default=100,
+    default=50,
     show_default=True,
     type=click.IntRange(0),
     help="Replace a render worker with a fresh one after this many renders (0: never).",

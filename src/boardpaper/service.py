@@ -68,7 +68,7 @@ class ServiceConfig:
     max_body_bytes: int = 1_000_000
     render_timeout: float = 30.0
     token: str | None = None
-    recycle_after: int = 100
+    recycle_after: int = 50
     template_dirs: list[Path] = field(default_factory=list)
     job: JobFunction = render_job
 

@@ -23,7 +23,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -161,6 +161,9 @@ class _Worker:
     conn: Connection
     ready: bool = False
     jobs_done: int = 0
+    # Held while waiting for the "ready" message: by a watcher thread from the start,
+    # and by the first job, whichever comes first.
+    starting: threading.Lock = field(default_factory=threading.Lock)
 
 
 class WorkerPool:
@@ -180,7 +183,7 @@ class WorkerPool:
         timeout: float,
         template_dirs: list[Path] | None = None,
         job: JobFunction = render_job,
-        max_jobs_per_worker: int = 100,
+        max_jobs_per_worker: int = 50,
     ):
         self.size = max(1, workers)
         self.capacity = self.size + max(0, queue)
@@ -230,12 +233,14 @@ class WorkerPool:
             return [w.process.pid for w in self._workers if w.process.pid is not None]
 
     def status(self) -> dict[str, int]:
-        """Counts for /healthz: workers alive, requests admitted, workers replaced."""
+        """Counts for /healthz: workers alive and warm, requests admitted, workers replaced."""
         with self._lock:
             alive = sum(1 for w in self._workers if w.process.is_alive())
+            ready = sum(1 for w in self._workers if w.ready and w.process.is_alive())
         return {
             "workers": self.size,
             "workers_alive": alive,
+            "workers_ready": ready,
             "admitted": self.admitted,
             "capacity": self.capacity,
             "replaced": self.replaced,
@@ -292,20 +297,27 @@ class WorkerPool:
         worker = _Worker(process, parent)
         with self._lock:
             self._workers.append(worker)
+        threading.Thread(target=self._watch_start, args=(worker,), daemon=True).start()
         return worker
 
+    def _watch_start(self, worker: _Worker) -> None:
+        """Notice when a worker is warm, so /healthz can say how many are ready."""
+        with contextlib.suppress(WorkerFailed, OSError):
+            self._wait_ready(worker)
+
     def _wait_ready(self, worker: _Worker) -> None:
-        if worker.ready:
-            return
-        if not worker.conn.poll(START_TIMEOUT_SECONDS):
-            raise WorkerFailed("a render worker did not start in time")
-        try:
-            message = worker.conn.recv()
-        except EOFError:
-            raise WorkerFailed("a render worker exited while starting") from None
-        if message[0] != "ready":
-            raise WorkerFailed(f"a render worker could not start: {message[1]}")
-        worker.ready = True
+        with worker.starting:
+            if worker.ready:
+                return
+            if not worker.conn.poll(START_TIMEOUT_SECONDS):
+                raise WorkerFailed("a render worker did not start in time")
+            try:
+                message = worker.conn.recv()
+            except EOFError:
+                raise WorkerFailed("a render worker exited while starting") from None
+            if message[0] != "ready":
+                raise WorkerFailed(f"a render worker could not start: {message[1]}")
+            worker.ready = True
 
     def _replace(self, worker: _Worker) -> _Worker:
         """Kill ``worker`` (whatever it is doing) and start a fresh one in its place."""

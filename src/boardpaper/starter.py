@@ -13,7 +13,12 @@ from boardpaper.templates import Template
 
 
 def starter_yaml(template: Template) -> str:
-    """A report skeleton for ``template`` that passes validation, with hints as comments."""
+    """A report skeleton for ``template`` that passes validation, with hints as comments.
+
+    Where the template has headed sections, the starter also shows the narrative
+    features (bold, italic, a link, a list) and a table, so authors can copy them
+    and the service's workers exercise every renderer path when they warm up.
+    """
     lines = [
         f"# A new report for the {template.name} template: {template.description}",
         "# Replace every placeholder; each list item is one numbered paragraph.",
@@ -22,27 +27,30 @@ def starter_yaml(template: Template) -> str:
     groups_open: set[str] = set()
     for spec in template.front_sheet:
         lines.extend(_starter_field(spec.field, spec.type, spec.label, groups_open))
+    has_table = False
     for section in template.sections:
-        lines.extend(
-            _starter_field(
-                section.field,
-                section.type,
-                section.heading or section.description or section.field,
-                groups_open,
-            )
-        )
+        label = section.heading or section.description or section.field
+        lines.extend(_starter_field(section.field, section.type, label, groups_open, not has_table))
+        has_table = has_table or section.type == "headed_sections"
+    if has_table:
+        lines += [
+            "tables:",
+            "  example:",
+            "    caption: What the table shows",
+            "    columns: [Measure, Last year, This year]",
+            "    rows:",
+            '      - [Example measure, "10", "12"]',
+        ]
     return "\n".join(lines) + "\n"
 
 
-_FRONT_EXAMPLES = {
-    "text": ["{label}"],
-    "date": ["2030-01-31"],
-    "wards": ["All"],
-    "yesno": ["No"],
-}
+_SIMPLE_EXAMPLES = {"date": "2030-01-31", "wards": "All", "yesno": "No"}
 
 
-def _starter_field(dotted: str, kind: str, label: str, groups_open: set[str]) -> list[str]:
+def _starter_field(
+    dotted: str, kind: str, label: str, groups_open: set[str], with_table: bool = False
+) -> list[str]:
+    """YAML lines for one field (opening its parent mappings the first time)."""
     *groups, name = dotted.split(".")
     lines: list[str] = []
     indent = ""
@@ -52,16 +60,16 @@ def _starter_field(dotted: str, kind: str, label: str, groups_open: set[str]) ->
             groups_open.add(path)
             lines.append(f"{indent}{group}:")
         indent += "  "
-    label_text = json.dumps(label, ensure_ascii=False)
-    if kind in _FRONT_EXAMPLES:
-        value = _FRONT_EXAMPLES[kind][0].format(label=label)
-        value = label_text if kind == "text" else value
-        lines.append(f"{indent}{name}: {value}")
+    quoted = json.dumps(label, ensure_ascii=False)
+    if kind == "text":
+        lines.append(f"{indent}{name}: {quoted}")
+    elif kind in _SIMPLE_EXAMPLES:
+        lines.append(f"{indent}{name}: {_SIMPLE_EXAMPLES[kind]}")
     elif kind == "contact":
         lines += [
             f"{indent}{name}:",
             f"{indent}  name: Full Name",
-            f"{indent}  role: {json.dumps(label, ensure_ascii=False)}",
+            f"{indent}  role: {quoted}",
             f"{indent}  email: name@example.org",
         ]
     elif kind == "headed_sections":
@@ -69,8 +77,16 @@ def _starter_field(dotted: str, kind: str, label: str, groups_open: set[str]) ->
             f"{indent}{name}:",
             f"{indent}  - heading: Introduction",
             f"{indent}    paragraphs:",
-            f"{indent}      - The first paragraph of this section.",
+            f"{indent}      - The first paragraph. Use **bold**, *italic* and "
+            "[links](https://www.example.org).",
+            f"{indent}      - |",
+            f"{indent}        A paragraph with a list:",
+            "",
+            f"{indent}        - the first point, and",
+            f"{indent}        - the second point.",
         ]
+        if with_table:
+            lines.append(f"{indent}      - table: example")
     else:
         lines += [f"{indent}{name}:", f"{indent}  - {json.dumps('Write the ' + label + ' here.')}"]
     return lines

@@ -201,6 +201,7 @@ def strict_service():
         token="s3cret-token",
         template_dirs=[TEMPLATES],
         job=slow_job,
+        recycle_after=1,
     )
     with running_server(config) as server:
         yield server
@@ -248,6 +249,18 @@ def test_saturation_gets_503_and_a_long_render_is_stopped_with_504(strict_servic
     assert after["replaced"] == before["replaced"] + 1
     reply = strict_service.post_yaml("/api/v1/papers?format=docx", SEED, **AUTH)
     assert reply.status == 200 and reply.body == seed_outputs["docx"]
+
+
+def test_workers_are_recycled_and_papers_stay_identical(strict_service, seed_outputs):
+    """With recycle_after=1 every render retires its worker; the fresh one renders the same."""
+    before = strict_service.call("GET", "/healthz").json()
+    for _ in range(2):
+        reply = strict_service.post_yaml("/api/v1/papers?format=docx", SEED, **AUTH)
+        assert reply.status == 200 and reply.body == seed_outputs["docx"]
+    after = strict_service.call("GET", "/healthz").json()
+    assert after["retired"] == before["retired"] + 2
+    assert after["replaced"] == before["replaced"]
+    assert after["workers_alive"] == 1
 
 
 def test_serve_command_listens_on_loopback_by_default(tmp_path):

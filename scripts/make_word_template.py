@@ -7,6 +7,7 @@ every style of the style contract (docs/templates.md), A4 pages, en-GB
 proofing language, the front sheet, running header and "Page N of M" footer.
 
     python scripts/make_word_template.py templates/NAME/paper.docx [--font Arial]
+        [--front-table-columns 4]
 """
 
 from __future__ import annotations
@@ -65,7 +66,26 @@ def _field(paragraph, instruction: str) -> None:
         run._r.append(node)
 
 
-def make_template(out: Path, font: str, language: str) -> None:
+def _front_table(doc, columns: int) -> None:
+    """A table for a front-sheet field shown as a table (officer sign-offs).
+
+    Header row (repeated on each page), one docxtpl ``{%tr %}`` loop over the rows.
+    """
+    table = doc.add_table(rows=4, cols=columns)
+    table.style = doc.styles["Table Grid"]
+    header = table.rows[0]
+    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for index, cell in enumerate(header.cells):
+        cell.paragraphs[0].style = doc.styles["Table Text"]
+        cell.paragraphs[0].add_run(f"{{{{ item.table.columns[{index}] }}}}").bold = True
+    table.rows[1].cells[0].paragraphs[0].text = "{%tr for row in item.table.rows %}"
+    for index, cell in enumerate(table.rows[2].cells):
+        cell.paragraphs[0].style = doc.styles["Table Text"]
+        cell.paragraphs[0].add_run(f"{{{{ row[{index}].text }}}}")
+    table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
+
+
+def make_template(out: Path, font: str, language: str, front_tables: int = 0) -> None:
     doc = Document()
     styles = doc.styles
 
@@ -147,9 +167,17 @@ def make_template(out: Path, font: str, language: str) -> None:
 
     body = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
     body.text = "{%p for item in paper.front_sheet %}"
+    if front_tables:
+        doc.add_paragraph("{%p if item.table %}")
+        label = doc.add_paragraph(style="Front Sheet Field")
+        label.add_run("{{ item.label }}").bold = True
+        _front_table(doc, front_tables)
+        doc.add_paragraph("{%p else %}")
     field = doc.add_paragraph(style="Front Sheet Field")
     field.add_run("{{ item.label }}:").bold = True
     field.add_run(" {{ item.text }}")
+    if front_tables:
+        doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{{ paper.title }}", style="Heading 1")
     doc.add_paragraph("{{p body }}")
@@ -167,8 +195,14 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--font", default="Arial")
     parser.add_argument("--language", default="en-GB")
+    parser.add_argument(
+        "--front-table-columns",
+        type=int,
+        default=0,
+        help="Show front-sheet fields that are tables (sign-offs) as a table of N columns.",
+    )
     args = parser.parse_args()
-    make_template(args.out, args.font, args.language)
+    make_template(args.out, args.font, args.language, args.front_table_columns)
 
 
 if __name__ == "__main__":

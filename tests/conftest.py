@@ -56,6 +56,24 @@ def docx_paragraphs(data: bytes) -> list[tuple[str, str]]:
     return [(p.style.name, p.text) for p in document.paragraphs]
 
 
+SAMPLES = {
+    "cabinet-decision": ROOT / "content" / "waste-collection-contract.yaml",
+    "performance-report": ROOT / "content" / "quarterly-performance-q2.yaml",
+}
+
+
+@pytest.fixture(scope="session")
+def sample_reports(library: TemplateLibrary) -> dict[str, LoadedReport]:
+    """The sample report of each template beyond council-standard, by template name."""
+    return {name: load_report(path, library) for name, path in SAMPLES.items()}
+
+
+@pytest.fixture(scope="session")
+def sample_outputs(sample_reports: dict[str, LoadedReport]) -> dict[str, dict[str, bytes]]:
+    """Each sample rendered once per session: {template name: {"docx": ..., "pdf": ...}}."""
+    return {name: render(report) for name, report in sample_reports.items()}
+
+
 @pytest.fixture(scope="session")
 def service():
     """The HTTP service with default settings and one warm worker, on a free loopback port."""

@@ -17,7 +17,7 @@ import pikepdf
 import pytest
 from docx.oxml.ns import qn
 
-from boardpaper.accessibility import audit_docx, audit_pdf
+from boardpaper.accessibility import DOCX_RULES, PDF_RULES, audit_docx, audit_pdf
 from boardpaper.pipeline import find_reports, load_report, render
 from boardpaper.templates import TemplateLibrary
 from tests.conftest import ROOT, SEED_YAML
@@ -236,14 +236,17 @@ def test_seed_pdf_fonts_are_embedded_with_unicode_maps(
 
 
 def test_seed_pdf_page_numbers_and_running_header_are_artifacts(
-    seed_pdf: Any, seed_tree: list[Any], seed_mcid_text: dict[tuple[int, int], str]
+    seed_pdf: Any,
+    seed_tree: list[Any],
+    seed_mcid_text: dict[tuple[int, int], str],
+    seed_outputs: dict[str, bytes],
 ) -> None:
     tagged_text = " ".join(
         _element_text(e, seed_pdf, seed_mcid_text) for e in seed_tree if e.S in ("/P", "/H1")
     )
     pages = len(seed_pdf.pages)
     assert "Page 1 of" not in tagged_text
-    with pdfplumber.open(io.BytesIO(bytes(seed_pdf_bytes(seed_pdf)))) as pdf:
+    with pdfplumber.open(io.BytesIO(seed_outputs["pdf"])) as pdf:
         for index, page in enumerate(pdf.pages, start=1):
             footer = "".join(
                 c["text"] for c in page.chars if c["top"] > page.height - 60 and c["text"].strip()
@@ -260,12 +263,6 @@ def test_seed_pdf_page_numbers_and_running_header_are_artifacts(
         value = nums[index + 1]
         if isinstance(value, pikepdf.Array):
             assert all(v is None or v.objgen in in_tree for v in value)
-
-
-def seed_pdf_bytes(pdf: Any) -> bytes:
-    buffer = io.BytesIO()
-    pdf.save(buffer)
-    return buffer.getvalue()
 
 
 def test_seed_pdf_links_say_where_they_go(
@@ -847,3 +844,92 @@ def test_seed_artifacts_are_only_page_furniture(seed_outputs: dict[str, bytes]) 
             if number == 5:  # page bodies are drawn before their margin boxes
                 furniture = "AreaSeptember2019November2020" + furniture
             assert words == furniture
+
+
+def test_libreoffice_reads_the_word_structure_as_accessible(
+    seed_outputs: dict[str, bytes], tmp_path: Path
+) -> None:
+    """LibreOffice (a real Word client) exports the .docx as a PDF/UA that passes the audit.
+
+    Its Heading styles become H1-H3 and its repeating header row becomes TH cells.
+    """
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is not installed: run scripts/setup-system.sh --test"
+    source = tmp_path / "paper.docx"
+    source.write_bytes(seed_outputs["docx"])
+    export = (
+        'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+        '"PDFUACompliance":{"type":"boolean","value":"true"}}'
+    )
+    completed = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            export,
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert completed.returncode == 0, completed.stderr
+    data = (tmp_path / "paper.pdf").read_bytes()
+    assert [str(p) for p in audit_pdf(data, "libreoffice.pdf")] == []
+    document = docx.Document(io.BytesIO(seed_outputs["docx"]))
+    word_levels = [
+        int(p.style.name.split()[-1]) for p in document.paragraphs if p.style.name[:8] == "Heading "
+    ]
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        roles = [str(e.S) for e in _elements(pdf.Root.StructTreeRoot)]
+        assert str(pdf.Root.Lang) == "en-GB"
+    pdf_levels = [int(role[2]) for role in roles if re.fullmatch(r"/H[1-6]", role)]
+    assert pdf_levels == word_levels
+    assert roles.count("/TH") == len(document.tables[0].columns)
+
+
+@pytest.mark.parametrize("cut", [0.2, 0.5, 0.9])
+def test_audits_report_damaged_files_without_crashing(
+    cut: float, small_pdf: bytes, seed_outputs: dict[str, bytes]
+) -> None:
+    """A truncated or scribbled-on file gives problem lines, never a traceback."""
+    for data, audit, name in (
+        (small_pdf, audit_pdf, "x.pdf"),
+        (seed_outputs["docx"], audit_docx, "x.docx"),
+    ):
+        truncated = data[: int(len(data) * cut)]
+        middle = int(len(data) * cut)
+        scribbled = data[:middle] + bytes(64) + data[middle + 64 :]
+        for damaged in (truncated, scribbled):
+            problems = audit(damaged, name)
+            assert all(str(p).startswith(f"{name}: {p.key}: ") for p in problems)
+
+
+def test_every_rule_has_a_failing_example() -> None:
+    """Each rule the audits name is shown failing by a test above."""
+    pdf_covered = {name.split("-")[0] for name in PDF_BREAKAGES} | {"colour"}
+    docx_covered = {name.split("-")[0] for name in DOCX_BREAKAGES} | {"structure"}
+    assert pdf_covered == set(PDF_RULES)
+    assert docx_covered == set(DOCX_RULES)
+
+
+def test_word_template_without_a_language_still_gives_one(tmp_path: Path) -> None:
+    library = _template_copy(tmp_path, "language: en-GB")
+    word = tmp_path / "council-standard" / "paper.docx"
+    document = docx.Document(str(word))
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    defaults.getparent().remove(defaults)
+    document.save(str(word))
+    outputs = render(load_report(SEED_YAML, library), ("docx",))
+    assert audit_docx(outputs["docx"], "x.docx") == []
+    rendered = docx.Document(io.BytesIO(outputs["docx"]))
+    lang = rendered.styles.element.find(
+        f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}"
+    )
+    assert lang.get(qn("w:val")) == "en-GB"

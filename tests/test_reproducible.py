@@ -236,6 +236,7 @@ def test_verify_without_the_inputs_cannot_rebuild(
     assert result.exit_code == 1
     assert "input missing: content/childrens-improvement-plan.yaml" in result.output
     assert "not rebuilt" in result.output
+    assert "environment changed" not in result.output  # no fonts used now: nothing to compare
 
 
 def test_verify_needs_a_manifest(tmp_path: Path, runner) -> None:
@@ -269,9 +270,20 @@ def test_verify_explains_a_font_change(first_build: Path, tmp_path: Path) -> Non
     )
 
 
-def test_verify_refuses_outputs_outside_the_folder(tmp_path: Path, runner) -> None:
-    manifest = {"boardpaper_manifest": 1, "outputs": [{"path": "../secret.pdf", "sha256": "0"}]}
+@pytest.mark.parametrize(
+    ("outputs", "message"),
+    [
+        ([{"path": "../secret.pdf", "sha256": "0"}], "'../secret.pdf' is not a path inside"),
+        ([{"path": "x.pdf"}], "every outputs entry needs path and sha256"),
+        ([{"path": "x.pdf", "sha256": "0"}], "report output 'x.pdf' needs a source and a format"),
+    ],
+)
+def test_verify_refuses_a_bad_manifest_with_one_line(
+    tmp_path: Path, runner, outputs: list, message: str
+) -> None:
+    manifest = {"boardpaper_manifest": 1, "outputs": outputs}
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     result = runner.invoke(cli, ["verify", str(tmp_path)])
     assert result.exit_code == 2
-    assert "'../secret.pdf' is not a path inside this folder" in result.output
+    assert message in result.output
+    assert "Traceback" not in result.output

@@ -37,6 +37,7 @@ PDF_RULES = (
 """Rules ``audit_pdf`` applies (the ``rule`` of each problem it reports)."""
 
 DOCX_RULES = (
+    "structure",
     "title",
     "language",
     "headings",
@@ -93,7 +94,8 @@ class _Element:
     raw: Any
     page: int | None
     kids: list[_Element] = field(default_factory=list)
-    content: list[tuple[int, int]] = field(default_factory=list)  # (page, mcid), in order
+    content: list[tuple[int, int]] = field(default_factory=list)  # its own (page, mcid)
+    order: list[_Element | tuple[int, int]] = field(default_factory=list)  # both, as in /K
 
     def walk(self) -> Iterator[_Element]:
         yield self
@@ -101,8 +103,19 @@ class _Element:
             yield from kid.walk()
 
     def marked(self) -> Iterator[tuple[int, int]]:
-        for element in self.walk():
-            yield from element.content
+        """Every (page, MCID) of the element and its descendants, in reading order."""
+        for item in self.order:
+            if isinstance(item, _Element):
+                yield from item.marked()
+            else:
+                yield item
+
+    def add(self, item: _Element | tuple[int, int]) -> None:
+        if isinstance(item, _Element):
+            self.kids.append(item)
+        else:
+            self.content.append(item)
+        self.order.append(item)
 
 
 def audit_pdf(data: bytes, display: str) -> list[Problem]:
@@ -119,41 +132,49 @@ def audit_pdf(data: bytes, display: str) -> list[Problem]:
     except pikepdf.PdfError as error:
         return [_problem(display, "structure", f"not a readable PDF ({error})")]
     with pdf:
-        root = pdf.Root
-        mark_info = root.get("/MarkInfo")
-        if not isinstance(mark_info, pikepdf.Dictionary) or not bool(
-            mark_info.get("/Marked", False)
-        ):
-            fail("tagged", "the PDF is not marked as tagged (/MarkInfo /Marked true)")
-        language = str(root.get("/Lang", "")).strip()
-        if not language:
-            fail("language", "the PDF has no document language (/Lang)")
-        elif not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", language):
-            fail("language", f"the document language {language!r} is not a language tag")
-        _check_pdf_title(pdf, fail)
-        _check_pdfua_id(pdf, fail)
-        _check_fonts(pdf, fail)
-        pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
-        tree = root.get("/StructTreeRoot")
-        if not isinstance(tree, pikepdf.Dictionary):
-            fail("structure", "the PDF has no structure tree (it is not tagged)")
-            return problems
-        role_map = tree.get("/RoleMap")
-        document = _read_structure(tree, role_map, pages)
-        if not document.kids:
-            fail("structure", "the structure tree is empty")
-            return problems
-        texts, colour_only = _scan_pages(data)
-        for message in colour_only:
-            fail("colour", message)
-        _check_headings(document, texts, fail)
-        _check_bookmarks(pdf, document, texts, fail)
-        _check_tables(document, texts, fail)
-        _check_lists(document, fail)
-        _check_figures(document, fail)
-        _check_links(pdf, document, texts, fail)
-        _check_artifacts(pdf, document, fail)
+        try:
+            _inspect_pdf(pdf, data, fail)
+        except Exception as error:  # a malformed file gives a problem line, not a traceback
+            fail("structure", f"the PDF could not be inspected ({type(error).__name__}: {error})")
     return problems
+
+
+def _inspect_pdf(pdf: Any, data: bytes, fail: Any) -> None:
+    """Run every PDF rule on an open pikepdf document, reporting through ``fail``."""
+    import pikepdf
+
+    root = pdf.Root
+    mark_info = root.get("/MarkInfo")
+    if not isinstance(mark_info, pikepdf.Dictionary) or not bool(mark_info.get("/Marked", False)):
+        fail("tagged", "the PDF is not marked as tagged (/MarkInfo /Marked true)")
+    language = str(root.get("/Lang", "")).strip()
+    if not language:
+        fail("language", "the PDF has no document language (/Lang)")
+    elif not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", language):
+        fail("language", f"the document language {language!r} is not a language tag")
+    _check_pdf_title(pdf, fail)
+    _check_pdfua_id(pdf, fail)
+    _check_fonts(pdf, fail)
+    pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+    tree = root.get("/StructTreeRoot")
+    if not isinstance(tree, pikepdf.Dictionary):
+        fail("structure", "the PDF has no structure tree (it is not tagged)")
+        return
+    role_map = tree.get("/RoleMap")
+    document = _read_structure(tree, role_map, pages)
+    if not document.kids:
+        fail("structure", "the structure tree is empty")
+        return
+    texts, colour_only = _scan_pages(data)
+    for message in colour_only:
+        fail("colour", message)
+    _check_headings(document, texts, fail)
+    _check_bookmarks(pdf, document, texts, fail)
+    _check_tables(document, texts, fail)
+    _check_lists(document, fail)
+    _check_figures(document, fail)
+    _check_links(pdf, document, texts, fail)
+    _check_artifacts(pdf, document, fail)
 
 
 def _check_pdf_title(pdf: Any, fail: Any) -> None:
@@ -248,13 +269,13 @@ def _read_structure(tree: Any, role_map: Any, pages: dict[tuple[int, int], int])
         for kid in items:
             if isinstance(kid, int) or (isinstance(kid, pikepdf.Object) and _is_int(kid)):
                 if page is not None:
-                    element.content.append((page, int(kid)))
+                    element.add((page, int(kid)))
             elif isinstance(kid, pikepdf.Dictionary):
                 kind = kid.get("/Type")
                 if kind == "/MCR":
                     kid_page = pages.get(kid.Pg.objgen, page) if "/Pg" in kid else page
                     if kid_page is not None:
-                        element.content.append((kid_page, int(kid.MCID)))
+                        element.add((kid_page, int(kid.MCID)))
                 elif kind == "/OBJR":
                     continue
                 else:
@@ -262,7 +283,7 @@ def _read_structure(tree: Any, role_map: Any, pages: dict[tuple[int, int], int])
                         if kid.objgen in seen:
                             continue
                         seen.add(kid.objgen)
-                    element.kids.append(build(kid, page))
+                    element.add(build(kid, page))
         return element
 
     return build(tree, None)
@@ -585,7 +606,6 @@ def _is_plain(colour: Any) -> bool:
 def audit_docx(data: bytes, display: str) -> list[Problem]:
     """Inspect a built .docx for Word accessibility; returns every problem found."""
     import docx
-    from docx.oxml.ns import qn
 
     problems: list[Problem] = []
 
@@ -596,6 +616,17 @@ def audit_docx(data: bytes, display: str) -> list[Problem]:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises many kinds for a broken package
         return [_problem(display, "structure", f"not a readable .docx ({error})")]
+    try:
+        _inspect_docx(document, fail)
+    except Exception as error:  # a malformed file gives a problem line, not a traceback
+        fail("structure", f"the .docx could not be inspected ({type(error).__name__}: {error})")
+    return problems
+
+
+def _inspect_docx(document: Any, fail: Any) -> None:
+    """Run every Word rule on an open python-docx document, reporting through ``fail``."""
+    from docx.oxml.ns import qn
+
     if not (document.core_properties.title or "").strip():
         fail("title", "the document has no title property (File > Info > Title)")
     lang = document.styles.element.find(
@@ -609,7 +640,6 @@ def audit_docx(data: bytes, display: str) -> list[Problem]:
     _check_docx_tables(document, body, fail)
     _check_docx_pictures(document, fail)
     _check_docx_links(body, fail)
-    return problems
 
 
 def _style_chain(style: Any) -> Iterator[Any]:

@@ -7,13 +7,17 @@ Author mistakes are printed as located lines, never as tracebacks.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 
 import click
 
 from boardpaper import __version__
+from boardpaper.cli_safety import interruptible, limits_options
 from boardpaper.errors import ContentError, Problem
+from boardpaper.glyphs import glyph_warnings
+from boardpaper.loader import Limits
 from boardpaper.manifest import render_with_manifest
 from boardpaper.output import OutputError, write_atomically
 from boardpaper.pipeline import FORMATS, find_reports, load_report
@@ -66,8 +70,14 @@ def cli() -> None:
     help="Only these formats (default: all).",
 )
 @templates_option
+@limits_options
+@interruptible
 def build(
-    paths: tuple[Path, ...], outdir: Path, formats: tuple[str, ...], template_dirs: tuple[Path, ...]
+    paths: tuple[Path, ...],
+    outdir: Path,
+    formats: tuple[str, ...],
+    template_dirs: tuple[Path, ...],
+    limits: Limits,
 ) -> None:
     """Build OUTDIR/<name>.docx and .pdf for each report in PATHS (default: content/).
 
@@ -75,19 +85,24 @@ def build(
     `boardpaper verify`.
     """
     library = default_library(list(template_dirs))
-    reports_paths = find_reports(list(paths) or [Path("content")])
+    try:
+        reports_paths = find_reports(list(paths) or [Path("content")])
+    except ContentError as error:
+        _report_problems(error.problems)
+        sys.exit(1)
     if not reports_paths:
         raise click.UsageError("no report files found")
     problems: list[Problem] = []
     loaded = []
     for path in reports_paths:
         try:
-            loaded.append(load_report(path, library))
+            loaded.append(load_report(path, library, limits))
         except ContentError as error:
             problems.extend(error.problems)
-    targets: dict[Path, str] = {}
+    targets: dict[str, str] = {}
     for report in loaded:
-        stem = Path(report.source_path).stem
+        # casefold: on Windows and macOS disks, Report.yaml and report.yaml write one file.
+        stem = Path(report.source_path).stem.casefold()
         if stem in targets:
             problems.append(
                 Problem(
@@ -102,6 +117,9 @@ def build(
     if problems:
         _report_problems(problems)
         sys.exit(1)
+    for report in loaded:
+        for warning in glyph_warnings(report.paper.source, report.source_path):
+            click.echo(str(warning), err=True)
     # Everything is validated and rendered before anything is written.
     files = render_with_manifest(loaded, formats or FORMATS, outdir)
     try:
@@ -117,16 +135,23 @@ def build(
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 @templates_option
-def validate(paths: tuple[Path, ...], as_json: bool, template_dirs: tuple[Path, ...]) -> None:
+@limits_options
+def validate(
+    paths: tuple[Path, ...], as_json: bool, template_dirs: tuple[Path, ...], limits: Limits
+) -> None:
     """Check reports in PATHS (default: content/) without writing anything."""
     library = default_library(list(template_dirs))
-    reports_paths = find_reports(list(paths) or [Path("content")])
     problems: list[Problem] = []
+    reports_paths = find_reports(list(paths) or [Path("content")], problems)
     for path in reports_paths:
         try:
-            load_report(path, library)
+            report = load_report(path, library, limits)
         except ContentError as error:
             problems.extend(error.problems)
+        else:
+            if not as_json:
+                for warning in glyph_warnings(report.paper.source, report.source_path):
+                    click.echo(str(warning), err=True)
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in problems], indent=2))
     elif problems:
@@ -179,6 +204,7 @@ def schema(template_name: str | None, template_dirs: tuple[Path, ...]) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as cleanly as on Ctrl-C
     cli(prog_name="boardpaper")
 
 
@@ -186,6 +212,15 @@ from boardpaper.cli_provenance import inspect_command, verify_command  # noqa: E
 
 cli.add_command(inspect_command)
 cli.add_command(verify_command)
+
+from boardpaper.cli_templates import list_templates, new  # noqa: E402
+
+cli.add_command(list_templates)
+cli.add_command(new)
+
+from boardpaper.cli_check import check  # noqa: E402
+
+cli.add_command(check)
 
 from boardpaper.cli_serve import serve as _serve  # noqa: E402
 

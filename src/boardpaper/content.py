@@ -9,6 +9,7 @@ numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,9 @@ from boardpaper.model import (
     FrontField,
     NumberedParagraph,
     Paper,
+    Paragraph,
     Part,
+    Run,
     Section,
     Table,
     format_date,
@@ -39,7 +42,8 @@ from boardpaper.schema import (
     YesNo,
     did_you_mean,
 )
-from boardpaper.templates import FrontSheetSpec, Template
+from boardpaper.schema import Choice as ChoiceKind
+from boardpaper.templates import FrontSheetSpec, SectionSpec, Template
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,7 @@ class TableKind(Kind):
             )
         if len(data["columns"]) > limits.max_table_columns:
             return ctx.error(
-                node,
+                node.value["columns"],
                 f"{key}.columns",
                 f"{len(data['columns'])} columns; the limit is {limits.max_table_columns}",
             )
@@ -197,13 +201,29 @@ class Contact(Record):
         )
 
 
-FRONT_SHEET_KINDS: dict[str, type[Kind]] = {
+class YesNoReason(Record):
+    """A yes/no answer with the reason for it (key decision: yes, because ...)."""
+
+    def __init__(self, description: str = "") -> None:
+        super().__init__(
+            {
+                "answer": Field(YesNo(), description="yes or no"),
+                "reason": Field(Text(), description="Why"),
+            },
+            description,
+        )
+
+
+FRONT_SHEET_KINDS: dict[str, type[Kind] | None] = {
     "text": Text,
     "date": Date,
     "wards": TextOrList,
     "contact": Contact,
     "yesno": YesNo,
+    "yesno_reason": YesNoReason,
+    "signoffs": None,  # not written by the author: gathered from signed_paragraphs sections
 }
+"""Front-sheet field types: the kind of value the report gives (None: derived)."""
 
 PARAGRAPHS = ListOf(Narrative(), description="One item per numbered paragraph")
 HEADED_SECTIONS = ListOf(
@@ -215,11 +235,139 @@ HEADED_SECTIONS = ListOf(
     ),
     description="Sections of your own, each with a heading and numbered paragraphs",
 )
-SECTION_KINDS: dict[str, Kind] = {
-    "paragraphs": PARAGRAPHS,
-    "recommendations": ListOf(Narrative(), description="One item per recommendation"),
-    "headed_sections": HEADED_SECTIONS,
+
+
+class OptionsKind(ListOf):
+    """Options considered: each with a title and description; exactly one is preferred."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            Record(
+                {
+                    "title": Field(Text(), description="A short name, e.g. Do nothing"),
+                    "description": Field(Narrative(), description="What the option means"),
+                    "preferred": Field(
+                        YesNo(), required=False, description="yes for the preferred option"
+                    ),
+                    "reasons": Field(
+                        Narrative(),
+                        required=False,
+                        description="Why it is (or is not) preferred; required when preferred",
+                    ),
+                }
+            ),
+            description="The options considered, one of them preferred",
+        )
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        options = super().check(node, ctx, key)
+        if options is INVALID:
+            return INVALID
+        preferred = [i for i, option in enumerate(options) if option.get("preferred")]
+        if len(preferred) != 1:
+            return ctx.error(
+                node,
+                key,
+                f"expected exactly one option with 'preferred: yes', found {len(preferred)}",
+            )
+        if "reasons" not in options[preferred[0]]:
+            item = node.value[preferred[0]]  # type: ignore[index]
+            return ctx.error(
+                item, f"{key}[{preferred[0]}].reasons", "the preferred option needs reasons"
+            )
+        return options
+
+
+SIGNED_PARAGRAPHS = Record(
+    {
+        "paragraphs": Field(PARAGRAPHS),
+        "signed_off_by": Field(
+            Record(
+                {
+                    "name": Field(Text(), description="The officer who signed this off"),
+                    "role": Field(Text(), description="Their role, e.g. Chief Finance Officer"),
+                    "date": Field(Date(), description="When they signed it off"),
+                }
+            )
+        ),
+    },
+    description="Numbered paragraphs and the officer who signed them off",
+)
+
+
+def _rows_kind(spec: SectionSpec) -> Kind:
+    return ListOf(
+        Record(
+            {column.field: Field(Text(), description=column.heading) for column in spec.columns}
+        ),
+        description="One row per item: " + ", ".join(c.field for c in spec.columns),
+    )
+
+
+class IndicatorsKind(Kind):
+    """A table of performance indicators: values, targets, RAG status, direction of travel."""
+
+    expected = "a mapping with period, previous_periods and measures"
+
+    def __init__(self, spec: SectionSpec) -> None:
+        measure = Record(
+            {
+                "name": Field(Text(), description="The indicator, e.g. Re-referral rate"),
+                "value": Field(CellKind(), description="This period's value"),
+                "target": Field(CellKind(), required=False),
+                "status": Field(ChoiceKind([c.value for c in spec.statuses])),
+                "direction": Field(
+                    ChoiceKind([c.value for c in spec.directions]),
+                    description="Against the same period last year",
+                ),
+                "previous": Field(ListOf(CellKind(), min_items=0), required=False),
+                "provisional": Field(YesNo(), required=False, description="yes if provisional"),
+            }
+        )
+        self.record = Record(
+            {
+                "period": Field(Text(), description="This period, e.g. Quarter 2 2025/26"),
+                "previous_periods": Field(
+                    ListOf(Text(), min_items=0), required=False, description="Earlier periods"
+                ),
+                "measures": Field(ListOf(measure)),
+            }
+        )
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        data = self.record.check(node, ctx, key)
+        if data is INVALID:
+            return INVALID
+        width = len(data.get("previous_periods", []))
+        measures_node = node.value["measures"]  # type: ignore[index]
+        ok = True
+        for index, (measure, item) in enumerate(
+            zip(data["measures"], measures_node.value, strict=True)
+        ):
+            given = len(measure.get("previous", []))
+            if given != width:
+                ctx.error(
+                    item,
+                    f"{key}.measures[{index}].previous",
+                    f"expected {width} previous value(s), one per previous_periods, found {given}",
+                )
+                ok = False
+        return data if ok else INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        return self.record.json_schema()
+
+
+SECTION_KINDS: dict[str, Callable[[SectionSpec], Kind]] = {
+    "paragraphs": lambda spec: PARAGRAPHS,
+    "recommendations": lambda spec: ListOf(Narrative(), description="One item per recommendation"),
+    "headed_sections": lambda spec: HEADED_SECTIONS,
+    "options": lambda spec: OptionsKind(),
+    "signed_paragraphs": lambda spec: SIGNED_PARAGRAPHS,
+    "rows": _rows_kind,
+    "indicators": IndicatorsKind,
 }
+"""Section types: the kind of value a report gives, made from the section's manifest entry."""
 
 
 def report_schema(template: Template) -> Record:
@@ -228,11 +376,14 @@ def report_schema(template: Template) -> Record:
         "template": Field(Text(), description="The template this report uses"),
     }
     for spec in template.front_sheet:
+        front_kind = FRONT_SHEET_KINDS[spec.type]
+        if front_kind is None:
+            continue
         _place(
             root,
             spec.field,
             Field(
-                FRONT_SHEET_KINDS[spec.type](spec.description),
+                front_kind(spec.description),
                 spec.required,
                 spec.description or spec.label,
             ),
@@ -242,7 +393,7 @@ def report_schema(template: Template) -> Record:
             root,
             section.field,
             Field(
-                SECTION_KINDS[section.type],
+                SECTION_KINDS[section.type](section),
                 section.required,
                 section.description or section.heading or "",
             ),
@@ -358,13 +509,13 @@ def assemble(data: dict[str, Any], template: Template, source: str = "") -> Pape
             wording = tuple(
                 block for text in spec.standard_wording for block in parse_narrative(text)[0]
             )
-            style = (
-                template.recommendation_numbering if spec.type == "recommendations" else "section"
-            )
-            items = _numbered(value or [], tables, _numberer(style, number))
+            items = _section_blocks(spec, value, tables, template, number)
             sections.append(Section(spec.heading or "", number, level, wording + items, spec.field))
         parts.append(Part(part_spec.heading, tuple(sections), 2))
-    front = tuple(_front_field(spec, _lookup(data, spec.field)) for spec in template.front_sheet)
+    front = tuple(
+        _front_field(spec, _lookup(data, spec.field), template, data)
+        for spec in template.front_sheet
+    )
     return Paper(
         template=template.name,
         title=str(_lookup(data, "title")),
@@ -376,6 +527,103 @@ def assemble(data: dict[str, Any], template: Template, source: str = "") -> Pape
         fields=_plain(data),
         source=source,
     )
+
+
+def _section_blocks(
+    spec: SectionSpec,
+    value: Any,
+    tables: dict[str, Table],
+    template: Template,
+    number: str | None,
+) -> tuple[Any, ...]:
+    """The blocks of one section, by its type; all words beyond the content come from ``spec``."""
+    if value is None:
+        return ()
+    if spec.type == "recommendations":
+        return _numbered(value, tables, _numberer(template.recommendation_numbering, number))
+    if spec.type == "options":
+        return _options(spec, value, tables, _decimal(number))
+    if spec.type == "signed_paragraphs":
+        officer = value["signed_off_by"]
+        signature = Paragraph(
+            (
+                Run(spec.labels["signed_off_by"] + " ", bold=True),
+                Run(f"{officer['name']}, {officer['role']}, {format_date(officer['date'])}"),
+            )
+        )
+        return (*_numbered(value["paragraphs"], tables, _decimal(number)), signature)
+    if spec.type == "rows":
+        rows = tuple(tuple(Cell(str(row[c.field])) for c in spec.columns) for row in value)
+        columns = tuple(c.heading for c in spec.columns)
+        return (Table(spec.field, columns, rows, spec.heading),)
+    if spec.type == "indicators":
+        return _indicators(spec, value)
+    return _numbered(value, tables, _decimal(number))
+
+
+def _blocks(narrative: Any, tables: dict[str, Table]) -> tuple[Any, ...]:
+    return (tables[narrative.name],) if isinstance(narrative, TableRef) else tuple(narrative)
+
+
+def _options(
+    spec: SectionSpec, options: list[dict[str, Any]], tables: dict[str, Table], numberer: Any
+) -> tuple[NumberedParagraph, ...]:
+    """One numbered paragraph per option: its title (marked if preferred), text and reasons."""
+    result = []
+    for count, option in enumerate(options, start=1):
+        title = spec.labels["option"].replace("{number}", str(count))
+        title = title.replace("{title}", str(option["title"]))
+        runs = [Run(title, bold=True)]
+        if option.get("preferred"):
+            runs.append(Run(" " + spec.labels["preferred"], bold=True))
+        blocks: list[Any] = [Paragraph(tuple(runs)), *_blocks(option["description"], tables)]
+        if "reasons" in option:
+            blocks.append(Paragraph((Run(spec.labels["reasons"], bold=True),)))
+            blocks.extend(_blocks(option["reasons"], tables))
+        result.append(NumberedParagraph(numberer(count), tuple(blocks)))
+    return tuple(result)
+
+
+def _indicators(spec: SectionSpec, value: dict[str, Any]) -> tuple[Any, ...]:
+    """The indicator table (status and direction in the template's words) and its notes."""
+    statuses = {choice.value: choice for choice in spec.statuses}
+    directions = {choice.value: choice for choice in spec.directions}
+    period = str(value["period"])
+    previous_periods = [str(p) for p in value.get("previous_periods", [])]
+    columns: list[str] = []
+    for column in spec.columns:
+        if column.field == "previous":
+            columns.extend(column.heading.replace("{period}", p) for p in previous_periods)
+        else:
+            columns.append(column.heading.replace("{period}", period))
+    mark = spec.labels["provisional"]
+    rows = []
+    any_provisional = False
+    for measure in value["measures"]:
+        row: list[Cell] = []
+        for column in spec.columns:
+            if column.field == "indicator":
+                row.append(Cell(str(measure["name"])))
+            elif column.field == "previous":
+                row.extend(Cell(str(v)) for v in measure.get("previous", []))
+            elif column.field == "value":
+                text = str(measure["value"])
+                if measure.get("provisional"):
+                    any_provisional = True
+                    text = f"{text} {mark}"
+                row.append(Cell(text))
+            elif column.field == "target":
+                row.append(Cell(str(measure.get("target", ""))))
+            elif column.field == "status":
+                choice = statuses[measure["status"]]
+                row.append(Cell(choice.label, status=choice.value, fill=choice.colour))
+            elif column.field == "direction":
+                row.append(Cell(directions[measure["direction"]].label))
+        rows.append(tuple(row))
+    blocks: list[Any] = [Table(spec.field, tuple(columns), tuple(rows), spec.heading)]
+    if any_provisional:
+        blocks.append(Paragraph((Run(spec.labels["provisional_note"]),)))
+    return tuple(blocks)
 
 
 def _numbered(
@@ -437,7 +685,11 @@ def _roman(number: int) -> str:
     return result
 
 
-def _front_field(spec: FrontSheetSpec, value: Any) -> FrontField | None:
+def _front_field(
+    spec: FrontSheetSpec, value: Any, template: Template, data: dict[str, Any]
+) -> FrontField | None:
+    if spec.type == "signoffs":
+        return _signoffs(spec, template, data)
     if value is None:
         return None
     if spec.type == "date":
@@ -455,7 +707,33 @@ def _front_field(spec: FrontSheetSpec, value: Any) -> FrontField | None:
         )
     if spec.type == "yesno":
         return FrontField(spec.field, spec.label, "Yes" if value else "No")
+    if spec.type == "yesno_reason":
+        answer = "Yes" if value["answer"] else "No"
+        return FrontField(spec.field, spec.label, f"{answer}: {value['reason']}")
     return FrontField(spec.field, spec.label, str(value))
+
+
+def _signoffs(spec: FrontSheetSpec, template: Template, data: dict[str, Any]) -> FrontField | None:
+    """The sign-off table: one row per signed_paragraphs section the report fills in."""
+    rows = []
+    for section in template.sections:
+        value = _lookup(data, section.field)
+        if section.type != "signed_paragraphs" or value is None:
+            continue
+        officer = value["signed_off_by"]
+        rows.append(
+            (
+                Cell(section.heading or section.field),
+                Cell(str(officer["name"])),
+                Cell(str(officer["role"])),
+                Cell(format_date(officer["date"])),
+            )
+        )
+    if not rows:
+        return None
+    table = Table(spec.field, spec.columns, tuple(rows), spec.label)
+    summary = "; ".join(f"{row[0].text}: {row[1].text}" for row in rows)
+    return FrontField(spec.field, spec.label, summary, table=table)
 
 
 def _lookup(data: dict[str, Any], dotted: str) -> Any:

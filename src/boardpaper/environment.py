@@ -127,8 +127,18 @@ def native_libraries() -> dict[str, Any]:
         "harfbuzz": _c_string("harfbuzz", "hb_version_string"),
         "fontconfig": _fontconfig_version(),
         "harfbuzz_subset": harfbuzz_subset_available(),
+        "qpdf": _qpdf_version(),
     }
     return libraries
+
+
+def _qpdf_version() -> str | None:
+    """The qpdf library pikepdf wraps (it rewrites every PDF in ``finish_tagging``)."""
+    try:
+        import pikepdf
+    except ImportError:
+        return None
+    return str(pikepdf.__libqpdf_version__)
 
 
 def harfbuzz_subset_available() -> bool:
@@ -170,8 +180,14 @@ def environment(fonts: list[FontUse]) -> dict[str, Any]:
     }
 
 
-def compare(recorded: dict[str, Any], current: dict[str, Any]) -> list[str]:
-    """What differs between two environment records, one line each ("weasyprint 70.0 -> 71.0")."""
+def compare(
+    recorded: dict[str, Any], current: dict[str, Any], font_presence: bool = True
+) -> list[str]:
+    """What differs between two environment records, one line each.
+
+    With ``font_presence`` false (not every PDF was rebuilt, so the fonts in
+    use now are not all known) fonts used on one side only are not reported.
+    """
     changes: list[str] = []
     for section in ("libraries", "python_packages"):
         old, new = recorded.get(section, {}), current.get(section, {})
@@ -184,6 +200,8 @@ def compare(recorded: dict[str, Any], current: dict[str, Any]) -> list[str]:
     new_fonts = {font["name"]: font for font in current.get("fonts", [])}
     for name in sorted(set(old_fonts) | set(new_fonts)):
         old_font, new_font = old_fonts.get(name), new_fonts.get(name)
+        if (old_font is None or new_font is None) and not font_presence:
+            continue
         if old_font is None:
             changes.append(f"font {name}: not used at the build, used now ({new_font['file']})")
         elif new_font is None:

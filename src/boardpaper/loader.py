@@ -9,6 +9,8 @@ decides what each one means.
 
 from __future__ import annotations
 
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -31,6 +33,9 @@ STANDARD_TAGS = {
     "tag:yaml.org,2002:seq": "seq",
 }
 
+# Characters XML 1.0 (so .docx) cannot hold; YAML escapes such as "\x01" or "\ud800" make them.
+_NOT_XML_TEXT = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ud800-\\udfff\\ufffe\\uffff]")
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -40,11 +45,12 @@ class Limits:
     ``Limits`` to the pipeline, or use the CLI's ``--max-*`` options).
     """
 
-    max_file_bytes: int = 2_000_000
+    max_file_bytes: int = 1_000_000
     max_depth: int = 40
     max_table_rows: int = 2_000
     max_table_columns: int = 40
-    max_text_chars: int = 200_000
+    max_text_chars: int = 50_000
+    max_word_chars: int = 1_000
 
 
 @dataclass
@@ -136,7 +142,11 @@ def read_text(path: Path, display: str, limits: Limits) -> str:
                     )
                 ]
             )
-        data = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise ContentError([Problem(display, None, None, "", "not a regular file")])
+        # Read at most one byte over the limit: the size on disk can change, or lie.
+        with path.open("rb") as stream:
+            data = stream.read(limits.max_file_bytes + 1)
     except OSError as error:
         raise ContentError(
             [Problem(display, None, None, "", f"cannot read file: {error.strerror}")]
@@ -183,23 +193,58 @@ def decode_text(data: bytes, display: str, limits: Limits) -> str:
 
 def parse_yaml(text: str, display: str, limits: Limits = Limits()) -> Node:
     """Parse YAML text into a located ``Node`` tree. Raises ContentError."""
-    loader = _SafeComposer(text)
-    loader.max_depth = limits.max_depth
+    if len(text) > limits.max_file_bytes:
+        raise ContentError(
+            [
+                Problem(
+                    display,
+                    None,
+                    None,
+                    "",
+                    f"text is {len(text):,} characters; the limit is {limits.max_file_bytes:,}",
+                )
+            ]
+        )
+    loader: _SafeComposer | None = None
     try:
+        # The reader checks every character as the loader is made: keep that inside the try.
+        loader = _SafeComposer(text)
+        loader.max_depth = limits.max_depth
         root = loader.get_single_node()
+    except yaml.reader.ReaderError as error:
+        line, column = _place_of(text.encode("utf-8", "surrogatepass"), _utf8_offset(text, error))
+        raise ContentError(
+            [
+                Problem(
+                    display,
+                    line,
+                    column,
+                    "",
+                    f"the character U+{error.character:04X} is not allowed in YAML; remove it",
+                )
+            ]
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context_mark and "end of stream" in (error.problem or ""):
+            # An unclosed quote or bracket: point at where it was opened, not at the end.
+            mark = error.context_mark
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         raise ContentError([Problem(display, line, column, "", _yaml_message(error))]) from None
     except yaml.YAMLError as error:
         raise ContentError([Problem(display, None, None, "", f"not valid YAML: {error}")]) from None
+    except RecursionError:
+        raise ContentError(
+            [Problem(display, None, None, "", "not valid YAML: nested too deeply")]
+        ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         raise ContentError([Problem(display, 1, 1, "", "the file is empty")])
     problems: list[Problem] = []
-    node = _convert(root, display, "", problems)
+    node = _convert(root, display, "", problems, limits)
     if problems:
         raise ContentError(problems)
     return node
@@ -211,7 +256,9 @@ def load_yaml(path: Path, display: str | None = None, limits: Limits = Limits())
     return parse_yaml(read_text(path, display, limits), display, limits)
 
 
-def _convert(node: yaml.Node, display: str, key: str, problems: list[Problem]) -> Node:
+def _convert(
+    node: yaml.Node, display: str, key: str, problems: list[Problem], limits: Limits
+) -> Node:
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
     tag = STANDARD_TAGS.get(node.tag)
     if tag is None:
@@ -220,10 +267,35 @@ def _convert(node: yaml.Node, display: str, key: str, problems: list[Problem]) -
         )
         tag = "str"
     if isinstance(node, ScalarNode):
+        bad = _NOT_XML_TEXT.search(node.value)
+        if bad:
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    column,
+                    key,
+                    f"the text holds U+{ord(bad.group()):04X}, not a printable character, "
+                    "which documents cannot hold; remove it",
+                )
+            )
+        longest = max(node.value.split(), key=len, default="")
+        if len(longest) > limits.max_word_chars:
+            # The PDF's line breaking is quadratic in a word's length: 50,000 letters take minutes.
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    column,
+                    key,
+                    f"a word of {len(longest):,} characters with no space ({longest[:20]!r}...); "
+                    f"the limit is {limits.max_word_chars:,}",
+                )
+            )
         return Node("scalar", node.value, tag, line, column, style=node.style)
     if isinstance(node, SequenceNode):
         items = [
-            _convert(item, display, f"{key}[{index}]", problems)
+            _convert(item, display, f"{key}[{index}]", problems, limits)
             for index, item in enumerate(node.value)
         ]
         return Node("seq", items, "seq", line, column)
@@ -236,6 +308,12 @@ def _convert(node: yaml.Node, display: str, key: str, problems: list[Problem]) -
             problems.append(Problem(display, key_line, key_column, key, "keys must be plain words"))
             continue
         name = key_node.value
+        if any(not character.isprintable() for character in name):
+            # A key is echoed in messages: control characters (ESC...) could drive the terminal.
+            problems.append(
+                Problem(display, key_line, key_column, key, f"key {name!r} is not plain text")
+            )
+            continue
         child_key = f"{key}.{name}" if key else name
         if name in mapping:
             first_line = places[name][0]
@@ -249,7 +327,7 @@ def _convert(node: yaml.Node, display: str, key: str, problems: list[Problem]) -
                 )
             )
             continue
-        mapping[name] = _convert(value_node, display, child_key, problems)
+        mapping[name] = _convert(value_node, display, child_key, problems, limits)
         places[name] = (key_line, key_column)
     return Node("map", mapping, "map", line, column, places)
 
@@ -258,6 +336,13 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     problem = error.problem or "not valid YAML"
     if "'\\t'" in problem or "\\t" in problem:
         return "a tab character is not allowed for indentation in YAML; use spaces"
+    if problem == "mapping values are not allowed here":
+        return (
+            "not valid YAML: unexpected ':' here; check this line's indentation, "
+            "or put the text in quotes"
+        )
+    if error.context == "while scanning a quoted scalar" and "end of stream" in problem:
+        return "not valid YAML: the quote opened here is never closed"
     if error.context:
         return f"not valid YAML: {error.context}, {problem}"
     return f"not valid YAML: {problem}"
@@ -268,3 +353,8 @@ def _place_of(data: bytes, offset: int) -> tuple[int, int]:
     line = before.count(b"\n") + 1
     column = offset - (before.rfind(b"\n") + 1) + 1
     return line, column
+
+
+def _utf8_offset(text: str, error: yaml.reader.ReaderError) -> int:
+    """The byte offset of a reader error's character (its position counts characters)."""
+    return len(text[: error.position].encode("utf-8", "surrogatepass"))

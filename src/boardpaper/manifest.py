@@ -188,10 +188,27 @@ def read_manifest(outdir: Path) -> dict[str, Any]:
         raise ValueError(f"{path}: cannot read the manifest: {error}") from None
     if not isinstance(manifest, dict) or manifest.get("boardpaper_manifest") != MANIFEST_FORMAT:
         raise ValueError(f"{path}: not a boardpaper manifest (format {MANIFEST_FORMAT})")
+    for section, required in (("inputs", ("path", "sha256")), ("outputs", ("path", "sha256"))):
+        entries = manifest.get(section, [])
+        if not isinstance(entries, list) or not all(
+            isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in required)
+            for entry in entries
+        ):
+            raise ValueError(f"{path}: every {section} entry needs {' and '.join(required)}")
     for entry in manifest.get("outputs", []):
-        name = PurePosixPath(str(entry.get("path", "")))
+        name = PurePosixPath(entry["path"])
         if not name.parts or name.is_absolute() or ".." in name.parts:
             raise ValueError(f"{path}: output {str(name)!r} is not a path inside this folder")
+        if entry.get("kind", "report") == "report" and not all(
+            isinstance(entry.get(key), str) for key in ("source", "format")
+        ):
+            raise ValueError(f"{path}: report output {str(name)!r} needs a source and a format")
+    templates = manifest.get("templates", {})
+    if not isinstance(templates, dict) or not all(
+        isinstance(entry, dict) and isinstance(entry.get("folder"), str)
+        for entry in templates.values()
+    ):
+        raise ValueError(f"{path}: templates must map each name to its folder")
     return manifest
 
 
@@ -266,7 +283,7 @@ register_rebuilder("report", _rebuild_reports)
 
 @dataclass(frozen=True)
 class Check:
-    """One file's verdict: ``status`` is a word from ``STATUSES``, ``detail`` says why."""
+    """One file's verdict (a word of ``OUTPUT_STATUSES`` or ``INPUT_STATUSES``) and why."""
 
     path: str
     status: str
@@ -334,7 +351,16 @@ def verify_build(outdir: Path, root: Path | None = None) -> Verification:
         outputs.append(
             _check_output(entry, outdir, rebuilt.get(entry["path"]), changed_inputs, unknown_kinds)
         )
-    changes = compare(manifest.get("environment", {}), environment(context.fonts))
+    pdfs = [
+        entry["path"] for entry in manifest.get("outputs", []) if entry["path"].endswith(".pdf")
+    ]
+    # Which fonts are used "now" is only known when every PDF was rebuilt.
+    every_pdf_rebuilt = all(path in rebuilt for path in pdfs)
+    changes = compare(
+        manifest.get("environment", {}),
+        environment(context.fonts),
+        font_presence=every_pdf_rebuilt,
+    )
     recorded = {entry["path"] for entry in manifest.get("outputs", [])}
     unrecorded = sorted(
         path.relative_to(outdir).as_posix()

@@ -52,10 +52,15 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class Cell:
-    """A table cell. ``status`` is a RAG word (Red/Amber/Green) when the cell is one."""
+    """A table cell. ``status`` is a RAG word (Red/Amber/Green) when the cell is one.
+
+    ``fill`` is the background colour the template gives that status ("#f4cccc");
+    the cell's ``text`` always says the status in words too, never colour alone.
+    """
 
     text: str
     status: str | None = None
+    fill: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,12 +115,17 @@ class Part:
 
 @dataclass(frozen=True)
 class FrontField:
-    """A labelled line of the front sheet ("Wards Affected: All")."""
+    """A labelled line of the front sheet ("Wards Affected: All").
+
+    ``table`` is set for fields shown as a table (officer sign-offs); ``text``
+    then summarises it on one line for templates that show text only.
+    """
 
     key: str
     label: str
     text: str
     email: str | None = None
+    table: Table | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ as written.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -18,7 +19,9 @@ from boardpaper.model import ListBlock, ListItem, Paragraph, Run
 
 ALLOWED_LINK_SCHEMES = ("http://", "https://", "mailto:")
 
-_parser = MarkdownIt("zero").enable(["list", "emphasis", "link", "newline", "escape"])
+_parser = MarkdownIt("zero").enable(["list", "emphasis", "link", "image", "newline", "escape"])
+# "image" is parsed only so an image is put back as the text typed (see _runs): without
+# it, ![alt](url) would become "!" and a link to url.
 # Markdown autolinks and HTML stay literal text: "zero" disables them.
 _parser.validateLink = lambda url: True  # we check schemes ourselves, with a located message
 
@@ -107,18 +110,32 @@ def _runs(inline: Token, problems: list[NarrativeProblem]) -> list[Run]:
             href = target
         elif kind == "link_close":
             href = None
+        elif kind == "image":
+            source = str(child.attrs.get("src", ""))
+            title = child.attrs.get("title")
+            quoted_title = f' "{title}"' if title else ""
+            typed = f"![{child.content}]({source}{quoted_title})"
+            _append(runs, Run(typed, bool(bold), bool(italic), href))
         else:
             _append(runs, Run(child.content, bool(bold), bool(italic), href))
-    return runs
+    return _merged(runs)
 
 
 def _append(runs: list[Run], run: Run) -> None:
-    """Add a run, merging it into the previous one when the formatting is the same."""
-    if not run.text:
-        return
-    if runs:
-        last = runs[-1]
-        if (last.bold, last.italic, last.href) == (run.bold, run.italic, run.href):
-            runs[-1] = Run(last.text + run.text, last.bold, last.italic, last.href)
-            return
-    runs.append(run)
+    """Add a run unless it is empty; ``_merged`` joins runs of the same formatting later."""
+    if run.text:
+        runs.append(run)
+
+
+def _merged(runs: list[Run]) -> list[Run]:
+    """Join neighbouring runs with the same formatting, in one pass.
+
+    (Joining as each run arrives copied the text so far every time: quadratic, which a
+    paragraph of many short lines made take seconds.)
+    """
+    merged: list[Run] = []
+    for (bold, italic, href), group in groupby(
+        runs, key=lambda run: (run.bold, run.italic, run.href)
+    ):
+        merged.append(Run("".join(run.text for run in group), bold, italic, href))
+    return merged

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -43,10 +45,25 @@ def write_atomically(files: dict[Path, bytes]) -> None:
                 os.chmod(temp, 0o644)
             except OSError as error:
                 raise OutputError(f"{target}: cannot write: {error.strerror}") from None
-        for temp, target in staged:
-            os.replace(temp, target)
-        staged.clear()
+        with _signals_held():
+            for temp, target in staged:
+                os.replace(temp, target)
+            staged.clear()
     finally:
         for temp, _ in staged:
             with contextlib.suppress(OSError):
                 temp.unlink()
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while files are swapped in, so a build is never half-replaced.
+
+    A signal that arrives meanwhile is delivered (as KeyboardInterrupt) once all are in place.
+    """
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -6,6 +6,7 @@ service call these functions; nothing here prints.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -133,15 +134,51 @@ def render(
     return outputs
 
 
-def find_reports(paths: list[Path]) -> list[Path]:
-    """Expand folders into the report YAML files they hold (sorted); files pass through."""
+def find_reports(paths: list[Path], problems: list[Problem] | None = None) -> list[Path]:
+    """Expand folders into the report YAML files they hold (sorted); files pass through.
+
+    A symlink may not lead out of the folder it was found in (for a file named
+    directly: out of the folder holding it), so content cannot pull in files
+    from elsewhere on the machine. Each such link is a problem: appended to
+    ``problems`` when a list is given (the other reports are still returned),
+    else raised as a ContentError.
+    """
     found: list[Path] = []
+    collect = problems is not None
+    problems = problems if problems is not None else []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.yaml") if p.is_file() and _is_report(p)))
+            root = path.resolve()
+            for candidate in sorted(path.rglob("*.yaml")):
+                if not _stays_inside(candidate, root):
+                    problems.append(_escaping_link(candidate, root))
+                elif candidate.is_file() and _is_report(candidate):
+                    found.append(candidate)
         else:
-            found.append(path)
+            if not _stays_inside(path, path.parent.resolve()):
+                problems.append(_escaping_link(path, path.parent.resolve()))
+            else:
+                found.append(path)
+    if problems and not collect:
+        raise ContentError(problems)
     return found
+
+
+def _stays_inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, with every symlink followed, is still inside ``root``."""
+    resolved = path.resolve()
+    return resolved == root or root in resolved.parents
+
+
+def _escaping_link(path: Path, root: Path) -> Problem:
+    return Problem(
+        _display(path),
+        None,
+        None,
+        "",
+        f"is a symlink leading out of {_display(root)}; "
+        "boardpaper only reads files inside the content folder",
+    )
 
 
 def _is_report(path: Path) -> bool:
@@ -156,7 +193,8 @@ def _is_report(path: Path) -> bool:
 
 
 def _display(path: Path) -> str:
+    """The path as the author knows it: relative to the working folder, symlinks not followed."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)

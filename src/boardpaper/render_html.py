@@ -58,6 +58,10 @@ def _environment(folder: Path) -> ImmutableSandboxedEnvironment:
     return env
 
 
+HTML_VARIABLES = ("paper", "fields", "template", "boardpaper_version", "provenance")
+"""The names ``html_context`` gives every HTML template (``boardpaper check`` lints against it)."""
+
+
 def html_context(
     paper: Paper, template: Template, extra: dict[str, Any] | None = None
 ) -> dict[str, Any]:

@@ -100,7 +100,8 @@ def html_to_pdf(
     ``properties`` (letters-and-digits names) go into the Info dictionary and
     the XMP metadata. Dates come only from the HTML's ``dcterms.created`` and
     ``dcterms.modified`` meta; the file identifier (/ID) is a hash of the
-    PDF's own objects. Fonts the PDF embeds are appended to ``fonts`` if given.
+    PDF's content (qpdf's deterministic id, in ``finish_tagging``). Fonts the
+    PDF embeds are appended to ``fonts`` if given.
     """
     weasyprint = _load_weasyprint()
     source = weasyprint.HTML(
@@ -119,8 +120,7 @@ def html_to_pdf(
         # fontTools (WeasyPrint's fallback subsetter) stamps the clock into each
         # font unless SOURCE_DATE_EPOCH says otherwise.
         os.environ["SOURCE_DATE_EPOCH"] = FIXED_FONT_EPOCH
-    return finish_tagging(
-        source.write_pdf(
-            pdf_variant="pdf/ua-1", custom_metadata=True, pdf_identifier=True, finisher=finish
-        )
-    )
+    # No pdf_identifier: finish_tagging drops WeasyPrint's /ID anyway and saves with
+    # qpdf's deterministic id, computed from the finished content.
+    data = source.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True, finisher=finish)
+    return finish_tagging(data)

@@ -102,9 +102,18 @@ class Email(Text):
     expected = "an email address"
 
     def __init__(self, description: str = "Email address"):
+        # Domain labels cannot hold dots, so the match is linear: the looser
+        # [^@\s]+\.[^@\s]+ takes minutes to fail on a long run of "b.b.b.".
         super().__init__(
-            description, r"[^@\s]+@[^@\s]+\.[^@\s]+", "an email address like name@council.gov.uk"
+            description,
+            r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+",
+            "an email address like name@council.gov.uk",
         )
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        if node.kind == "scalar" and len(str(node.value).strip()) > 254:
+            return ctx.error(node, key, "an email address has at most 254 characters")
+        return super().check(node, ctx, key)
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "email", "description": self.description}

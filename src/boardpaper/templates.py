@@ -30,8 +30,32 @@ from boardpaper.schema import (
 )
 
 TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-FRONT_SHEET_TYPES = ["text", "date", "wards", "contact", "yesno"]
-SECTION_TYPES = ["paragraphs", "recommendations", "headed_sections"]
+FRONT_SHEET_TYPES = ["text", "date", "wards", "contact", "yesno", "yesno_reason", "signoffs"]
+SECTION_TYPES = [
+    "paragraphs",
+    "recommendations",
+    "headed_sections",
+    "options",
+    "signed_paragraphs",
+    "rows",
+    "indicators",
+]
+LABELS = [
+    "option",
+    "preferred",
+    "reasons",
+    "signed_off_by",
+    "provisional",
+    "provisional_note",
+]
+"""Words a template may set for its sections (``labels:``); see docs/templates.md."""
+REQUIRED_LABELS = {
+    "options": ("option", "preferred", "reasons"),
+    "signed_paragraphs": ("signed_off_by",),
+    "indicators": ("provisional", "provisional_note"),
+}
+INDICATOR_COLUMNS = ["indicator", "previous", "value", "target", "status", "direction"]
+COLOUR = r"#[0-9a-fA-F]{6}"
 NUMBERING_STYLES = ["roman", "decimal", "bracketed", "section"]
 DEFAULT_LANGUAGE = "en-GB"
 """Document language (PDF /Lang, Word w:lang) when a template names none."""
@@ -55,8 +79,18 @@ def _manifest_schema() -> Record:
             "type": Field(Choice(FRONT_SHEET_TYPES), required=False),
             "required": Field(YesNo(), required=False),
             "description": Field(Text(), required=False),
+            "columns": Field(ListOf(Text()), required=False),
         }
     )
+    column = Record({"field": Field(Text(pattern=r"[a-z_][a-z0-9_]*")), "heading": Field(Text())})
+    choice = Record(
+        {
+            "value": Field(Text(pattern=r"[a-z_][a-z0-9_]*", hint="a lower-case word")),
+            "label": Field(Text()),
+            "colour": Field(Text(pattern=COLOUR, hint="a colour like #f4cccc"), required=False),
+        }
+    )
+    labels = Record({name: Field(Text(), required=False) for name in LABELS})
     section = Record(
         {
             "field": Field(
@@ -68,6 +102,10 @@ def _manifest_schema() -> Record:
             "numbered": Field(YesNo(), required=False),
             "standard_wording": Field(ListOf(Text()), required=False),
             "description": Field(Text(), required=False),
+            "columns": Field(ListOf(column), required=False),
+            "statuses": Field(ListOf(choice), required=False),
+            "directions": Field(ListOf(choice), required=False),
+            "labels": Field(labels, required=False),
         }
     )
     part = Record(
@@ -90,6 +128,15 @@ def _manifest_schema() -> Record:
             "html_template": Field(Text()),
             "front_sheet": Field(ListOf(front_field)),
             "parts": Field(ListOf(part)),
+            "logo": Field(
+                Record(
+                    {
+                        "file": Field(Text(), description="An image file in the template folder"),
+                        "alt": Field(Text(), description="What the logo says, for screen readers"),
+                    }
+                ),
+                required=False,
+            ),
         }
     )
 
@@ -101,6 +148,24 @@ class FrontSheetSpec:
     type: str = "text"
     required: bool = True
     description: str = ""
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChoiceSpec:
+    """One allowed value of a status or direction, with the words (and colour) it shows as."""
+
+    value: str
+    label: str
+    colour: str | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column of a ``rows`` or ``indicators`` section: the key and its heading."""
+
+    field: str
+    heading: str
 
 
 @dataclass(frozen=True)
@@ -112,12 +177,24 @@ class SectionSpec:
     numbered: bool = True
     standard_wording: tuple[str, ...] = ()
     description: str = ""
+    columns: tuple[Column, ...] = ()
+    statuses: tuple[ChoiceSpec, ...] = ()
+    directions: tuple[ChoiceSpec, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
 class PartSpec:
     heading: str | None
     sections: tuple[SectionSpec, ...]
+
+
+@dataclass(frozen=True)
+class Logo:
+    """The logo of the PDF paper: a file in the template folder and its alt text."""
+
+    file: str
+    alt: str
 
 
 @dataclass(frozen=True)
@@ -135,6 +212,7 @@ class Template:
     front_sheet: tuple[FrontSheetSpec, ...]
     parts: tuple[PartSpec, ...]
     raw: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    logo: Logo | None = None
 
     @property
     def sections(self) -> tuple[SectionSpec, ...]:
@@ -206,6 +284,19 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
                         f"file {data[key]!r} not found in the template folder",
                     )
                 )
+        logo = data.get("logo")
+        if logo is not None:
+            target = _inside(folder, logo["file"])
+            if target is None or not target.is_file():
+                problems.append(
+                    Problem(
+                        display,
+                        logo["file"].line,
+                        logo["file"].column,
+                        "logo.file",
+                        f"file {logo['file']!r} not found in the template folder",
+                    )
+                )
         fields = [item["field"] for item in data["front_sheet"]]
         fields += [s["field"] for part in data["parts"] for s in part["sections"]]
         for required in ("title", "date", "meeting"):
@@ -219,6 +310,7 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
                         f"every template needs a {required!r} field",
                     )
                 )
+        problems.extend(_check_section_options(data, node, display))
         seen: set[str] = set()
         for name in fields:
             if name in seen:
@@ -244,6 +336,7 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
                 type=item.get("type", "text"),
                 required=item.get("required", True),
                 description=item.get("description", ""),
+                columns=tuple(item.get("columns", ())),
             )
             for item in data["front_sheet"]
         ),
@@ -259,6 +352,12 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
                         numbered=s.get("numbered", True),
                         standard_wording=tuple(s.get("standard_wording", ())),
                         description=s.get("description", ""),
+                        columns=tuple(
+                            Column(c["field"], c["heading"]) for c in s.get("columns", ())
+                        ),
+                        statuses=tuple(ChoiceSpec(**c) for c in s.get("statuses", ())),
+                        directions=tuple(ChoiceSpec(**c) for c in s.get("directions", ())),
+                        labels=dict(s.get("labels", {})),
                     )
                     for s in part["sections"]
                 ),
@@ -266,7 +365,64 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
             for part in data["parts"]
         ),
         raw=data,
+        logo=Logo(str(data["logo"]["file"]), str(data["logo"]["alt"])) if "logo" in data else None,
     )
+
+
+def _check_section_options(data: dict[str, Any], node: Any, display: str) -> list[Problem]:
+    """Each section and front-sheet type has the manifest keys it needs (columns, labels...)."""
+    problems: list[Problem] = []
+
+    def need(item: Any, key: str, message: str) -> None:
+        line, column = getattr(item, "line", node.line), getattr(item, "column", node.column)
+        problems.append(Problem(display, line, column, key, message))
+
+    signed = [
+        section
+        for part in data["parts"]
+        for section in part["sections"]
+        if section.get("type") == "signed_paragraphs"
+    ]
+    for index, item in enumerate(data["front_sheet"]):
+        key = f"front_sheet[{index}]"
+        if item.get("type") == "signoffs" and len(item.get("columns", ())) != 4:
+            need(item["field"], f"{key}.columns", _SIGNOFF_COLUMNS)
+        if item.get("type") == "signoffs" and not signed:
+            need(
+                item["field"],
+                f"{key}.type",
+                "a 'signoffs' field lists the officers of 'signed_paragraphs' sections; "
+                "this template has none",
+            )
+    for p_index, part in enumerate(data["parts"]):
+        for s_index, section in enumerate(part["sections"]):
+            key = f"parts[{p_index}].sections[{s_index}]"
+            kind = section.get("type", "paragraphs")
+            where = section["field"]
+            for label in REQUIRED_LABELS.get(kind, ()):
+                if label not in section.get("labels", {}):
+                    need(where, f"{key}.labels.{label}", f"a {kind!r} section needs this wording")
+            if kind in ("rows", "indicators") and not section.get("columns"):
+                need(where, f"{key}.columns", f"a {kind!r} section needs its table columns")
+            if kind == "indicators":
+                for c_index, column in enumerate(section.get("columns", ())):
+                    if column["field"] not in INDICATOR_COLUMNS:
+                        need(
+                            column["field"],
+                            f"{key}.columns[{c_index}].field",
+                            f"expected one of {', '.join(INDICATOR_COLUMNS)}",
+                        )
+                for choices in ("statuses", "directions"):
+                    if not section.get(choices):
+                        need(where, f"{key}.{choices}", f"an 'indicators' section needs {choices}")
+            if kind != "indicators":
+                for extra in ("statuses", "directions"):
+                    if extra in section:
+                        need(where, f"{key}.{extra}", "only an 'indicators' section uses this")
+    return problems
+
+
+_SIGNOFF_COLUMNS = "a 'signoffs' field needs four column headings: implication, officer, role, date"
 
 
 class TemplateLibrary:

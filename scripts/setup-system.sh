@@ -7,12 +7,14 @@
 # fontconfig: fc-list, which names the font files a build used in its manifest, and the
 #   characters no installed font has (boardpaper warns about those).
 # poppler-utils, libreoffice-writer-nogui: real clients used by the tests.
+# chromium: the browser the web-page tests drive (Playwright with executable_path;
+#   `playwright install` cannot download its own browser here).
 # faketime, locales (+ de_DE.UTF-8): the reproducibility tests build under another clock and locale.
 set -euo pipefail
 needed=(fonts-liberation2 libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
   fonts-noto-core fontconfig)
 if [ "${1:-}" = "--test" ]; then
-  needed+=(poppler-utils libreoffice-writer-nogui faketime locales)
+  needed+=(poppler-utils libreoffice-writer-nogui faketime locales chromium)
 fi
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -131,3 +131,13 @@ def sample_reports(library: TemplateLibrary) -> dict[str, LoadedReport]:
 def sample_outputs(sample_reports: dict[str, LoadedReport]) -> dict[str, dict[str, bytes]]:
     """Each sample rendered once per session: {template name: {"docx": ..., "pdf": ...}}."""
     return {name: render(report) for name, report in sample_reports.items()}
+
+
+@pytest.fixture(scope="session")
+def service():
+    """The HTTP service with default settings and one warm worker, on a free loopback port."""
+    from boardpaper.service import ServiceConfig
+    from service_support import running_server
+
+    with running_server(ServiceConfig(workers=1, queue=4, template_dirs=[TEMPLATES])) as server:
+        yield server

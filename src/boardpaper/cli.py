@@ -226,3 +226,7 @@ from boardpaper.cli_pack import deadline, pack  # noqa: E402
 
 cli.add_command(pack)
 cli.add_command(deadline)
+
+from boardpaper.cli_serve import serve as _serve  # noqa: E402
+
+cli.add_command(_serve)

@@ -14,7 +14,13 @@ from pathlib import Path
 import click
 
 from boardpaper import __version__
+from boardpaper.cli_check import check
+from boardpaper.cli_common import report_problems, templates_option
+from boardpaper.cli_pack import deadline, pack
+from boardpaper.cli_provenance import inspect_command, verify_command
 from boardpaper.cli_safety import interruptible, limits_options
+from boardpaper.cli_serve import serve
+from boardpaper.cli_templates import list_templates, new
 from boardpaper.errors import ContentError, Problem
 from boardpaper.glyphs import glyph_warnings
 from boardpaper.loader import Limits
@@ -22,26 +28,6 @@ from boardpaper.manifest import render_with_manifest
 from boardpaper.output import OutputError, write_atomically
 from boardpaper.pipeline import FORMATS, find_reports, load_report
 from boardpaper.templates import default_library
-
-
-def _report_problems(problems: list[Problem]) -> None:
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    files = len({problem.path for problem in problems})
-    noun = "problem" if len(problems) == 1 else "problems"
-    click.echo(
-        f"{len(problems)} {noun} in {files} file{'s' if files != 1 else ''}; nothing was written",
-        err=True,
-    )
-
-
-templates_option = click.option(
-    "--templates",
-    "template_dirs",
-    type=click.Path(file_okay=False, path_type=Path),
-    multiple=True,
-    help="A folder of template folders, searched before ./templates and the built-in ones.",
-)
 
 
 @click.group()
@@ -88,7 +74,7 @@ def build(
     try:
         reports_paths = find_reports(list(paths) or [Path("content")])
     except ContentError as error:
-        _report_problems(error.problems)
+        report_problems(error.problems)
         sys.exit(1)
     if not reports_paths:
         raise click.UsageError("no report files found")
@@ -115,7 +101,7 @@ def build(
             )
         targets[stem] = report.source_path
     if problems:
-        _report_problems(problems)
+        report_problems(problems)
         sys.exit(1)
     for report in loaded:
         for warning in glyph_warnings(report.paper.source, report.source_path):
@@ -183,7 +169,7 @@ def schema(template_name: str | None, template_dirs: tuple[Path, ...]) -> None:
                 f"no template called {name!r}", param_hint="--template"
             ) from None
         except ContentError as error:
-            _report_problems(error.problems)
+            report_problems(error.problems)
             sys.exit(1)
         branches.append(
             {
@@ -208,25 +194,14 @@ def main() -> None:
     cli(prog_name="boardpaper")
 
 
-from boardpaper.cli_provenance import inspect_command, verify_command  # noqa: E402
-
-cli.add_command(inspect_command)
-cli.add_command(verify_command)
-
-from boardpaper.cli_templates import list_templates, new  # noqa: E402
-
-cli.add_command(list_templates)
-cli.add_command(new)
-
-from boardpaper.cli_check import check  # noqa: E402
-
-cli.add_command(check)
-
-from boardpaper.cli_pack import deadline, pack  # noqa: E402
-
-cli.add_command(pack)
-cli.add_command(deadline)
-
-from boardpaper.cli_serve import serve as _serve  # noqa: E402
-
-cli.add_command(_serve)
+for command in (
+    inspect_command,
+    verify_command,
+    list_templates,
+    new,
+    check,
+    pack,
+    deadline,
+    serve,
+):
+    cli.add_command(command)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from boardpaper.check import audit_built, check_project, junit_xml
-from boardpaper.cli_templates import templates_option
+from boardpaper.cli_common import templates_option
 from boardpaper.output import OutputError, write_atomically
 from boardpaper.templates import default_library
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from boardpaper.cli_common import report_problems, templates_option
 from boardpaper.deadlines import DEFAULT_NATION, NATIONS, bank_holiday, is_working_day
 from boardpaper.deadlines import last_publication_date as latest_date
 from boardpaper.errors import ContentError
@@ -39,13 +40,7 @@ def _long(day: dt.date) -> str:
 )
 @click.option("--check", is_flag=True, help="Only validate the meeting, its reports and deadlines.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Worker processes (default: cores).")
-@click.option(
-    "--templates",
-    "template_dirs",
-    type=click.Path(file_okay=False, path_type=Path),
-    multiple=True,
-    help="A folder of template folders, searched before ./templates and the built-in ones.",
-)
+@templates_option
 def pack(
     meeting_file: Path,
     outdir: Path | None,
@@ -60,7 +55,6 @@ def pack(
     late items, supplementary-agenda.docx/.pdf and supplement-pack.pdf), all at once
     and only when the meeting and every report are valid and on time.
     """
-    from boardpaper.cli import _report_problems
     from boardpaper.meeting import load_meeting
     from boardpaper.templates import default_library
 
@@ -68,7 +62,7 @@ def pack(
     try:
         meeting = load_meeting(meeting_file, library, content_root)
     except ContentError as error:
-        _report_problems(error.problems)
+        report_problems(error.problems)
         sys.exit(1)
     reports = sum(1 for item in meeting.items if item.kind == "report")
     if check:

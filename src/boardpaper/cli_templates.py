@@ -10,17 +10,10 @@ from pathlib import Path
 
 import click
 
+from boardpaper.cli_common import templates_option
 from boardpaper.errors import ContentError
 from boardpaper.starter import starter_yaml
 from boardpaper.templates import default_library
-
-templates_option = click.option(
-    "--templates",
-    "template_dirs",
-    type=click.Path(file_okay=False, path_type=Path),
-    multiple=True,
-    help="A folder of template folders, searched before ./templates and the built-in ones.",
-)
 
 
 @click.command("templates")

@@ -1,0 +1,29 @@
+"""Pieces every ``boardpaper`` command shares: the --templates option and problem printing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from boardpaper.errors import Problem
+
+templates_option = click.option(
+    "--templates",
+    "template_dirs",
+    type=click.Path(file_okay=False, path_type=Path),
+    multiple=True,
+    help="A folder of template folders, searched before ./templates and the built-in ones.",
+)
+
+
+def report_problems(problems: list[Problem]) -> None:
+    """Print each problem as one located line on stderr, then a one-line count."""
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    files = len({problem.path for problem in problems})
+    noun = "problem" if len(problems) == 1 else "problems"
+    click.echo(
+        f"{len(problems)} {noun} in {files} file{'s' if files != 1 else ''}; nothing was written",
+        err=True,
+    )

@@ -41,6 +41,7 @@ from boardpaper.schema import (
     TextOrList,
     YesNo,
     did_you_mean,
+    scalar_text,
 )
 from boardpaper.schema import Choice as ChoiceKind
 from boardpaper.templates import FrontSheetSpec, SectionSpec, Template
@@ -73,17 +74,9 @@ class Narrative(Kind):
                 return INVALID
             ctx.table_refs.append((str(name), name_node, f"{key}.table"))
             return TableRef(str(name))
-        if node.kind != "scalar" or node.is_null:
-            return self.mismatch(node, ctx, key)
-        text = str(node.value)
-        if not text.strip():
-            return ctx.error(node, key, "expected text, found an empty value")
-        if len(text) > ctx.limits.max_text_chars:
-            return ctx.error(
-                node,
-                key,
-                f"text is {len(text):,} characters; the limit is {ctx.limits.max_text_chars:,}",
-            )
+        text = scalar_text(self, node, ctx, key)
+        if text is INVALID:
+            return INVALID
         blocks, problems = parse_narrative(text)
         first_line = node.line + (1 if node.style in ("|", ">") else 0)
         for problem in problems:

@@ -78,17 +78,9 @@ class Text(Kind):
         self.hint = hint
 
     def check(self, node: Node, ctx: Context, key: str) -> Any:
-        if node.kind != "scalar" or node.is_null:
-            return self.mismatch(node, ctx, key)
-        text = str(node.value)
-        if not text.strip():
-            return ctx.error(node, key, "expected text, found an empty value")
-        if len(text) > ctx.limits.max_text_chars:
-            return ctx.error(
-                node,
-                key,
-                f"text is {len(text):,} characters; the limit is {ctx.limits.max_text_chars:,}",
-            )
+        text = scalar_text(self, node, ctx, key)
+        if text is INVALID:
+            return INVALID
         if self.pattern and not self.pattern.fullmatch(text.strip()):
             return ctx.error(node, key, f"expected {self.hint or self.expected}, found {text!r}")
         return Located(text.strip(), node.line, node.column)
@@ -98,6 +90,22 @@ class Text(Kind):
         if self.description:
             schema["description"] = self.description
         return schema
+
+
+def scalar_text(kind: Kind, node: Node, ctx: Context, key: str) -> Any:
+    """The text of a non-empty scalar within the text limit, as typed; or INVALID."""
+    if node.kind != "scalar" or node.is_null:
+        return kind.mismatch(node, ctx, key)
+    text = str(node.value)
+    if not text.strip():
+        return ctx.error(node, key, "expected text, found an empty value")
+    if len(text) > ctx.limits.max_text_chars:
+        return ctx.error(
+            node,
+            key,
+            f"text is {len(text):,} characters; the limit is {ctx.limits.max_text_chars:,}",
+        )
+    return text
 
 
 class Email(Text):

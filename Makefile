@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup setup-test papers test lint clean
+.PHONY: setup setup-test papers test clean
 
 $(BIN)/boardpaper: pyproject.toml constraints.txt
 	./scripts/setup-system.sh
@@ -20,6 +20,9 @@ setup-test: setup
 
 papers: setup
 	$(BIN)/boardpaper build content -o build
+	for meeting in content/meetings/*.yaml; do \
+	  $(BIN)/boardpaper pack "$$meeting" -o "build/meetings/$$(basename "$$meeting" .yaml)" || exit 1; \
+	done
 
 test: setup-test
 	$(BIN)/ruff check src tests

@@ -14,7 +14,7 @@ import pytest
 
 from boardpaper.check import lint_word_template
 from boardpaper.cli import cli
-from boardpaper.pipeline import find_reports
+from boardpaper.pipeline import find_meetings, find_reports
 from boardpaper.templates import load_template
 from tests.conftest import ROOT, SEED_YAML, TEMPLATES
 
@@ -106,7 +106,21 @@ def test_check_passes_on_the_repository(runner, tmp_path: Path) -> None:
     names = {case.get("name") for case in suites.iter("testcase")}
     assert {"council-standard", "cabinet-decision", "performance-report"} <= names
     reports = find_reports([ROOT / "content"])  # meeting files are not reports
-    assert len([n for n in names if n.endswith(".yaml")]) == len(reports) >= 3
+    meetings = find_meetings([ROOT / "content"])
+    assert len([n for n in names if n.endswith(".yaml")]) == len(reports) + len(meetings)
+    assert len(reports) >= 3 and len(meetings) >= 1
+
+
+def test_a_meeting_published_too_late_fails_check_with_its_line(runner, tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    [meeting] = find_meetings([tmp_path / "content"])
+    text = meeting.read_text(encoding="utf-8")
+    assert "\npublished: 2021-02-19\n" in text
+    meeting.write_text(text.replace("published: 2021-02-19", "published: 2021-02-24"))
+    result = runner.invoke(cli, ["check", str(tmp_path / "content")])
+    assert result.exit_code == 1
+    late = _lines(result.output, "2 clear working days before the meeting")
+    assert late and all(":9:12: published: item " in line for line in late)
 
 
 def test_small_project_passes(runner, project: Path) -> None:

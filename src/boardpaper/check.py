@@ -41,8 +41,9 @@ class Case:
 
 
 def check_project(paths: list[Path], library: TemplateLibrary, render: bool = True) -> list[Case]:
-    """Lint every template the reports can use, then validate, render and audit every report."""
-    from boardpaper.pipeline import find_reports
+    """Lint every template the reports can use, validate, render and audit every report,
+    then validate every meeting file (its items, reports and publication deadlines)."""
+    from boardpaper.pipeline import find_meetings, find_reports
 
     cases = [
         Case("template", name, lint_template(folder))
@@ -53,7 +54,22 @@ def check_project(paths: list[Path], library: TemplateLibrary, render: bool = Tr
     cases.extend(Case("report", problem.path, [problem]) for problem in refused)
     reports = [p for p in found if not (p.parent / "template.yaml").is_file()]
     cases.extend(check_report(path, library, render) for path in reports)
+    cases.extend(check_meeting(path, library) for path in find_meetings(paths))
     return cases
+
+
+def check_meeting(path: Path, library: TemplateLibrary) -> Case:
+    """Validate one meeting file, the reports it names and its deadlines (no pack is built)."""
+    from boardpaper.meeting import load_meeting
+    from boardpaper.pipeline import _display
+
+    display = _display(path)
+    case = Case("meeting", display)
+    try:
+        load_meeting(path, library)
+    except ContentError as error:
+        case.problems.extend(error.problems)
+    return case
 
 
 def _template_folders(paths: list[Path], library: TemplateLibrary) -> list[tuple[str, Path]]:

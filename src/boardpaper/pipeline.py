@@ -164,6 +164,27 @@ def find_reports(paths: list[Path], problems: list[Problem] | None = None) -> li
     return found
 
 
+def find_meetings(paths: list[Path]) -> list[Path]:
+    """The meeting files among ``paths`` (folders searched), sorted; symlinks leaving are skipped.
+
+    A meeting file names a ``committee:`` and no ``template:`` (see ``_is_report``);
+    ``find_reports`` reports escaping symlinks, so they are only left out here.
+    """
+    found: list[Path] = []
+    for path in paths:
+        root = path.resolve() if path.is_dir() else path.parent.resolve()
+        candidates = sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+        found.extend(
+            candidate
+            for candidate in candidates
+            if candidate.is_file()
+            and candidate.name != "template.yaml"
+            and _stays_inside(candidate, root)
+            and not _is_report(candidate)
+        )
+    return found
+
+
 def _stays_inside(path: Path, root: Path) -> bool:
     """Whether ``path``, with every symlink followed, is still inside ``root``."""
     resolved = path.resolve()

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -183,6 +184,24 @@ def test_output_path_that_is_a_file_is_one_error(project: Path, runner) -> None:
     assert (project / "out").read_text(encoding="utf-8") == "not a folder"
 
 
+def _default_sigint() -> None:
+    """Give the child Ctrl-C's default meaning.
+
+    A shell that starts a job in the background without job control (as CI
+    runners may) makes it ignore SIGINT, and children inherit that: a terminal
+    user's Ctrl-C is what these tests are about, so restore it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture
+def ctrl_c_raises() -> Iterator[None]:
+    """Make SIGINT raise KeyboardInterrupt in this process, as in a terminal (see above)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def wait_until_rendering_pdf(process: subprocess.Popen[str]) -> None:
     """Wait until ``process`` has loaded Pango (WeasyPrint is laying out a PDF), then a moment."""
     maps = Path(f"/proc/{process.pid}/maps")
@@ -212,7 +231,13 @@ def test_ctrl_c_during_rendering_keeps_earlier_outputs_and_leaves_no_temporary_f
     (project / "content" / "report.yaml").write_text(
         MINIMAL.replace("Minimal Report", "Changed Report"), encoding="utf-8"
     )
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_sigint,
+    )
     wait_until_rendering_pdf(process)
     assert process.poll() is None, "the build finished before it could be interrupted"
     process.send_signal(signal.SIGINT)
@@ -224,7 +249,7 @@ def test_ctrl_c_during_rendering_keeps_earlier_outputs_and_leaves_no_temporary_f
 
 
 def test_ctrl_c_while_files_are_swapped_in_waits_until_all_are_in_place(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ctrl_c_raises: None
 ) -> None:
     targets = [tmp_path / "a.pdf", tmp_path / "b.pdf"]
     for target in targets:

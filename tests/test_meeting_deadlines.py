@@ -86,7 +86,7 @@ def test_late_item_with_a_reason_goes_into_a_supplement(tmp_path: Path, runner) 
     result = runner.invoke(cli, ["pack", str(meeting), "-o", str(out), "--jobs", "2"])
     assert result.exit_code == 0, result.output
     names = sorted(path.name for path in out.iterdir())
-    assert names == [
+    pack_files = [
         "agenda.docx",
         "agenda.pdf",
         "members-pack.pdf",
@@ -95,6 +95,12 @@ def test_late_item_with_a_reason_goes_into_a_supplement(tmp_path: Path, runner) 
         "supplementary-agenda.docx",
         "supplementary-agenda.pdf",
     ]
+    assert names == sorted([*pack_files, "manifest.json"])
+    # verify rebuilds the supplement files too
+    verified = runner.invoke(cli, ["verify", str(out)])
+    assert verified.exit_code == 0, verified.output
+    for name in pack_files:
+        assert f"identical   {(out / name).as_posix()}" in verified.output
     agenda = pdf_text((out / "agenda.pdf").read_bytes())
     assert "Social Work Recruitment and Retention" in agenda
     assert "To follow in a supplementary agenda." in agenda

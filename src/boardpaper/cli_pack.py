@@ -52,8 +52,9 @@ def pack(
     """Build the agenda and document packs for MEETING_FILE.
 
     Writes agenda.docx, agenda.pdf, public-pack.pdf and members-pack.pdf (and, for
-    late items, supplementary-agenda.docx/.pdf and supplement-pack.pdf), all at once
-    and only when the meeting and every report are valid and on time.
+    late items, supplementary-agenda.docx/.pdf and supplement-pack.pdf) with a
+    manifest.json for `boardpaper verify`, all at once and only when the meeting
+    and every report are valid and on time.
     """
     from boardpaper.meeting import load_meeting
     from boardpaper.templates import default_library
@@ -69,10 +70,11 @@ def pack(
         click.echo(f"{meeting.source_path}: valid, {len(meeting.items)} items, {reports} reports")
         return
     from boardpaper.pack import build_pack
+    from boardpaper.pack_manifest import pack_with_manifest
 
-    files = build_pack(meeting, jobs)
     target = outdir or Path("build") / meeting_file.stem
-    paths = {target / name: data for name, data in sorted(files.items())}
+    files = build_pack(meeting, jobs)
+    paths = pack_with_manifest(meeting_file, meeting, files, target, content_root)
     try:
         write_atomically(paths)
     except OutputError as error:

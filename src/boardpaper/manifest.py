@@ -15,6 +15,7 @@ function with ``register_rebuilder`` so ``verify`` can rebuild them too.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 from collections.abc import Callable
@@ -221,6 +222,10 @@ Raises ContentError when the inputs no longer load."""
 
 REBUILDERS: dict[str, Rebuilder] = {}
 
+REBUILDER_MODULES = ("boardpaper.pack_manifest",)
+"""Modules that register rebuilders for other kinds; imported by ``verify_build`` only
+(they import much more than a plain build needs, and import this module)."""
+
 
 def register_rebuilder(kind: str, rebuilder: Rebuilder) -> None:
     """Teach ``verify`` to rebuild outputs of ``kind`` (e.g. "pack")."""
@@ -320,6 +325,8 @@ def verify_build(outdir: Path, root: Path | None = None) -> Verification:
     missing or unreadable manifest.
     """
     manifest = read_manifest(outdir)
+    for module in REBUILDER_MODULES:
+        importlib.import_module(module)
     context = RebuildContext(root or Path.cwd(), manifest)
     inputs = [_check_input(entry, context) for entry in manifest.get("inputs", [])]
     changed = {check.path for check in inputs if check.status != "unchanged"}
@@ -421,11 +428,12 @@ def _check_output(
         )
     if fresh != recorded:
         sources = [entry["source"]] if entry.get("source") else entry.get("sources", [])
+        templates = [entry["template"]] if entry.get("template") else entry.get("templates", [])
         changed = [
             item["path"]
             for item in changed_inputs
             if item["path"] in sources
-            or (item.get("template") is not None and item.get("template") == entry.get("template"))
+            or (item.get("template") is not None and item.get("template") in templates)
         ]
         if changed:
             reasons.append(

@@ -432,7 +432,6 @@ class _TablesKind(Kind):
 def validate_report(node: Node, template: Template, ctx: Context) -> dict[str, Any]:
     """Check a report against its template's schema. Raises ContentError with every problem."""
     data = report_schema(template).check(node, ctx, "")
-    tables = data.get("tables") if data is not INVALID else None
     defined: set[str] = set()
     if (
         isinstance(node.value, dict)
@@ -464,7 +463,6 @@ def validate_report(node: Node, template: Template, ctx: Context) -> dict[str, A
         )
     if ctx.problems:
         raise ContentError(ctx.problems)
-    assert tables is None or isinstance(tables, dict)
     return data
 
 

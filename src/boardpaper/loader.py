@@ -129,20 +129,10 @@ class _SafeComposer(yaml.SafeLoader):
 def read_text(path: Path, display: str, limits: Limits) -> str:
     """Read a file as UTF-8 text, refusing what is not text. Raises ContentError."""
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            raise ContentError(
-                [
-                    Problem(
-                        display,
-                        None,
-                        None,
-                        "",
-                        f"file is {size:,} bytes; the limit is {limits.max_file_bytes:,}",
-                    )
-                ]
-            )
-        if not stat.S_ISREG(path.stat().st_mode):
+        status = path.stat()
+        if status.st_size > limits.max_file_bytes:
+            raise _too_large(display, status.st_size, limits)
+        if not stat.S_ISREG(status.st_mode):
             raise ContentError([Problem(display, None, None, "", "not a regular file")])
         # Read at most one byte over the limit: the size on disk can change, or lie.
         with path.open("rb") as stream:
@@ -154,20 +144,15 @@ def read_text(path: Path, display: str, limits: Limits) -> str:
     return decode_text(data, display, limits)
 
 
+def _too_large(display: str, size: int, limits: Limits) -> ContentError:
+    message = f"file is {size:,} bytes; the limit is {limits.max_file_bytes:,}"
+    return ContentError([Problem(display, None, None, "", message)])
+
+
 def decode_text(data: bytes, display: str, limits: Limits) -> str:
     """Decode bytes as UTF-8 (a byte-order mark is allowed and dropped)."""
     if len(data) > limits.max_file_bytes:
-        raise ContentError(
-            [
-                Problem(
-                    display,
-                    None,
-                    None,
-                    "",
-                    f"file is {len(data):,} bytes; the limit is {limits.max_file_bytes:,}",
-                )
-            ]
-        )
+        raise _too_large(display, len(data), limits)
     if b"\x00" in data:
         line, column = _place_of(data, data.index(b"\x00"))
         raise ContentError(

@@ -15,7 +15,7 @@ import click
 
 from boardpaper import __version__
 from boardpaper.cli_check import check
-from boardpaper.cli_common import report_problems, templates_option
+from boardpaper.cli_common import report_problems, templates_option, write_outputs
 from boardpaper.cli_pack import deadline, pack
 from boardpaper.cli_provenance import inspect_command, verify_command
 from boardpaper.cli_safety import interruptible, limits_options
@@ -25,7 +25,6 @@ from boardpaper.errors import ContentError, Problem
 from boardpaper.glyphs import glyph_warnings
 from boardpaper.loader import Limits
 from boardpaper.manifest import render_with_manifest
-from boardpaper.output import OutputError, write_atomically
 from boardpaper.pipeline import FORMATS, find_reports, load_report
 from boardpaper.templates import default_library
 
@@ -108,13 +107,7 @@ def build(
             click.echo(str(warning), err=True)
     # Everything is validated and rendered before anything is written.
     files = render_with_manifest(loaded, formats or FORMATS, outdir)
-    try:
-        write_atomically(files)
-    except OutputError as error:
-        click.echo(f"error: {error}; nothing was written", err=True)
-        sys.exit(1)
-    for path in files:
-        click.echo(f"wrote {path}")
+    write_outputs(files)
 
 
 @cli.command()

@@ -11,8 +11,7 @@ from pathlib import Path
 import click
 
 from boardpaper.check import audit_built, check_project, junit_xml
-from boardpaper.cli_common import templates_option
-from boardpaper.output import OutputError, write_atomically
+from boardpaper.cli_common import templates_option, write_outputs
 from boardpaper.templates import default_library
 
 
@@ -51,11 +50,7 @@ def check(
     for problem in problems:
         click.echo(str(problem), err=True)
     if junit_path is not None:
-        try:
-            write_atomically({junit_path: junit_xml(cases).encode("utf-8")})
-        except OutputError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(1)
+        write_outputs({junit_path: junit_xml(cases).encode("utf-8")}, announce=False)
     counts = {}
     for case in cases:
         counts[case.kind] = counts.get(case.kind, 0) + 1

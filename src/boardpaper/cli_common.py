@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from boardpaper.errors import Problem
+from boardpaper.output import OutputError, write_atomically
 
 templates_option = click.option(
     "--templates",
@@ -27,3 +29,15 @@ def report_problems(problems: list[Problem]) -> None:
         f"{len(problems)} {noun} in {files} file{'s' if files != 1 else ''}; nothing was written",
         err=True,
     )
+
+
+def write_outputs(files: dict[Path, bytes], announce: bool = True) -> None:
+    """Write rendered files atomically and list them; on failure print one line and exit 1."""
+    try:
+        write_atomically(files)
+    except OutputError as error:
+        click.echo(f"error: {error}; nothing was written", err=True)
+        sys.exit(1)
+    if announce:
+        for path in files:
+            click.echo(f"wrote {path}")

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import click
 
-from boardpaper.cli_common import report_problems, templates_option
+from boardpaper.cli_common import report_problems, templates_option, write_outputs
 from boardpaper.deadlines import DEFAULT_NATION, NATIONS, bank_holiday, is_working_day
 from boardpaper.deadlines import last_publication_date as latest_date
 from boardpaper.errors import ContentError
 from boardpaper.model import format_date
-from boardpaper.output import OutputError, write_atomically
 
 
 def _long(day: dt.date) -> str:
@@ -75,13 +74,7 @@ def pack(
     target = outdir or Path("build") / meeting_file.stem
     files = build_pack(meeting, jobs)
     paths = pack_with_manifest(meeting_file, meeting, files, target, content_root)
-    try:
-        write_atomically(paths)
-    except OutputError as error:
-        click.echo(f"error: {error}; nothing was written", err=True)
-        sys.exit(1)
-    for path in paths:
-        click.echo(f"wrote {path}")
+    write_outputs(paths)
 
 
 @click.command()

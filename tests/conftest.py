@@ -141,3 +141,35 @@ def service():
 
     with running_server(ServiceConfig(workers=1, queue=4, template_dirs=[TEMPLATES])) as server:
         yield server
+
+
+def convert_with_libreoffice(docx_bytes: bytes, folder: Path, convert_to: str = "pdf") -> bytes:
+    """Convert .docx bytes with headless LibreOffice, the nearest real Word client on Linux.
+
+    ``convert_to`` is LibreOffice's ``--convert-to`` argument ("pdf", "odt", or a
+    filter with options); returns the bytes of the converted file.
+    """
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is not installed: run scripts/setup-system.sh --test"
+    source = folder / "paper.docx"
+    source.write_bytes(docx_bytes)
+    completed = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            convert_to,
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return (folder / f"paper.{convert_to.split(':')[0]}").read_bytes()

@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from boardpaper.accessibility import DOCX_RULES, PDF_RULES, audit_docx, audit_pdf
 from boardpaper.pipeline import find_reports, load_report, render
 from boardpaper.templates import TemplateLibrary
-from tests.conftest import ROOT, SEED_YAML
+from tests.conftest import ROOT, SEED_YAML, convert_with_libreoffice
 
 SAMPLES = find_reports([ROOT / "content"])
 
@@ -853,34 +853,11 @@ def test_libreoffice_reads_the_word_structure_as_accessible(
 
     Its Heading styles become H1-H3 and its repeating header row becomes TH cells.
     """
-    import shutil
-    import subprocess
-
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is not installed: run scripts/setup-system.sh --test"
-    source = tmp_path / "paper.docx"
-    source.write_bytes(seed_outputs["docx"])
     export = (
         'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
         '"PDFUACompliance":{"type":"boolean","value":"true"}}'
     )
-    completed = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            export,
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert completed.returncode == 0, completed.stderr
-    data = (tmp_path / "paper.pdf").read_bytes()
+    data = convert_with_libreoffice(seed_outputs["docx"], tmp_path, export)
     assert [str(p) for p in audit_pdf(data, "libreoffice.pdf")] == []
     document = docx.Document(io.BytesIO(seed_outputs["docx"]))
     word_levels = [

@@ -26,7 +26,7 @@ from boardpaper.model import format_date
 from boardpaper.pipeline import LoadedReport, parse_report
 from boardpaper.provenance import XMP_NAMESPACE, content_sha256, read_provenance
 from boardpaper.templates import TemplateLibrary, load_template
-from tests.conftest import SEED_YAML, TEMPLATES
+from tests.conftest import SEED_YAML, TEMPLATES, convert_with_libreoffice
 
 SEED_SHA256 = hashlib.sha256(SEED_YAML.read_bytes()).hexdigest()
 
@@ -227,27 +227,8 @@ def test_libreoffice_reads_the_word_provenance(
     seed_outputs: dict[str, bytes], seed_report: LoadedReport, tmp_path: Path
 ) -> None:
     """A real client sees the custom properties: LibreOffice keeps them as user-defined fields."""
-    import subprocess
-
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is not installed: run scripts/setup-system.sh --test"
-    (tmp_path / "paper.docx").write_bytes(seed_outputs["docx"])
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "odt",
-            "--outdir",
-            str(tmp_path),
-            str(tmp_path / "paper.docx"),
-        ],
-        capture_output=True,
-        timeout=180,
-        check=True,
-    )
-    with zipfile.ZipFile(tmp_path / "paper.odt") as odt:
+    odt_bytes = convert_with_libreoffice(seed_outputs["docx"], tmp_path, "odt")
+    with zipfile.ZipFile(io.BytesIO(odt_bytes)) as odt:
         meta = ElementTree.fromstring(odt.read("meta.xml"))
     ns = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
     fields = {el.get(f"{ns}name"): el.text for el in meta.iter(f"{ns}user-defined")}

@@ -21,7 +21,7 @@ from boardpaper.errors import ContentError, TemplateError
 from boardpaper.model import Table
 from boardpaper.pipeline import LoadedReport, load_report, parse_report
 from boardpaper.templates import TemplateLibrary, load_template
-from tests.conftest import SAMPLES, TEMPLATES, docx_paragraphs, pdf_text
+from tests.conftest import SAMPLES, TEMPLATES, convert_with_libreoffice, docx_paragraphs, pdf_text
 
 
 def _pdf_tables(data: bytes) -> list[list[list[str]]]:
@@ -377,8 +377,6 @@ def test_schema_describes_the_new_templates(runner) -> None:
 def test_libreoffice_prints_the_cabinet_paper_with_its_front_sheet_table(
     sample_outputs: dict[str, dict[str, bytes]], tmp_path: Path
 ) -> None:
-    from tests.test_libreoffice import convert_with_libreoffice
-
     pdf = convert_with_libreoffice(sample_outputs["cabinet-decision"]["docx"], tmp_path)
     text = _flat(pdf_text(pdf))
     _in_order(

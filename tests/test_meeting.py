@@ -151,6 +151,21 @@ def test_build_and_validate_skip_meeting_files(runner) -> None:
     assert not any(p.parent.name == "meetings" for p in find_reports([ROOT / "content"]))
 
 
+def test_a_report_that_mentions_a_committee_but_names_no_template_is_not_skipped(
+    runner, tmp_path: Path
+) -> None:
+    """Only a top-level committee: key makes a meeting file; a report missing template: errs."""
+    report = tmp_path / "report.yaml"
+    report.write_text(
+        "title: Budget\npurpose:\n  - 'For the committee: a note on the budget.'\n",
+        encoding="utf-8",
+    )
+    assert find_reports([tmp_path]) == [report]
+    result = runner.invoke(cli, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert ":1:1: template: required but missing" in result.output
+
+
 def test_procedural_items_take_their_own_wording(tmp_path: Path, library) -> None:
     meeting = make_content(
         tmp_path,

@@ -276,16 +276,6 @@ def meeting_schema() -> Record:
     )
 
 
-def is_meeting_file(node: Node) -> bool:
-    """A meeting file is a mapping with ``committee:`` and ``items:`` and no ``template:``."""
-    return (
-        node.kind == "map"
-        and isinstance(node.value, dict)
-        and "committee" in node.value
-        and "template" not in node.value
-    )
-
-
 def content_root_for(path: Path) -> Path:
     """The content folder a meeting's reports must stay inside.
 

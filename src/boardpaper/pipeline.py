@@ -203,14 +203,22 @@ def _escaping_link(path: Path, root: Path) -> Problem:
 
 
 def _is_report(path: Path) -> bool:
-    """A report is a YAML file that names a template (meeting files name a committee)."""
+    """Whether a YAML file is a report rather than a meeting file.
+
+    A meeting file has a top-level ``committee:`` key and no ``template:`` key;
+    anything else is a report (and, lacking ``template:``, gets a located error
+    rather than being skipped). Only top-level keys count: text that mentions
+    "committee:" inside a paragraph does not make a report a meeting.
+    """
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+        with path.open("rb") as stream:
+            head = stream.read(65536).decode("utf-8", errors="replace")
     except OSError:
         return True
-    return (
-        any(line.startswith("template:") for line in head.splitlines()) or "committee:" not in head
-    )
+    keys = {
+        line.split(":", 1)[0] for line in head.splitlines() if ":" in line and line[:1].isalpha()
+    }
+    return "template" in keys or "committee" not in keys
 
 
 def _display(path: Path) -> str:

@@ -29,9 +29,9 @@ def main() -> None:
     print(f"import weasyprint: {time.perf_counter() - start:.2f} s (once per process)")
 
     from boardpaper.pipeline import load_report
-    from boardpaper.render_docx import render_docx
-    from boardpaper.render_pdf import render_pdf
-    from boardpaper.templates import TemplateLibrary
+    from boardpaper.render.docx import render_docx
+    from boardpaper.render.pdf import render_pdf
+    from boardpaper.template.library import TemplateLibrary
 
     library = TemplateLibrary([ROOT / "templates"])
     timings: dict[str, list[float]] = {"validate": [], "docx": [], "pdf": []}

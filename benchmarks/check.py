@@ -23,9 +23,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from boardpaper.check import check_project, check_report, lint_template
+    from boardpaper.audit.check import check_project, check_report, lint_template
     from boardpaper.pipeline import find_reports
-    from boardpaper.templates import TemplateLibrary
+    from boardpaper.template.library import TemplateLibrary
 
     library = TemplateLibrary([ROOT / "templates"])
     reports = find_reports([ROOT / "content"])

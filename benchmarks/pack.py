@@ -59,9 +59,9 @@ def run_case(meeting: Path, jobs: int | None) -> dict[str, object]:
     """Load and build one meeting in this process; returns the figures."""
     import pikepdf
 
-    from boardpaper.meeting import load_meeting
-    from boardpaper.pack import build_pack
-    from boardpaper.templates import TemplateLibrary
+    from boardpaper.meeting.load import load_meeting
+    from boardpaper.meeting.pack import build_pack
+    from boardpaper.template.library import TemplateLibrary
 
     library = TemplateLibrary([ROOT / "templates"])
     t0 = time.perf_counter()

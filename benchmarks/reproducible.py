@@ -34,9 +34,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    from boardpaper.manifest import render_with_manifest, verify_build
     from boardpaper.output import write_atomically
     from boardpaper.pipeline import load_report, render
+    from boardpaper.provenance.manifest import render_with_manifest, verify_build
 
     os.chdir(ROOT)
     report = load_report(SEED.relative_to(ROOT))

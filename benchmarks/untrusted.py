@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from boardpaper.errors import ContentError  # noqa: E402
-from boardpaper.loader import Limits  # noqa: E402
+from boardpaper.load.yaml_nodes import Limits  # noqa: E402
 from boardpaper.pipeline import parse_report, render  # noqa: E402
-from boardpaper.templates import TemplateLibrary  # noqa: E402
+from boardpaper.template.library import TemplateLibrary  # noqa: E402
 from tests.untrusted import MINIMAL, report_with, table_report  # noqa: E402
 
 LIBRARY = TemplateLibrary([ROOT / "templates"])

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from boardpaper.pipeline import LoadedReport, load_report, render
-from boardpaper.templates import TemplateLibrary
+from boardpaper.template.library import TemplateLibrary
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_YAML = ROOT / "content" / "childrens-improvement-plan.yaml"
@@ -63,7 +63,7 @@ SAMPLE_MEETING = ROOT / "content" / "meetings" / "children-and-young-people-2021
 
 @pytest.fixture(scope="session")
 def sample_meeting(library: TemplateLibrary):
-    from boardpaper.meeting import load_meeting
+    from boardpaper.meeting.load import load_meeting
 
     return load_meeting(SAMPLE_MEETING, library)
 
@@ -71,7 +71,7 @@ def sample_meeting(library: TemplateLibrary):
 @pytest.fixture(scope="session")
 def sample_pack(sample_meeting) -> dict[str, bytes]:
     """The sample meeting's agenda and packs, built once per test session."""
-    from boardpaper.pack import build_pack
+    from boardpaper.meeting.pack import build_pack
 
     return build_pack(sample_meeting)
 
@@ -136,7 +136,7 @@ def sample_outputs(sample_reports: dict[str, LoadedReport]) -> dict[str, dict[st
 @pytest.fixture(scope="session")
 def service():
     """The HTTP service with default settings and one warm worker, on a free loopback port."""
-    from boardpaper.service import ServiceConfig
+    from boardpaper.service.app import ServiceConfig
     from service_support import running_server
 
     with running_server(ServiceConfig(workers=1, queue=4, template_dirs=[TEMPLATES])) as server:

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from boardpaper.service import ServiceConfig, create_app
-from boardpaper.service_pool import JobResult, render_job
+from boardpaper.service.app import ServiceConfig, create_app
+from boardpaper.service.pool import JobResult, render_job
 
 SLOW_MARKER = b"# test: render slowly"
 

@@ -17,9 +17,9 @@ import pikepdf
 import pytest
 from docx.oxml.ns import qn
 
-from boardpaper.accessibility import DOCX_RULES, PDF_RULES, audit_docx, audit_pdf
+from boardpaper.audit.accessibility import DOCX_RULES, PDF_RULES, audit_docx, audit_pdf
 from boardpaper.pipeline import find_reports, load_report, render
-from boardpaper.templates import TemplateLibrary
+from boardpaper.template.library import TemplateLibrary
 from tests.conftest import ROOT, SEED_YAML, convert_with_libreoffice
 
 SAMPLES = find_reports([ROOT / "content"])
@@ -493,7 +493,7 @@ def test_audit_pdf_reports_an_unreadable_file() -> None:
 
 def _html_pdf(body: str, stylesheet: bool = False) -> bytes:
     """A PDF made by the renderer from a bit of HTML (with the council-standard CSS)."""
-    from boardpaper.render_pdf import html_to_pdf
+    from boardpaper.render.pdf import html_to_pdf
 
     link = '<link rel="stylesheet" href="paper.css">' if stylesheet else ""
     html = (
@@ -730,7 +730,7 @@ def _model_tables(node: Any) -> list[Any]:
     """Every model.Table inside a Paper (or any part of it), in order."""
     import dataclasses
 
-    from boardpaper.model import Table
+    from boardpaper.content.model import Table
 
     if isinstance(node, Table):
         return [node]
@@ -795,7 +795,7 @@ def test_a_section_crossing_pages_is_one_section(
 
 
 def test_paragraph_link_and_list_crossing_pages_stay_whole() -> None:
-    from boardpaper.render_pdf import html_to_pdf
+    from boardpaper.render.pdf import html_to_pdf
 
     words = " ".join(["improvement plan progress"] * 30)
     items = "".join(f"<li>item {i}</li>" for i in range(40))

@@ -12,10 +12,10 @@ import docx
 import pikepdf
 import pytest
 
-from boardpaper.check import lint_word_template
-from boardpaper.cli import cli
+from boardpaper.audit.check import lint_word_template
+from boardpaper.cli.main import cli
 from boardpaper.pipeline import find_meetings, find_reports
-from boardpaper.templates import load_template
+from boardpaper.template.library import load_template
 from tests.conftest import ROOT, SEED_YAML, TEMPLATES
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -380,7 +380,7 @@ def test_image_without_alt_text_in_word_template_is_located(project: Path) -> No
 
 
 def test_names_a_template_sets_itself_are_not_unknown(project: Path) -> None:
-    from boardpaper.check import lint_html_template
+    from boardpaper.audit.check import lint_html_template
 
     html = project / "templates" / "test-council" / "paper.html"
     text = html.read_text(encoding="utf-8").replace(

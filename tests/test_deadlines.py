@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from boardpaper.cli import cli
-from boardpaper.deadlines import clear_working_days, last_publication_date
+from boardpaper.cli.main import cli
+from boardpaper.meeting.deadlines import clear_working_days, last_publication_date
 
 D = dt.date
 

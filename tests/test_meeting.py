@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from boardpaper.cli import cli
+from boardpaper.cli.main import cli
 from boardpaper.errors import ContentError
-from boardpaper.meeting import load_meeting
+from boardpaper.meeting.load import load_meeting
 from boardpaper.pipeline import find_reports
 from tests.conftest import MINIMAL_MEETING, ROOT, SAMPLE_MEETING, make_content
 

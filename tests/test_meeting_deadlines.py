@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from boardpaper.accessibility import audit_pdf
-from boardpaper.cli import cli
+from boardpaper.audit.accessibility import audit_pdf
+from boardpaper.cli.main import cli
 from boardpaper.errors import ContentError
-from boardpaper.meeting import load_meeting
+from boardpaper.meeting.load import load_meeting
 from tests.conftest import MINIMAL_MEETING, make_content, pdf_pages, pdf_text
 
 # Friday 29 May 2026; published Thursday 21 May: Fri 22, Tue 26, Wed 27, Thu 28 are clear,
@@ -120,7 +120,7 @@ def test_late_item_with_a_reason_goes_into_a_supplement(tmp_path: Path, runner) 
 
 
 def test_two_builds_of_a_pack_are_identical(tmp_path: Path, library) -> None:
-    from boardpaper.pack import build_pack
+    from boardpaper.meeting.pack import build_pack
 
     meeting = late_content(
         tmp_path,

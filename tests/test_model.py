@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from boardpaper.content.model import ListBlock, NumberedParagraph, Paragraph, Table
+from boardpaper.content.narrative import parse_narrative
 from boardpaper.errors import ContentError
-from boardpaper.model import ListBlock, NumberedParagraph, Paragraph, Table
-from boardpaper.narrative import parse_narrative
 from boardpaper.pipeline import parse_report
 from tests.conftest import SEED_YAML
 

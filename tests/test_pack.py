@@ -8,7 +8,7 @@ import re
 import pikepdf
 import pytest
 
-from boardpaper.accessibility import audit_docx, audit_pdf
+from boardpaper.audit.accessibility import audit_docx, audit_pdf
 from boardpaper.pipeline import render
 from tests.conftest import docx_paragraphs, pdf_pages, pdf_text
 
@@ -273,8 +273,8 @@ def referenced_content(document: pikepdf.Pdf) -> set[tuple[int, int]]:
 
 
 def test_every_pack_file_carries_the_pack_provenance(sample_pack, sample_meeting) -> None:
-    from boardpaper.pack import pack_provenance
-    from boardpaper.provenance import Provenance, read_provenance
+    from boardpaper.meeting.pack import pack_provenance
+    from boardpaper.render.stamp import Provenance, read_provenance
 
     expected = Provenance.from_properties(pack_provenance(sample_meeting))
     assert expected is not None and expected.template == "council-standard"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from boardpaper.cli import cli
+from boardpaper.cli.main import cli
+from boardpaper.meeting.manifest import pack_with_manifest
 from boardpaper.output import write_atomically
-from boardpaper.pack_manifest import pack_with_manifest
 from tests.conftest import SAMPLE_MEETING, make_content
 
 PACK_FILES = ["agenda.docx", "agenda.pdf", "members-pack.pdf", "public-pack.pdf"]

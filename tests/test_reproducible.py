@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from boardpaper.cli import cli
+from boardpaper.cli.main import cli
 from tests.conftest import SEED_YAML, TEMPLATES
 
 BOARDPAPER = Path(sys.executable).parent / "boardpaper"

@@ -20,12 +20,12 @@ import pikepdf
 import pytest
 
 from boardpaper import __version__
-from boardpaper.cli import cli
-from boardpaper.environment import compare, python_packages
-from boardpaper.model import format_date
+from boardpaper.cli.main import cli
+from boardpaper.content.model import format_date
 from boardpaper.pipeline import LoadedReport, parse_report
-from boardpaper.provenance import XMP_NAMESPACE, content_sha256, read_provenance
-from boardpaper.templates import TemplateLibrary, load_template
+from boardpaper.render.environment import compare, python_packages
+from boardpaper.render.stamp import XMP_NAMESPACE, content_sha256, read_provenance
+from boardpaper.template.library import TemplateLibrary, load_template
 from tests.conftest import SEED_YAML, TEMPLATES, convert_with_libreoffice
 
 SEED_SHA256 = hashlib.sha256(SEED_YAML.read_bytes()).hexdigest()
@@ -160,7 +160,7 @@ def test_fonttools_fallback_subsetting_is_reproducible_too(
     from fontTools.misc.timeTools import epoch_diff
     from fontTools.ttLib import TTFont
 
-    from boardpaper.render_pdf import FIXED_FONT_EPOCH, render_pdf
+    from boardpaper.render.pdf import FIXED_FONT_EPOCH, render_pdf
 
     monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
@@ -210,8 +210,8 @@ def test_environment_lists_rendering_packages_and_explains_changes() -> None:
 def test_manifest_paths_are_relative_to_the_root_or_to_the_built_in_templates(
     tmp_path: Path,
 ) -> None:
-    from boardpaper.manifest import recorded_path, resolve_recorded
-    from boardpaper.templates import builtin_templates_dir
+    from boardpaper.provenance.manifest import recorded_path, resolve_recorded
+    from boardpaper.template.library import builtin_templates_dir
 
     css = builtin_templates_dir() / "council-standard" / "paper.css"
     assert recorded_path(css, tmp_path) == "builtin:council-standard/paper.css"
@@ -238,7 +238,7 @@ def test_libreoffice_reads_the_word_provenance(
 
 def test_render_with_manifest_works_in_memory_for_uploads(library: TemplateLibrary) -> None:
     """What a service zips: papers and manifest, for report bytes that never were a file."""
-    from boardpaper.manifest import render_with_manifest
+    from boardpaper.provenance.manifest import render_with_manifest
 
     data = SEED_YAML.read_bytes()
     report = parse_report(data, "upload.yaml", library)

@@ -16,11 +16,11 @@ import pdfplumber
 import pytest
 from docx.oxml.ns import qn
 
-from boardpaper.cli import cli
+from boardpaper.cli.main import cli
+from boardpaper.content.model import Table
 from boardpaper.errors import ContentError, TemplateError
-from boardpaper.model import Table
 from boardpaper.pipeline import LoadedReport, load_report, parse_report
-from boardpaper.templates import TemplateLibrary, load_template
+from boardpaper.template.library import TemplateLibrary, load_template
 from tests.conftest import SAMPLES, TEMPLATES, convert_with_libreoffice, docx_paragraphs, pdf_text
 
 

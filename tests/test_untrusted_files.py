@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from boardpaper import output
-from boardpaper.cli import cli
+from boardpaper.cli.main import cli
 from tests.conftest import TEMPLATES
 from tests.untrusted import MINIMAL, no_network, table_report
 

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from boardpaper.errors import ContentError
 from boardpaper.pipeline import LoadedReport, parse_report, render
-from boardpaper.render_html import render_html
-from boardpaper.templates import TemplateLibrary
+from boardpaper.render.html import render_html
+from boardpaper.template.library import TemplateLibrary
 from tests.conftest import TEMPLATES
 from tests.untrusted import MINIMAL, no_network
 

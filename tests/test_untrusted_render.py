@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from boardpaper.cli import cli
+from boardpaper.cli.main import cli
 from boardpaper.errors import ContentError
-from boardpaper.glyphs import glyph_warnings
 from boardpaper.pipeline import LoadedReport, load_report, parse_report, render
+from boardpaper.render.glyphs import glyph_warnings
 from tests.conftest import TEMPLATES
 from tests.untrusted import (
     CORPUS,
@@ -125,7 +125,7 @@ def test_template_syntax_is_never_evaluated(literal_pdf_text, literal_docx_texts
 
 
 def test_html_in_content_is_escaped_in_the_html(literal_report) -> None:
-    from boardpaper.render_html import render_html
+    from boardpaper.render.html import render_html
 
     html = render_html(literal_report.paper, literal_report.template)
     assert "<script>" not in html

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from boardpaper.cli import cli
+from boardpaper.cli.main import cli
 from boardpaper.errors import ContentError
-from boardpaper.loader import Limits
+from boardpaper.load.yaml_nodes import Limits
 from boardpaper.pipeline import parse_report
 from tests.conftest import TEMPLATES
 from tests.untrusted import CORPUS, MINIMAL, no_network, report_with, table_report

@@ -1,5 +1,5 @@
 """Allow ``python -m boardpaper``."""
 
-from boardpaper.cli import main
+from boardpaper.cli.main import main
 
 main()

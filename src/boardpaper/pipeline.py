@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from boardpaper.content import assemble, validate_report
+from boardpaper.content.model import Paper
+from boardpaper.content.report import assemble, validate_report
+from boardpaper.content.validators import Context, did_you_mean
 from boardpaper.errors import ContentError, Problem
-from boardpaper.loader import Limits, Node, decode_text, parse_yaml, read_text
-from boardpaper.model import Paper
-from boardpaper.schema import Context, did_you_mean
-from boardpaper.templates import Template, TemplateLibrary, default_library
+from boardpaper.load.yaml_nodes import Limits, Node, decode_text, parse_yaml, read_text
+from boardpaper.template.library import Template, TemplateLibrary, default_library
 
 if TYPE_CHECKING:
-    from boardpaper.environment import FontUse
+    from boardpaper.render.environment import FontUse
 
 FORMATS = ("docx", "pdf")
 
@@ -122,11 +122,11 @@ def render(
     outputs: dict[str, bytes] = {}
     for fmt in formats:
         if fmt == "docx":
-            from boardpaper.render_docx import render_docx
+            from boardpaper.render.docx import render_docx
 
             outputs["docx"] = render_docx(report.paper, report.template)
         elif fmt == "pdf":
-            from boardpaper.render_pdf import render_pdf
+            from boardpaper.render.pdf import render_pdf
 
             outputs["pdf"] = render_pdf(report.paper, report.template, fonts=fonts)
         else:

@@ -1,0 +1,1 @@
+"""Stage 7, audits: papers and templates in, accessibility and template problems out (``check``)."""

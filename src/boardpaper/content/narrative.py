@@ -1,0 +1,141 @@
+"""Narrative text: the Markdown subset authors write, parsed into model blocks.
+
+Markdown text in, a tuple of ``Paragraph`` and ``ListBlock`` out, or located
+problems. Only paragraphs, bullet and numbered lists (nested), bold, italic and
+links are Markdown here; anything else (raw HTML, headings, code, images) is
+kept as the literal text the author typed, so ``<script>`` or ``# x`` appear
+as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from boardpaper.content.model import ListBlock, ListItem, Paragraph, Run
+
+ALLOWED_LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+_parser = MarkdownIt("zero").enable(["list", "emphasis", "link", "image", "newline", "escape"])
+# "image" is parsed only so an image is put back as the text typed (see _runs): without
+# it, ![alt](url) would become "!" and a link to url.
+# Markdown autolinks and HTML stay literal text: "zero" disables them.
+_parser.validateLink = lambda url: True  # we check schemes ourselves, with a located message
+
+
+@dataclass(frozen=True)
+class NarrativeProblem:
+    """A problem inside a narrative text: ``line_offset`` counts from its first line."""
+
+    line_offset: int
+    message: str
+
+
+def parse_narrative(text: str) -> tuple[tuple[Paragraph | ListBlock, ...], list[NarrativeProblem]]:
+    """Parse Markdown ``text`` into blocks; return them and any problems found."""
+    tokens = _parser.parse(text)
+    problems: list[NarrativeProblem] = []
+    blocks, _ = _blocks(tokens, 0, problems, closing=None)
+    return tuple(blocks), problems
+
+
+def _blocks(
+    tokens: list[Token], index: int, problems: list[NarrativeProblem], closing: str | None
+) -> tuple[list[Paragraph | ListBlock], int]:
+    blocks: list[Paragraph | ListBlock] = []
+    while index < len(tokens):
+        token = tokens[index]
+        if closing and token.type == closing:
+            return blocks, index + 1
+        if token.type == "paragraph_open":
+            inline = tokens[index + 1]
+            blocks.append(Paragraph(tuple(_runs(inline, problems))))
+            index += 3
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            ordered = token.type == "ordered_list_open"
+            start = int(token.attrs.get("start", 1)) if ordered else 1
+            close = "ordered_list_close" if ordered else "bullet_list_close"
+            items, index = _list_items(tokens, index + 1, problems, close)
+            blocks.append(ListBlock(tuple(items), ordered=ordered, start=start))
+        else:
+            index += 1
+    return blocks, index
+
+
+def _list_items(
+    tokens: list[Token], index: int, problems: list[NarrativeProblem], close: str
+) -> tuple[list[ListItem], int]:
+    items: list[ListItem] = []
+    while index < len(tokens) and tokens[index].type != close:
+        if tokens[index].type == "list_item_open":
+            blocks, index = _blocks(tokens, index + 1, problems, closing="list_item_close")
+            items.append(ListItem(tuple(blocks)))
+        else:
+            index += 1
+    return items, index + 1
+
+
+def _runs(inline: Token, problems: list[NarrativeProblem]) -> list[Run]:
+    runs: list[Run] = []
+    bold = italic = 0
+    href: str | None = None
+    line = inline.map[0] if inline.map else 0
+    for child in inline.children or []:
+        kind = child.type
+        if kind == "text":
+            _append(runs, Run(child.content, bool(bold), bool(italic), href))
+        elif kind in ("softbreak", "hardbreak"):
+            _append(runs, Run(" " if kind == "softbreak" else "\n", bool(bold), bool(italic), href))
+        elif kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "link_open":
+            target = str(child.attrs.get("href", ""))
+            if not target.lower().startswith(ALLOWED_LINK_SCHEMES):
+                problems.append(
+                    NarrativeProblem(
+                        line,
+                        f"link to {target!r} is not allowed: links must start with "
+                        "https://, http:// or mailto:",
+                    )
+                )
+            href = target
+        elif kind == "link_close":
+            href = None
+        elif kind == "image":
+            source = str(child.attrs.get("src", ""))
+            title = child.attrs.get("title")
+            quoted_title = f' "{title}"' if title else ""
+            typed = f"![{child.content}]({source}{quoted_title})"
+            _append(runs, Run(typed, bool(bold), bool(italic), href))
+        else:
+            _append(runs, Run(child.content, bool(bold), bool(italic), href))
+    return _merged(runs)
+
+
+def _append(runs: list[Run], run: Run) -> None:
+    """Add a run unless it is empty; ``_merged`` joins runs of the same formatting later."""
+    if run.text:
+        runs.append(run)
+
+
+def _merged(runs: list[Run]) -> list[Run]:
+    """Join neighbouring runs with the same formatting, in one pass.
+
+    (Joining as each run arrives copied the text so far every time: quadratic, which a
+    paragraph of many short lines made take seconds.)
+    """
+    merged: list[Run] = []
+    for (bold, italic, href), group in groupby(
+        runs, key=lambda run: (run.bold, run.italic, run.href)
+    ):
+        merged.append(Run("".join(run.text for run in group), bold, italic, href))
+    return merged

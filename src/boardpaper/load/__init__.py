@@ -1,0 +1,1 @@
+"""Stage 1, reading: files in, located YAML nodes (or problems) out."""

@@ -1,0 +1,620 @@
+"""Meeting files: a YAML meeting in, a validated ``Meeting`` (with its loaded reports) out.
+
+A meeting file names the committee, date, venue, membership, clerk, publication
+date and the ordered agenda items. Report items point at report files (relative
+to the meeting file, inside the content folder); each report is loaded and
+validated with the ordinary report pipeline. Publication deadlines are checked
+here too (see ``deadlines``), so every problem in the meeting and in its reports
+is reported at once, located, before anything is rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from boardpaper.content.model import ListBlock, NumberedParagraph, Paper, Paragraph, format_date
+from boardpaper.content.validators import (
+    INVALID,
+    Choice,
+    Context,
+    Date,
+    Email,
+    Field,
+    Kind,
+    ListOf,
+    Record,
+    Text,
+    YesNo,
+)
+from boardpaper.errors import ContentError, Problem
+from boardpaper.load.yaml_nodes import Limits, Node, parse_yaml, read_text
+from boardpaper.meeting.deadlines import (
+    DEFAULT_NATION,
+    NATIONS,
+    Nation,
+    clear_working_days,
+    holidays_between,
+    last_publication_date,
+)
+from boardpaper.pipeline import LoadedReport, _display, load_report
+from boardpaper.template.library import PROCEDURAL_ITEMS, Template, TemplateLibrary, default_library
+
+DEFAULT_WORDING: dict[str, tuple[str, str]] = {
+    "apologies": ("Apologies", "To receive apologies for absence."),
+    "declarations_of_interest": (
+        "Declarations of Interest",
+        "To receive declarations of interests in respect of items on this agenda.",
+    ),
+    "minutes": (
+        "Minutes",
+        "To confirm as a correct record the minutes of the last meeting.",
+    ),
+    "public_questions": ("Public Question Time", "To hear questions from members of the public."),
+}
+"""Used when the agenda template's manifest gives no wording for a procedural item."""
+
+
+@dataclass(frozen=True)
+class Membership:
+    chair: str
+    vice_chair: str | None
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Clerk:
+    name: str
+    email: str
+    phone: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One numbered item of the agenda.
+
+    ``kind`` is ``procedural`` (apologies, declarations of interest, minutes,
+    public questions) or ``report`` (``report`` holds the loaded report).
+    ``published`` is the day the item's papers are published.
+    """
+
+    number: str
+    kind: str
+    heading: str
+    text: str
+    procedure: str | None = None
+    report: LoadedReport | None = None
+    presenter: str | None = None
+    exempt_paragraph: int | None = None
+    late: bool = False
+    reason_for_urgency: str | None = None
+    published: dt.date | None = None
+
+    @property
+    def exempt(self) -> bool:
+        return self.exempt_paragraph is not None
+
+    @property
+    def anchor(self) -> str:
+        """The id of the item: its entry on the agenda and its named destination in a pack."""
+        return f"item-{self.number}"
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A validated meeting, its reports loaded and its deadlines checked."""
+
+    committee: str
+    date: dt.date
+    time: str
+    venue: str
+    nation: Nation
+    published: dt.date
+    supplement_published: dt.date | None
+    membership: Membership
+    clerk: Clerk
+    contact: str | None
+    items: tuple[AgendaItem, ...]
+    template: Template
+    source_path: str
+    source: str = ""
+
+    @property
+    def date_text(self) -> str:
+        return format_date(self.date)
+
+    @property
+    def published_text(self) -> str:
+        return format_date(self.published)
+
+    @property
+    def late_items(self) -> tuple[AgendaItem, ...]:
+        return tuple(item for item in self.items if item.late)
+
+    @property
+    def supplement_date(self) -> dt.date:
+        """When the supplementary agenda is published: its own date, else the latest late item."""
+        if self.supplement_published:
+            return self.supplement_published
+        dates = [item.published for item in self.late_items if item.published]
+        return max(dates, default=self.published)
+
+
+class ProceduralKind(Kind):
+    """A procedural item: one of the known words, or ``{procedure: word, heading, text}``."""
+
+    expected = "a procedural item (" + ", ".join(PROCEDURAL_ITEMS) + ") or 'report: file.yaml'"
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        return Choice(PROCEDURAL_ITEMS).check(node, ctx, key)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"enum": PROCEDURAL_ITEMS}
+
+
+PROCEDURAL_RECORD = Record(
+    {
+        "procedure": Field(ProceduralKind(), description="Which procedural item"),
+        "heading": Field(Text(), required=False, description="Heading, if not the template's"),
+        "text": Field(Text(), required=False, description="What the item is for"),
+    }
+)
+REPORT_RECORD = Record(
+    {
+        "report": Field(
+            Text(pattern=r"[^\n]+\.ya?ml", hint="a report file name ending .yaml"),
+            description="The report file, relative to this meeting file",
+        ),
+        "presenter": Field(Text(), required=False, description="Who presents the report"),
+        "description": Field(
+            Text(), required=False, description="Agenda wording (default: the report's purpose)"
+        ),
+        "exempt": Field(YesNo(), required=False, description="Exempt from publication (Part II)"),
+        "exempt_paragraph": Field(
+            Text(pattern=r"\d{1,2}", hint="a paragraph number"),
+            required=False,
+            description="Schedule 12A paragraph making it exempt (England 1-7, Wales 12-18)",
+        ),
+        "late": Field(YesNo(), required=False, description="Published late: supplementary agenda"),
+        "reason_for_urgency": Field(
+            Text(), required=False, description="Why a late item cannot wait for the next meeting"
+        ),
+        "published": Field(
+            Date(),
+            required=False,
+            description="When this item is published, if not with the agenda",
+        ),
+    }
+)
+
+
+class ItemKind(Kind):
+    """An agenda item: a procedural word, ``{procedure: ...}`` or ``{report: ...}``."""
+
+    expected = ProceduralKind.expected
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        if node.kind == "scalar":
+            word = ProceduralKind().check(node, ctx, key)
+            return INVALID if word is INVALID else {"procedure": word}
+        if node.kind == "map":
+            assert isinstance(node.value, dict)
+            if "report" in node.value:
+                return REPORT_RECORD.check(node, ctx, key)
+            if "procedure" in node.value:
+                return PROCEDURAL_RECORD.check(node, ctx, key)
+            return ctx.error(
+                node,
+                key,
+                "an item needs 'report: file.yaml' or 'procedure: "
+                + "|".join(PROCEDURAL_ITEMS)
+                + "'",
+            )
+        return self.mismatch(node, ctx, key)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "anyOf": [
+                ProceduralKind().json_schema(),
+                PROCEDURAL_RECORD.json_schema(),
+                REPORT_RECORD.json_schema(),
+            ]
+        }
+
+
+def meeting_schema() -> Record:
+    """The schema of a meeting file."""
+    return Record(
+        {
+            "committee": Field(Text(), description="The committee or board that meets"),
+            "date": Field(Date(), description="The date of the meeting"),
+            "time": Field(Text(), description="The start time, e.g. 5.30 pm"),
+            "venue": Field(Text(), description="Where the meeting is held"),
+            "nation": Field(
+                Choice(list(NATIONS)),
+                required=False,
+                description="Whose law and bank holidays apply (default england)",
+            ),
+            "published": Field(Date(), description="The day the agenda and reports are published"),
+            "supplement_published": Field(
+                Date(), required=False, description="The day the supplementary agenda is published"
+            ),
+            "agenda_template": Field(
+                Text(),
+                required=False,
+                description="Template whose agenda layout is used (default: the first report's)",
+            ),
+            "membership": Field(
+                Record(
+                    {
+                        "chair": Field(Text()),
+                        "vice_chair": Field(Text(), required=False),
+                        "members": Field(ListOf(Text(), min_items=0)),
+                    }
+                )
+            ),
+            "clerk": Field(
+                Record(
+                    {
+                        "name": Field(Text()),
+                        "role": Field(Text(), required=False),
+                        "email": Field(Email()),
+                        "phone": Field(Text(), required=False),
+                    }
+                ),
+                description="The clerk to contact about the meeting",
+            ),
+            "contact": Field(
+                Text(), required=False, description="Other ways to get in touch or ask for formats"
+            ),
+            "items": Field(ListOf(ItemKind()), description="The agenda, in order"),
+        },
+        description="A committee meeting: its agenda and document pack",
+    )
+
+
+def content_root_for(path: Path) -> Path:
+    """The content folder a meeting's reports must stay inside.
+
+    The nearest enclosing folder called ``content``; otherwise the meeting file's own folder.
+    """
+    resolved = path.resolve()
+    for parent in resolved.parents:
+        if parent.name == "content":
+            return parent
+    return resolved.parent
+
+
+def load_meeting(
+    path: Path,
+    library: TemplateLibrary | None = None,
+    content_root: Path | None = None,
+    limits: Limits = Limits(),
+) -> Meeting:
+    """Read and check a meeting file and every report it names.
+
+    Raises ContentError holding every problem: in the meeting file, in any
+    report, and every missed publication deadline.
+    """
+    library = library or default_library()
+    display = _display(path)
+    root = (content_root or content_root_for(path)).resolve()
+    text = read_text(path, display, limits)
+    node = parse_yaml(text, display, limits)
+    ctx = Context(display, limits)
+    data = meeting_schema().check(node, ctx, "")
+    problems = list(ctx.problems)
+
+    def error(at: Node, key: str, message: str) -> None:
+        problems.append(Problem(display, at.line, at.column, key, message))
+
+    # Reports are loaded even when the meeting file has mistakes, so every problem shows at once.
+    item_nodes = _item_nodes(node)
+    reports: dict[int, LoadedReport] = {}
+    for index, item_node in enumerate(item_nodes):
+        assert isinstance(item_node.value, dict)
+        report_node = item_node.value.get("report")
+        if report_node is None or report_node.kind != "scalar" or report_node.is_null:
+            continue
+        key = f"items[{index}].report"
+        relative = str(report_node.value).strip()
+        target = _resolve_report(path, relative, root)
+        if target is None:
+            error(report_node, key, f"{relative!r} is outside the content folder {_display(root)}")
+        elif not target.is_file():
+            error(report_node, key, f"no report file {relative!r} (looked for {_display(target)})")
+        else:
+            try:
+                reports[index] = load_report(target, library, limits)
+            except ContentError as failure:
+                problems.extend(failure.problems)
+    if data is INVALID:
+        raise ContentError(problems)
+    assert isinstance(node.value, dict)
+    nation = NATIONS[data.get("nation", DEFAULT_NATION)]
+    if data["published"] > data["date"]:
+        error(node.value["published"], "published", "is after the meeting date")
+    supplement = data.get("supplement_published")
+    if supplement is not None and not data["published"] <= supplement <= data["date"]:
+        error(
+            node.value["supplement_published"],
+            "supplement_published",
+            "must be between the agenda's publication date and the meeting",
+        )
+    for index, (item, item_node) in enumerate(zip(data["items"], item_nodes, strict=True)):
+        if "report" in item:
+            _check_exempt(item, item_node, f"items[{index}]", nation, error)
+            _check_late(item, item_node, f"items[{index}]", error)
+        if index in reports and reports[index].paper.date != data["date"]:
+            assert isinstance(item_node.value, dict)
+            error(
+                item_node.value["report"],
+                f"items[{index}].report",
+                f"the report is dated {format_date(reports[index].paper.date)} but the meeting "
+                f"is on {format_date(data['date'])}; correct the report's date",
+            )
+    problems.extend(_deadline_problems(data, node, item_nodes, reports, nation, display))
+    template = _agenda_template(data, node, reports, library, error)
+    if template is None or problems:
+        raise ContentError(problems)
+    items = _items(data["items"], reports, template)
+    membership = data["membership"]
+    clerk = data["clerk"]
+    return Meeting(
+        committee=str(data["committee"]),
+        date=data["date"],
+        time=str(data["time"]),
+        venue=str(data["venue"]),
+        nation=nation,
+        published=data["published"],
+        supplement_published=data.get("supplement_published"),
+        membership=Membership(
+            str(membership["chair"]),
+            str(membership["vice_chair"]) if membership.get("vice_chair") else None,
+            tuple(str(m) for m in membership["members"]),
+        ),
+        clerk=Clerk(
+            str(clerk["name"]),
+            str(clerk["email"]),
+            str(clerk["phone"]) if clerk.get("phone") else None,
+            str(clerk["role"]) if clerk.get("role") else None,
+        ),
+        contact=str(data["contact"]) if data.get("contact") else None,
+        items=items,
+        template=template,
+        source_path=display,
+        source=text,
+    )
+
+
+def _item_nodes(node: Node) -> list[Node]:
+    """The agenda items of a meeting file as nodes (only the mappings, for report look-ups)."""
+    if node.kind != "map" or not isinstance(node.value, dict):
+        return []
+    items = node.value.get("items")
+    if items is None or items.kind != "seq" or not isinstance(items.value, list):
+        return []
+    return [
+        item if item.kind == "map" else Node("map", {}, "map", item.line, item.column)
+        for item in items.value
+    ]
+
+
+def _resolve_report(meeting_path: Path, relative: str, root: Path) -> Path | None:
+    """The report file ``relative`` names, or None when it would leave ``root``."""
+    target = (meeting_path.resolve().parent / relative).resolve()
+    return target if root in target.parents else None
+
+
+def _check_exempt(
+    item: dict[str, Any], item_node: Node, key: str, nation: Nation, error: Any
+) -> None:
+    assert isinstance(item_node.value, dict)
+    paragraph = item.get("exempt_paragraph")
+    low, high = nation.exempt_paragraphs[0], nation.exempt_paragraphs[-1]
+    if item.get("exempt"):
+        if paragraph is None:
+            error(
+                item_node.value["exempt"],
+                f"{key}.exempt_paragraph",
+                f"an exempt item needs exempt_paragraph: the {nation.exempt_schedule} paragraph "
+                f"({low}-{high} in {nation.label})",
+            )
+        elif int(paragraph) not in nation.exempt_paragraphs:
+            error(
+                item_node.value["exempt_paragraph"],
+                f"{key}.exempt_paragraph",
+                f"{nation.exempt_schedule} paragraph {paragraph} does not apply in "
+                f"{nation.label}: use {low}-{high}",
+            )
+    elif paragraph is not None:
+        error(
+            item_node.value["exempt_paragraph"],
+            f"{key}.exempt_paragraph",
+            "given, but the item is not marked 'exempt: yes'",
+        )
+
+
+def _check_late(item: dict[str, Any], item_node: Node, key: str, error: Any) -> None:
+    assert isinstance(item_node.value, dict)
+    if item.get("late") and not item.get("reason_for_urgency"):
+        error(
+            item_node.value["late"],
+            f"{key}.reason_for_urgency",
+            "a late item needs a reason_for_urgency: why it cannot wait for the next meeting",
+        )
+    elif item.get("reason_for_urgency") and not item.get("late"):
+        error(
+            item_node.value["reason_for_urgency"],
+            f"{key}.late",
+            "a reason for urgency is given, but the item is not marked 'late: yes'",
+        )
+
+
+def _agenda_template(
+    data: dict[str, Any],
+    node: Node,
+    reports: dict[int, LoadedReport],
+    library: TemplateLibrary,
+    error: Any,
+) -> Template | None:
+    assert isinstance(node.value, dict)
+    name = data.get("agenda_template")
+    at = node.value.get("agenda_template", node)
+    if name is None:
+        if not reports:
+            if not any("report" in item for item in data["items"]):
+                error(node, "agenda_template", "required when the meeting has no report items")
+            return None
+        template = reports[min(reports)].template
+    else:
+        try:
+            template = library.get(str(name))
+        except KeyError:
+            error(
+                at,
+                "agenda_template",
+                f"no template called {name!r}; available: {', '.join(library.names())}",
+            )
+            return None
+    if not template.raw.get("agenda"):
+        error(
+            at,
+            "agenda_template",
+            f"template {template.name!r} has no 'agenda:' layout in its template.yaml",
+        )
+        return None
+    return template
+
+
+def _items(
+    raw_items: list[dict[str, Any]], reports: dict[int, LoadedReport], template: Template
+) -> tuple[AgendaItem, ...]:
+    wording = template.raw["agenda"].get("procedural_items") or {}
+    items = []
+    for index, raw in enumerate(raw_items):
+        number = str(index + 1)
+        if "procedure" in raw:
+            word = raw["procedure"]
+            default_heading, default_text = DEFAULT_WORDING[word]
+            own = wording.get(word) or {}
+            items.append(
+                AgendaItem(
+                    number=number,
+                    kind="procedural",
+                    heading=str(raw.get("heading") or own.get("heading") or default_heading),
+                    text=str(raw.get("text") or own.get("text") or default_text),
+                    procedure=word,
+                )
+            )
+            continue
+        report = reports[index]
+        items.append(
+            AgendaItem(
+                number=number,
+                kind="report",
+                heading=report.paper.title,
+                text=str(raw.get("description") or report_purpose(report.paper)),
+                report=report,
+                presenter=str(raw["presenter"]) if raw.get("presenter") else None,
+                exempt_paragraph=int(raw["exempt_paragraph"]) if raw.get("exempt") else None,
+                late=bool(raw.get("late")),
+                reason_for_urgency=str(raw.get("reason_for_urgency") or "") or None,
+                published=raw.get("published"),
+            )
+        )
+    return tuple(items)
+
+
+def report_purpose(paper: Paper) -> str:
+    """A report's agenda description: its purpose section, else its first section's first
+    paragraph (a cabinet report's executive summary, say); "" if it has no text at all."""
+    sections = [section for part in paper.parts for section in part.sections]
+    for section in sections:
+        if section.key == "purpose":
+            return " ".join(_block_text(block) for block in section.blocks).strip()
+    for section in sections:
+        for block in section.blocks:
+            text = _block_text(block).strip()
+            if text:
+                return text
+    return ""
+
+
+def _block_text(block: object) -> str:
+    if isinstance(block, Paragraph):
+        return block.text
+    if isinstance(block, NumberedParagraph):
+        return " ".join(_block_text(child) for child in block.blocks)
+    if isinstance(block, ListBlock):
+        return " ".join(_block_text(child) for item in block.items for child in item.blocks)
+    return ""
+
+
+def _deadline_problems(
+    data: dict[str, Any],
+    node: Node,
+    item_nodes: list[Node],
+    reports: dict[int, LoadedReport],
+    nation: Nation,
+    display: str,
+) -> list[Problem]:
+    """One problem per report item published with too few clear working days and not late."""
+    problems = []
+    assert isinstance(node.value, dict)
+    meeting_day: dt.date = data["date"]
+    agenda_day: dt.date = data["published"]
+    needed = nation.clear_days
+    latest = last_publication_date(meeting_day, nation.name)
+    for index, (item, item_node) in enumerate(zip(data["items"], item_nodes, strict=True)):
+        if "report" not in item:
+            continue
+        assert isinstance(item_node.value, dict)
+        key = f"items[{index}]"
+        name = reports[index].paper.title if index in reports else str(item["report"])
+        own = item.get("published")
+        published = own or agenda_day
+        at = item_node.value["published"] if own else node.value["published"]
+        where = f"{key}.published" if own else "published"
+        if own and own < agenda_day:
+            problems.append(
+                Problem(
+                    display, at.line, at.column, where, "is before the agenda's publication date"
+                )
+            )
+            continue
+        if published > meeting_day:
+            problems.append(Problem(display, at.line, at.column, where, "is after the meeting"))
+            continue
+        days = clear_working_days(published, meeting_day, nation.name)
+        if days >= needed or item.get("late"):
+            continue
+        holidays = holidays_between(published, meeting_day, nation.name)
+        holiday_note = (
+            " (not counting "
+            + ", ".join(f"{holiday}, {format_date(day)}" for day, holiday in holidays)
+            + ")"
+            if holidays
+            else ""
+        )
+        problems.append(
+            Problem(
+                display,
+                at.line,
+                at.column,
+                where,
+                f"item {index + 1} ({name}) is published on {_long(published)}, "
+                f"{days} clear working day{'s' if days != 1 else ''} before the meeting on "
+                f"{_long(meeting_day)}{holiday_note}; {nation.label} needs {needed} "
+                f"({nation.notice_law}). Publish by {_long(latest)}, or mark the item "
+                "'late: yes' with a 'reason_for_urgency' to send it in a supplementary agenda",
+            )
+        )
+    return problems
+
+
+def _long(day: dt.date) -> str:
+    return f"{day:%A} {format_date(day)}"

@@ -1,0 +1,537 @@
+"""Agenda and document packs: a validated ``Meeting`` in, the files of its pack out (as bytes).
+
+How the pack is made, and why:
+
+1. Every report is rendered once, to its own tagged PDF, by its own template, in
+   parallel worker processes (``ProcessPoolExecutor``; each worker imports
+   WeasyPrint once). Exempt reports are rendered with their "NOT FOR
+   PUBLICATION" marking; the public pack gets a notice page in their place.
+   The same report PDFs serve the public pack, the members' pack and the
+   supplement, so nothing is laid out twice.
+2. Page counts are now known, so the agenda is rendered with true
+   "(Pages N - M)" ranges (re-rendered if the ranges change its own length).
+3. Each pack is joined with pikepdf (``pdfmerge``): one structure tree, one
+   outline (one bookmark per agenda item, the report's headings beneath),
+   agenda entries linked to their pages, and a page-number layer printing the
+   pack's continuous numbers, so the number printed on a page is its page in the
+   pack and matches the agenda.
+
+Nothing is written here: ``build_pack`` returns ``{file name: bytes}`` and the
+caller writes them all at once (``output.write_atomically``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import os
+import re
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from boardpaper import __version__
+from boardpaper.content.model import format_date
+from boardpaper.meeting.load import AgendaItem, Meeting
+from boardpaper.meeting.merge import OutlineEntry, PartPdf, merge_parts, page_count
+from boardpaper.pipeline import LoadedReport
+
+EXEMPT_DESCRIPTIONS = {
+    1: "Information relating to any individual.",
+    2: "Information which is likely to reveal the identity of an individual.",
+    3: "Information relating to the financial or business affairs of any particular person "
+    "(including the authority holding that information).",
+    4: "Information relating to any consultations or negotiations, or contemplated "
+    "consultations or negotiations, in connection with any labour relations matter arising "
+    "between the authority or a Minister of the Crown and employees of, or office holders "
+    "under, the authority.",
+    5: "Information in respect of which a claim to legal professional privilege could be "
+    "maintained in legal proceedings.",
+    6: "Information which reveals that the authority proposes (a) to give under any enactment "
+    "a notice under or by virtue of which requirements are imposed on a person; or (b) to make "
+    "an order or direction under any enactment.",
+    7: "Information relating to any action taken or to be taken in connection with the "
+    "prevention, investigation or prosecution of crime.",
+}
+"""Schedule 12A Part 1 (England); Wales numbers the same descriptions 12-18."""
+
+
+def exempt_description(item: AgendaItem, meeting: Meeting) -> str:
+    """What the item's exempt paragraph covers, where boardpaper knows it ("" otherwise)."""
+    paragraph = item.exempt_paragraph
+    if paragraph is None:
+        return ""
+    if meeting.nation.name == "wales":
+        paragraph -= 11
+    if meeting.nation.name in ("england", "wales"):
+        return EXEMPT_DESCRIPTIONS.get(paragraph, "")
+    return ""
+
+
+def exempt_statement(item: AgendaItem, meeting: Meeting) -> str:
+    """The sentence saying why an item is exempt, for the agenda and the notice page."""
+    nation = meeting.nation
+    law = (
+        "the Local Government Act 1972"
+        if nation.name in ("england", "wales")
+        else nation.notice_law.split(" s")[0]
+    )
+    text = (
+        f"Not for publication: this report contains exempt information as described in "
+        f"paragraph {item.exempt_paragraph} of {nation.exempt_schedule} to {law}"
+    )
+    description = exempt_description(item, meeting)
+    return f"{text} ({description.rstrip('.')})." if description else f"{text}."
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """One item as an agenda shows it; every word and number is decided here, not in templates."""
+
+    item: AgendaItem
+    number: str
+    heading: str
+    text: str
+    presenter: str | None
+    first_page: int | None
+    last_page: int | None
+    notes: tuple[str, ...]
+    anchor: str
+    exempt: bool
+    late: bool
+
+    @property
+    def pages_text(self) -> str:
+        """ "(Pages 3 - 9)", "(Page 10)" for a single page, or "" when the item has no pages."""
+        if self.first_page is None or self.last_page is None:
+            return ""
+        if self.first_page == self.last_page:
+            return f"(Page {self.first_page})"
+        return f"(Pages {self.first_page} - {self.last_page})"
+
+
+@dataclass
+class PackPlan:
+    """One PDF pack: which agenda it opens with and which items' documents follow it."""
+
+    name: str
+    title: str
+    supplement: bool
+    members: bool
+    listed: tuple[AgendaItem, ...]
+    bodies: tuple[AgendaItem, ...]
+    agenda_pages: int = 1
+    agenda_pdf: bytes = b""
+    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """Work for a worker process: a report to render, or ready HTML to lay out."""
+
+    folder: Path
+    stylesheets: tuple[Path, ...]
+    report: LoadedReport | None = None
+    html: str | None = None
+    marking: str | None = None
+    properties: dict[str, str] | None = None
+
+
+def _warm_worker() -> None:
+    """Import WeasyPrint once per worker, and load its fonts, before the first job."""
+    from boardpaper.render.pdf import _load_weasyprint
+
+    weasyprint = _load_weasyprint()
+    weasyprint.HTML(string='<p style="font-family: Arial, sans-serif"><b>Warm</b> up</p>').render()
+
+
+def render_job(job: RenderJob) -> bytes:
+    """Render one job to PDF bytes (runs in a worker process)."""
+    from boardpaper.render.html import render_html
+    from boardpaper.render.pdf import html_to_pdf
+
+    if job.report is not None:
+        text = render_html(job.report.paper, job.report.template)
+    else:
+        assert job.html is not None
+        text = job.html
+    if job.marking:
+        marking = f'<p class="not-for-publication">{html.escape(job.marking)}</p>'
+        text = re.sub(r"(<body\b[^>]*>)", lambda match: match.group(1) + marking, text, count=1)
+    return html_to_pdf(text, job.folder, properties=job.properties, stylesheets=job.stylesheets)
+
+
+class _Inline(Executor):
+    """Runs jobs in this process (for ``jobs=1``)."""
+
+    def map(self, fn: Callable[..., Any], *iterables: Iterable[Any], **_: Any) -> Any:  # type: ignore[override]
+        return [fn(*args) for args in zip(*iterables, strict=True)]
+
+
+def build_pack(meeting: Meeting, jobs: int | None = None) -> dict[str, bytes]:
+    """Render the meeting's agenda and packs; returns {file name: bytes}.
+
+    Files: agenda.docx, agenda.pdf, public-pack.pdf, members-pack.pdf and, when
+    items are late, supplementary-agenda.docx/.pdf, supplement-pack.pdf and
+    (if a late item is exempt) members-supplement-pack.pdf.
+    """
+    reports = [item for item in meeting.items if item.kind == "report"]
+    # No more workers than the first batch has jobs: each worker costs a WeasyPrint start-up.
+    most = len(reports) + sum(item.exempt for item in reports) + 2
+    workers = min(jobs or os.cpu_count() or 1, most)
+    if workers <= 1:
+        return _build(meeting, _Inline())
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as executor:
+        return _build(meeting, executor)
+
+
+def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
+    template = meeting.template
+    spec = template.raw["agenda"]
+    folder = template.folder
+    pack_css = (folder / spec["stylesheet"],)
+    reports = [item for item in meeting.items if item.kind == "report"]
+    # 1. Every report once (exempt ones marked), and a notice page for each exempt one.
+    report_jobs = [
+        RenderJob(
+            item.report.template.folder,
+            _pack_stylesheet(item.report, pack_css),
+            report=item.report,
+            marking=exempt_statement(item, meeting).replace(
+                "Not for publication", "NOT FOR PUBLICATION", 1
+            )
+            if item.exempt
+            else None,
+        )
+        for item in reports
+        if item.report is not None
+    ]
+    exempt_items = [item for item in reports if item.exempt]
+    notice_jobs = [
+        RenderJob(folder, pack_css, html=_notice_html(meeting, item)) for item in exempt_items
+    ]
+    plans = _plans(meeting)
+    provenance = pack_provenance(meeting)
+    # The agendas' own length decides where the reports start. Probe it alongside the
+    # reports, with the widest page ranges, so the final agendas are usually right first time.
+    probes = [plan for plan in plans if not plan.members]
+    for plan in probes:
+        plan.ranges = {item.number: (998, 999) for item in plan.bodies}
+    probe_jobs = [
+        RenderJob(folder, pack_css, html=_agenda_html(meeting, plan, in_pack=True))
+        for plan in probes
+    ]
+    rendered = _render_longest_first(executor, report_jobs + notice_jobs + probe_jobs)
+    report_pdf = dict(zip((item.number for item in reports), rendered, strict=False))
+    notices = rendered[len(reports) : len(reports) + len(exempt_items)]
+    notice_pdf = {item.number: pdf for item, pdf in zip(exempt_items, notices, strict=True)}
+    probed = rendered[len(reports) + len(exempt_items) :]
+    counts = {key: page_count(pdf) for key, pdf in report_pdf.items()}
+    notice_counts = {key: page_count(pdf) for key, pdf in notice_pdf.items()}
+    probe_pages = {
+        plan.supplement: page_count(pdf) for plan, pdf in zip(probes, probed, strict=True)
+    }
+    for plan in plans:
+        plan.agenda_pages = probe_pages[plan.supplement]
+
+    def body(item: AgendaItem, members: bool) -> tuple[bytes, int]:
+        if item.exempt and not members:
+            return notice_pdf[item.number], notice_counts[item.number]
+        return report_pdf[item.number], counts[item.number]
+
+    # 2. Agendas with true page ranges, the page-number layers and the agendas on their
+    # own; again if the ranges changed an agenda's length (rare: a wrapped line).
+    public_main = plans[0]
+    supplement = next((plan for plan in plans if plan.supplement and not plan.members), None)
+    standalone = [public_main] + ([supplement] if supplement is not None else [])
+    for _ in range(4):
+        for plan in plans:
+            page = plan.agenda_pages + 1
+            plan.ranges = {}
+            for item in plan.bodies:
+                length = body(item, plan.members)[1]
+                plan.ranges[item.number] = (page, page + length - 1)
+                page += length
+        jobs = (
+            [
+                RenderJob(folder, pack_css, html=_agenda_html(meeting, plan, in_pack=True))
+                for plan in plans
+            ]
+            + [RenderJob(folder, (), html=_stamp_html(meeting, plan, body)) for plan in plans]
+            + [
+                RenderJob(
+                    folder,
+                    (),
+                    html=_agenda_html(meeting, plan, in_pack=False),
+                    properties=provenance,
+                )
+                for plan in standalone
+            ]
+        )
+        results = list(executor.map(render_job, jobs))
+        changed = False
+        for plan, pdf in zip(plans, results, strict=False):
+            plan.agenda_pdf = pdf
+            pages = page_count(pdf)
+            if pages != plan.agenda_pages:
+                plan.agenda_pages = pages
+                changed = True
+        if not changed:
+            break
+    stamps = results[len(plans) : 2 * len(plans)]
+    files: dict[str, bytes] = {"agenda.pdf": results[2 * len(plans)]}
+    files["agenda.docx"] = render_agenda_docx(meeting, public_main, provenance)
+    if supplement is not None:
+        files["supplementary-agenda.pdf"] = results[2 * len(plans) + 1]
+        files["supplementary-agenda.docx"] = render_agenda_docx(meeting, supplement, provenance)
+    # 4. Join each pack.
+    for plan, stamp in zip(plans, stamps, strict=True):
+        parts = [PartPdf(plan.agenda_pdf)]
+        # The agenda's own bookmark (its headings beneath), then one per item, titled as the
+        # agenda's heading for it, so every heading in the pack has its bookmark.
+        outline = [OutlineEntry(_agenda_title(plan), 0, flatten=True)]
+        for entry in agenda_entries(meeting, plan):
+            item = entry.item
+            title = f"{entry.number}. {entry.heading}"
+            title += f" {entry.pages_text}" if entry.pages_text else ""
+            if item in plan.bodies:
+                parts.append(
+                    PartPdf(
+                        body(item, plan.members)[0],
+                        names=(item.anchor,),
+                        label=f"item {item.number}, {item.heading}",
+                    )
+                )
+                outline.append(OutlineEntry(title, len(parts) - 1))
+            else:
+                outline.append(OutlineEntry(title, 0, anchor=item.anchor))
+        files[f"{plan.name}.pdf"] = merge_parts(
+            parts, stamp, plan.title, template.language, outline, provenance
+        )
+    return files
+
+
+def _render_longest_first(executor: Executor, jobs: list[RenderJob]) -> list[bytes]:
+    """Render ``jobs``, the longest reports first so no worker is left with a long one last;
+    returns the PDFs in the order of ``jobs``."""
+    order = sorted(
+        range(len(jobs)),
+        key=lambda index: -len(jobs[index].report.paper.source) if jobs[index].report else 0,
+    )
+    results = list(executor.map(render_job, [jobs[index] for index in order]))
+    ordered: list[bytes] = [b""] * len(jobs)
+    for index, pdf in zip(order, results, strict=True):
+        ordered[index] = pdf
+    return ordered
+
+
+def _pack_stylesheet(report: LoadedReport, agenda_css: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The pack stylesheet of the report's own template, else the agenda template's."""
+    spec = report.template.raw.get("agenda") or {}
+    if spec.get("stylesheet"):
+        return (report.template.folder / spec["stylesheet"],)
+    return agenda_css
+
+
+def _plans(meeting: Meeting) -> list[PackPlan]:
+    on_time = tuple(item for item in meeting.items if not item.late)
+    late = meeting.late_items
+    on_time_bodies = tuple(item for item in on_time if item.kind == "report")
+    base = f"{meeting.committee}, {format_date(meeting.date)}"
+    plans = [
+        PackPlan(
+            "public-pack",
+            f"Public document pack: {base}",
+            False,
+            False,
+            meeting.items,
+            on_time_bodies,
+        ),
+        PackPlan(
+            "members-pack",
+            f"Members' document pack: {base}",
+            False,
+            True,
+            meeting.items,
+            on_time_bodies,
+        ),
+    ]
+    if late:
+        plans.append(
+            PackPlan("supplement-pack", f"Supplementary agenda: {base}", True, False, late, late)
+        )
+        if any(item.exempt for item in late):
+            plans.append(
+                PackPlan(
+                    "members-supplement-pack",
+                    f"Members' supplementary agenda: {base}",
+                    True,
+                    True,
+                    late,
+                    late,
+                )
+            )
+    return plans
+
+
+def agenda_entries(meeting: Meeting, plan: PackPlan) -> list[AgendaEntry]:
+    """The agenda's items with their page ranges and notes, as both formats show them."""
+    entries = []
+    for item in plan.listed:
+        notes: list[str] = []
+        if item.exempt:
+            notes.append(exempt_statement(item, meeting))
+        if item.late and not plan.supplement:
+            notes.append("To follow in a supplementary agenda.")
+        if item.late and plan.supplement:
+            notes.append(f"Late item. Reason for urgency: {item.reason_for_urgency}")
+        first, last = plan.ranges.get(item.number, (None, None))
+        entries.append(
+            AgendaEntry(
+                item=item,
+                number=item.number,
+                heading=item.heading,
+                text=item.text,
+                presenter=item.presenter,
+                first_page=first,
+                last_page=last,
+                notes=tuple(notes),
+                anchor=item.anchor,
+                exempt=item.exempt,
+                late=item.late,
+            )
+        )
+    return entries
+
+
+def _agenda_title(plan: PackPlan) -> str:
+    return "Supplementary Agenda" if plan.supplement else "Agenda"
+
+
+def _agenda_context(meeting: Meeting, plan: PackPlan, in_pack: bool) -> dict[str, Any]:
+    published = meeting.supplement_date if plan.supplement else meeting.published
+    return {
+        "meeting": meeting,
+        "entries": agenda_entries(meeting, plan),
+        "title": _agenda_title(plan),
+        "supplement": plan.supplement,
+        "members_copy": plan.members,
+        "in_pack": in_pack,
+        "language": meeting.template.language,
+        "published_text": format_date(published),
+        "date_iso": meeting.date.isoformat(),
+        "document_title": f"{'Supplementary agenda' if plan.supplement else 'Agenda'}: "
+        f"{meeting.committee}, {meeting.date_text}",
+    }
+
+
+def _agenda_html(meeting: Meeting, plan: PackPlan, in_pack: bool) -> str:
+    from boardpaper.render.html import render_template_file
+
+    spec = meeting.template.raw["agenda"]
+    return render_template_file(
+        meeting.template.folder, spec["html_template"], _agenda_context(meeting, plan, in_pack)
+    )
+
+
+def _notice_html(meeting: Meeting, item: AgendaItem) -> str:
+    from boardpaper.render.html import render_template_file
+
+    spec = meeting.template.raw["agenda"]
+    return render_template_file(
+        meeting.template.folder,
+        spec["notice_template"],
+        {
+            "meeting": meeting,
+            "item": item,
+            "statement": exempt_statement(item, meeting),
+            "language": meeting.template.language,
+            "date_iso": meeting.date.isoformat(),
+            "document_title": f"Item {item.number}: {item.heading} (exempt)",
+        },
+    )
+
+
+def _stamp_html(
+    meeting: Meeting, plan: PackPlan, body: Callable[[AgendaItem, bool], tuple[bytes, int]]
+) -> str:
+    """The page-number layer: one empty page per pack page, exempt pages marked."""
+    from boardpaper.render.html import render_template_file
+
+    pages: list[dict[str, Any]] = [{"exempt": False}] * plan.agenda_pages
+    for item in plan.bodies:
+        length = body(item, plan.members)[1]
+        pages += [{"exempt": item.exempt and plan.members}] * length
+    spec = meeting.template.raw["agenda"]
+    return render_template_file(
+        meeting.template.folder,
+        spec["stamp_template"],
+        {
+            "meeting": meeting,
+            "pages": pages,
+            "language": meeting.template.language,
+            "date_iso": meeting.date.isoformat(),
+            "document_title": plan.title,
+        },
+    )
+
+
+def pack_provenance(meeting: Meeting) -> dict[str, str]:
+    """The provenance every file of a pack carries (``boardpaper inspect`` reads it).
+
+    The same four properties as a paper's: the template is the agenda's; its hash
+    covers every template the pack uses; the content hash covers the meeting file
+    and each report's text, in agenda order.
+    """
+    from boardpaper.render.stamp import Provenance, content_sha256
+
+    templates = {meeting.template.name: meeting.template}
+    texts = [meeting.source]
+    for item in meeting.items:
+        if item.report is not None:
+            templates[item.report.template.name] = item.report.template
+            texts.append(item.report.paper.source)
+    template_hash = hashlib.sha256(
+        "".join(f"{name}:{templates[name].files_hash}\n" for name in sorted(templates)).encode()
+    ).hexdigest()
+    return Provenance(
+        boardpaper_version=__version__,
+        template=meeting.template.name,
+        template_sha256=template_hash,
+        content_sha256=hashlib.sha256(
+            "".join(content_sha256(text) + "\n" for text in texts).encode()
+        ).hexdigest(),
+    ).properties()
+
+
+def render_agenda_docx(
+    meeting: Meeting, plan: PackPlan, properties: dict[str, str] | None = None
+) -> bytes:
+    """The agenda front sheet as Word, from the template's agenda Word file."""
+    from docxtpl import DocxTemplate
+
+    from boardpaper.render.docx import jinja_environment, set_core_properties
+    from boardpaper.render.reproducible import normalise_docx
+    from boardpaper.render.stamp import set_docx_custom_properties
+
+    spec = meeting.template.raw["agenda"]
+    document = DocxTemplate(str(meeting.template.folder / spec["word_template"]))
+    context = _agenda_context(meeting, plan, in_pack=False)
+    document.render(context, jinja_env=jinja_environment(), autoescape=True)
+    set_core_properties(
+        document.docx,
+        title=context["document_title"],
+        subject=meeting.committee,
+        language=meeting.template.language,
+        day=meeting.date,
+        comments=f"Generated by boardpaper {__version__}",
+        category="Committee agenda",
+    )
+    if properties:
+        set_docx_custom_properties(document.docx, properties)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalise_docx(buffer.getvalue())

@@ -1,0 +1,1 @@
+"""Stage 5, provenance: rendered papers in, ``manifest.json`` out; ``verify`` compares."""

@@ -1,0 +1,606 @@
+"""The HTTP service: render and validate reports for authors, the intranet and other systems.
+
+A Starlette app over the same pipeline as the CLI (``pipeline.parse_report``,
+``pipeline.render``, ``Problem.as_dict``). Requests in: report YAML as the body
+or as a multipart file upload. Responses out: the paper (PDF, .docx or a zip of
+both), located problems as JSON, or an RFC 9457 problem-details error.
+
+Safe by default: a body size limit, renders in a bounded pool of warm worker
+processes with a real time limit (``service_pool``), an optional bearer token
+(``BOARDPAPER_TOKEN``) and an access log that holds no content.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import math
+import re
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import anyio
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from boardpaper import __version__
+from boardpaper.errors import ContentError
+from boardpaper.pipeline import parse_report
+from boardpaper.service.pool import (
+    JobFunction,
+    RenderTimeout,
+    Saturated,
+    WorkerFailed,
+    WorkerPool,
+    render_job,
+)
+from boardpaper.template.library import Template, default_library
+from boardpaper.template.starter import starter_yaml
+
+STATIC = Path(__file__).parent / "static"
+YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain"}
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "zip": "application/zip",
+}
+PROBLEM_JSON = "application/problem+json"
+DEFAULT_DISPLAY = "report.yaml"
+
+access_log = logging.getLogger("boardpaper.access")
+log = logging.getLogger("boardpaper.service.app")
+
+
+@dataclass
+class ServiceConfig:
+    """How the service runs. Every default is the safe one."""
+
+    workers: int = 1
+    queue: int = 32
+    max_body_bytes: int = 1_000_000
+    render_timeout: float = 30.0
+    token: str | None = None
+    recycle_after: int = 50
+    template_dirs: list[Path] = field(default_factory=list)
+    job: JobFunction = render_job
+
+
+class ProblemResponse(JSONResponse):
+    """An RFC 9457 problem details document."""
+
+    media_type = PROBLEM_JSON
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    kind: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> ProblemResponse:
+    """Build a problem-details response: ``kind`` names the problem type."""
+    body = {"type": f"urn:boardpaper:problem:{kind}", "title": title, "status": status}
+    body["detail"] = detail
+    body.update(extra)
+    return ProblemResponse(body, status_code=status, headers=headers)
+
+
+class RequestError(Exception):
+    """Raised inside a handler to answer with a problem-details response (see ``problem``)."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        kind: str,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ):
+        super().__init__(detail)
+        self.args_for_problem = (status, title, detail, kind, headers)
+        self.extra = extra
+
+
+def create_app(config: ServiceConfig) -> Starlette:
+    """The ASGI application for ``config``; its lifespan starts and stops the worker pool."""
+    library = default_library(list(config.template_dirs))
+    pool = WorkerPool(
+        config.workers,
+        config.queue,
+        config.render_timeout,
+        config.template_dirs,
+        config.job,
+        config.recycle_after,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Load every template now: a broken template stops the service at start, not later.
+        for name in library.names():
+            library.get(name)
+        await pool.start()
+        log.info("boardpaper service ready: %d render workers", pool.size)
+        try:
+            yield
+        finally:
+            await pool.stop()
+
+    async def index(request: Request) -> Response:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "version": __version__, **pool.status()})
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(openapi_document(config))
+
+    async def templates(request: Request) -> Response:
+        return JSONResponse(
+            {"templates": [describe_template(library.get(n)) for n in library.names()]}
+        )
+
+    async def starter(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in library.names():
+            raise RequestError(
+                404, "Unknown template", f"no template called {name!r}", "unknown-template"
+            )
+        return Response(starter_yaml(library.get(name)), media_type="application/yaml")
+
+    async def validate(request: Request) -> Response:
+        text, display = await read_report(request, config.max_body_bytes)
+        try:
+            await anyio.to_thread.run_sync(parse_report, text, display, library)
+        except ContentError as error:
+            problems = [p.as_dict() for p in error.problems]
+            return JSONResponse({"valid": False, "problems": problems})
+        return JSONResponse({"valid": True, "problems": []})
+
+    async def papers(request: Request) -> Response:
+        wanted = request.query_params.get("format", "pdf")
+        if wanted not in MEDIA_TYPES:
+            raise RequestError(
+                400,
+                "Unknown format",
+                f"format must be one of pdf, docx, zip; got {wanted!r}",
+                "unknown-format",
+            )
+        text, display = await read_report(request, config.max_body_bytes)
+        formats = (wanted,)
+        try:
+            kind, value = await pool.submit(text, display, formats)
+        except Saturated:
+            retry = str(max(1, math.ceil(config.render_timeout / 10)))
+            raise RequestError(
+                503,
+                "Busy",
+                "every render worker is busy and the queue is full; try again shortly",
+                "busy",
+                headers={"Retry-After": retry},
+            ) from None
+        except RenderTimeout as error:
+            raise RequestError(
+                504,
+                "Render timed out",
+                f"{error}: the limit is {config.render_timeout:g} s",
+                "render-timeout",
+            ) from None
+        except WorkerFailed as error:
+            raise RequestError(500, "Render failed", str(error), "worker-failed") from None
+        if kind == "problems":
+            raise content_problem(value)
+        if kind != "ok":
+            log.error("render failed: %s", value)
+            raise RequestError(
+                500, "Render failed", "the paper could not be rendered", "render-failed"
+            )
+        stem = Path(display).stem or "paper"
+        return Response(
+            value[wanted],
+            media_type=MEDIA_TYPES[wanted],
+            headers={"Content-Disposition": f'attachment; filename="{stem}.{wanted}"'},
+        )
+
+    routes = [
+        Route("/", index),
+        Route("/healthz", healthz),
+        Route("/api/v1/openapi.json", openapi),
+        Route("/api/v1/templates", templates),
+        Route("/api/v1/templates/{name}/starter", starter),
+        Route("/api/v1/validate", validate, methods=["POST"]),
+        Route("/api/v1/papers", papers, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            RequestError: _request_error,
+            HTTPException: _http_error,
+            Exception: _server_error,
+        },
+    )
+    app.state.pool = pool
+    return GuardMiddleware(app, config.token)
+
+
+async def _request_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestError)
+    return problem(*error.args_for_problem, **error.extra, instance=request.url.path)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    from http import HTTPStatus
+
+    title = HTTPStatus(error.status_code).phrase
+    return problem(error.status_code, title, str(error.detail), "http", dict(error.headers or {}))
+
+
+async def _server_error(request: Request, error: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem(500, "Internal Server Error", "something went wrong on the server", "internal")
+
+
+def content_problem(problems: list[dict[str, Any]]) -> RequestError:
+    """422 for a report with mistakes: every located problem, as the CLI prints them."""
+    count = len(problems)
+    return RequestError(
+        422,
+        "The report has problems",
+        f"{count} problem{'s' if count != 1 else ''} in the report; nothing was rendered",
+        "content",
+        problems=problems,
+    )
+
+
+async def read_report(request: Request, limit: int) -> tuple[bytes, str]:
+    """The report bytes and a display name from a YAML body or a multipart upload.
+
+    Raises RequestError: 413 over ``limit`` bytes, 415 for another content type,
+    400 for a multipart body without a file.
+    """
+    content_type = request.headers.get("content-type", "")
+    media = content_type.split(";")[0].strip().lower()
+    if media not in YAML_TYPES and media != "multipart/form-data":
+        raise RequestError(
+            415,
+            "Unsupported content type",
+            "send the report as application/yaml (or text/yaml, text/plain), "
+            f"or as a multipart/form-data file upload; got {media or 'none'!r}",
+            "unsupported-type",
+        )
+    too_large = RequestError(
+        413,
+        "Report too large",
+        f"the request body is over the limit of {limit:,} bytes",
+        "too-large",
+    )
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    if media != "multipart/form-data":
+        return body, DEFAULT_DISPLAY
+    return await _read_upload(request, body)
+
+
+async def _read_upload(request: Request, body: bytes) -> tuple[bytes, str]:
+    sent = False
+
+    async def replay() -> MutableMapping[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    replayed = Request(request.scope, receive=replay)
+    try:
+        form = await replayed.form(max_files=1, max_fields=10, max_part_size=len(body) + 1)
+    except HTTPException as error:
+        raise RequestError(400, "Bad upload", str(error.detail), "bad-upload") from None
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str):
+        raise RequestError(
+            400, "Bad upload", "attach the report as a form field named 'file'", "bad-upload"
+        )
+    data = await upload.read()
+    await form.close()
+    return data, safe_display_name(upload.filename)
+
+
+def safe_display_name(filename: str | None) -> str:
+    """A file name an author sent, reduced to a safe base name (no folders)."""
+    base = re.split(r"[\\/]", filename or "")[-1]
+    base = re.sub(r"[^A-Za-z0-9._-]", "_", base).lstrip(".")
+    return base[:100] or DEFAULT_DISPLAY
+
+
+def describe_template(template: Template) -> dict[str, Any]:
+    """A template as JSON: description, language, front-sheet fields and sections."""
+    return {
+        "name": template.name,
+        "description": template.description,
+        "language": template.language,
+        "front_sheet": [
+            {
+                "field": spec.field,
+                "label": spec.label,
+                "type": spec.type,
+                "required": spec.required,
+                "description": spec.description,
+            }
+            for spec in template.front_sheet
+        ],
+        "sections": [
+            {
+                "field": section.field,
+                "heading": section.heading,
+                "type": section.type,
+                "required": section.required,
+                "description": section.description,
+            }
+            for section in template.sections
+        ],
+        "required_sections": [s.field for s in template.sections if s.required],
+    }
+
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+class GuardMiddleware:
+    """Bearer-token check for /api/ and an access log line per request, without content.
+
+    The log holds method, path (never the query string or body), status, size and time.
+    """
+
+    def __init__(self, app: Starlette, token: str | None):
+        self.app = app
+        self.token = token
+        self.state = app.state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.monotonic()
+        status = 0
+        size = 0
+
+        async def logged_send(message: MutableMapping[str, Any]) -> None:
+            nonlocal status, size
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            if self.token and scope["path"].startswith("/api/") and not self._authorised(scope):
+                response = problem(
+                    401,
+                    "Token required",
+                    "send 'Authorization: Bearer <token>' with every API request",
+                    "unauthorised",
+                    headers={"WWW-Authenticate": 'Bearer realm="boardpaper"'},
+                    instance=scope["path"],
+                )
+                await response(scope, receive, logged_send)
+            else:
+                await self.app(scope, receive, logged_send)
+        finally:
+            client = scope.get("client") or ("-", 0)
+            access_log.info(
+                '%s "%s %s" %d %dB %.3fs',
+                client[0],
+                scope["method"],
+                scope["path"],
+                status,
+                size,
+                time.monotonic() - started,
+            )
+
+    def _authorised(self, scope: Scope) -> bool:
+        assert self.token is not None
+        for name, value in scope.get("headers", []):
+            if name == b"authorization":
+                scheme, _, given = value.decode("latin-1").partition(" ")
+                if scheme.lower() == "bearer":
+                    return hmac.compare_digest(given.strip().encode(), self.token.encode())
+        return False
+
+
+def openapi_document(config: ServiceConfig) -> dict[str, Any]:
+    """The OpenAPI 3.1 description of the API."""
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    problem_response = {"content": {PROBLEM_JSON: {"schema": problem_ref}}}
+    report_body = {
+        "required": True,
+        "description": f"A report in YAML, at most {config.max_body_bytes:,} bytes.",
+        "content": {
+            "application/yaml": {"schema": {"type": "string"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+        },
+    }
+    errors = {
+        "401": {"description": "A token is required and was missing or wrong", **problem_response},
+        "413": {"description": "The body is over the size limit", **problem_response},
+        "415": {"description": "Not YAML or a multipart upload", **problem_response},
+    }
+    security = [{"bearer": []}] if config.token else []
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "boardpaper",
+            "version": __version__,
+            "description": "Render council report YAML into committee papers, and validate it.",
+        },
+        "security": security,
+        "paths": {
+            "/api/v1/papers": {
+                "post": {
+                    "summary": "Render a report into a paper",
+                    "parameters": [
+                        {
+                            "name": "format",
+                            "in": "query",
+                            "schema": {"enum": ["pdf", "docx", "zip"], "default": "pdf"},
+                            "description": "zip holds both the PDF and the .docx",
+                        }
+                    ],
+                    "requestBody": report_body,
+                    "responses": {
+                        "200": {
+                            "description": "The paper",
+                            "content": {
+                                media: {"schema": {"type": "string", "format": "binary"}}
+                                for media in MEDIA_TYPES.values()
+                            },
+                        },
+                        "400": {"description": "Unknown format or bad upload", **problem_response},
+                        **errors,
+                        "422": {
+                            "description": "The report has problems (see 'problems')",
+                            **problem_response,
+                        },
+                        "503": {
+                            "description": "Saturated: try again after Retry-After seconds",
+                            **problem_response,
+                        },
+                        "504": {"description": "The render took too long", **problem_response},
+                    },
+                }
+            },
+            "/api/v1/validate": {
+                "post": {
+                    "summary": "Check a report; returns its located problems",
+                    "requestBody": report_body,
+                    "responses": {
+                        "200": {
+                            "description": "valid, and the problems (empty when valid)",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "valid": {"type": "boolean"},
+                                            "problems": {
+                                                "type": "array",
+                                                "items": {
+                                                    "$ref": "#/components/schemas/LocatedProblem"
+                                                },
+                                            },
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        **errors,
+                    },
+                }
+            },
+            "/api/v1/templates": {
+                "get": {
+                    "summary": "The installed templates, their fields and required sections",
+                    "responses": {"200": {"description": "The templates"}, "401": errors["401"]},
+                }
+            },
+            "/api/v1/templates/{name}/starter": {
+                "get": {
+                    "summary": "A starter report (YAML) for a template",
+                    "parameters": [
+                        {
+                            "name": "name",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "YAML", "content": {"application/yaml": {}}},
+                        "404": {"description": "No such template", **problem_response},
+                    },
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "summary": "Liveness and worker counts",
+                    "security": [],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Problem": {
+                    "type": "object",
+                    "description": "RFC 9457 problem details",
+                    "properties": {
+                        "type": {"type": "string"},
+                        "title": {"type": "string"},
+                        "status": {"type": "integer"},
+                        "detail": {"type": "string"},
+                        "instance": {"type": "string"},
+                        "problems": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/LocatedProblem"},
+                        },
+                    },
+                },
+                "LocatedProblem": {
+                    "type": "object",
+                    "properties": {
+                        "path": {"type": "string"},
+                        "line": {"type": ["integer", "null"]},
+                        "column": {"type": ["integer", "null"]},
+                        "key": {"type": "string"},
+                        "message": {"type": "string"},
+                    },
+                },
+            },
+        },
+    }
+
+
+def serve(config: ServiceConfig, host: str, port: int) -> None:
+    """Run the service with uvicorn until interrupted."""
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    uvicorn.run(
+        create_app(config),
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="info",
+        server_header=False,
+        timeout_graceful_shutdown=5,
+    )

@@ -78,7 +78,9 @@ def test_all_problems_are_reported_at_once(library) -> None:
         "name@council.gov.uk, found 'nancy'",
         "x.yaml:19:10: purpose: expected a list (one '- ' line per item), found a mapping "
         "(key: value pairs)",
-        "x.yaml:20:1: olde_purpose: unknown key (did you mean 'purpose'?)",
+        "x.yaml:20:1: olde_purpose: unknown key (did you mean 'purpose'?); keys allowed here: "
+        "template, meeting, date, wards, title, contacts, purpose, reason, recommendations, "
+        "supporting_information, options, implications, tables",
     ]
 
 

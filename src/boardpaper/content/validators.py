@@ -233,7 +233,10 @@ class ListOf(Kind):
             return ctx.error(
                 node, key, f"expected at most {self.max_items:,} items, found {len(items):,}"
             )
-        values = [self.item.check(item, ctx, f"{key}[{index}]") for index, item in enumerate(items)]
+        values = [
+            INVALID if item.reported else self.item.check(item, ctx, f"{key}[{index}]")
+            for index, item in enumerate(items)
+        ]
         return INVALID if any(value is INVALID for value in values) else values
 
     def json_schema(self) -> dict[str, Any]:
@@ -293,19 +296,18 @@ class Record(Kind):
         assert isinstance(given, dict)
         result: dict[str, Any] = {}
         ok = True
+        suggested: set[str | None] = set()
         for name, child in given.items():
             child_key = f"{key}.{name}" if key else name
             if name not in self.fields:
                 line, column = node.key_places[name]
                 ctx.problems.append(
-                    Problem(
-                        ctx.path,
-                        line,
-                        column,
-                        child_key,
-                        f"unknown key{did_you_mean(name, list(self.fields))}",
-                    )
+                    Problem(ctx.path, line, column, child_key, unknown_key(name, self.fields))
                 )
+                suggested.add(closest(name, list(self.fields)))
+                ok = False
+                continue
+            if child.reported:
                 ok = False
                 continue
             value = self.fields[name].kind.check(child, ctx, child_key)
@@ -313,11 +315,13 @@ class Record(Kind):
             result[name] = value
         for name, spec in self.fields.items():
             if spec.required and name not in given:
+                ok = False
+                if name in suggested:
+                    continue  # the did-you-mean of a misspelt key already says it
                 child_key = f"{key}.{name}" if key else name
                 ctx.problems.append(
                     Problem(ctx.path, node.line, node.column, child_key, "required but missing")
                 )
-                ok = False
         return result if ok else INVALID
 
     def json_schema(self) -> dict[str, Any]:
@@ -340,5 +344,29 @@ class Record(Kind):
 
 def did_you_mean(word: str, options: list[str]) -> str:
     """Return " (did you mean 'x'?)" for the option closest to ``word``, or ""."""
+    close = closest(word, options)
+    return f" (did you mean {close!r}?)" if close else ""
+
+
+def closest(word: str, options: list[str]) -> str | None:
+    """The option ``word`` was most likely meant to be: a near spelling, or a longer or
+    shorter name made of the same words (``executive_summary`` for ``summary``)."""
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    if close:
+        return close[0]
+    words = _words(word)
+    for option in options:
+        theirs = _words(option)
+        if words and theirs and (words <= theirs or theirs <= words):
+            return option
+    return None
+
+
+def _words(name: str) -> set[str]:
+    return {part for part in re.split(r"[\W_]+", name.lower()) if part}
+
+
+def unknown_key(name: str, fields: dict[str, Any]) -> str:
+    """The message for a key a mapping does not have: a did-you-mean and the keys allowed."""
+    allowed = ", ".join(fields) if fields else "none"
+    return f"unknown key{did_you_mean(name, list(fields))}; keys allowed here: {allowed}"

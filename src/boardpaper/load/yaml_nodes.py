@@ -21,6 +21,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from boardpaper.errors import ContentError, Problem
+from boardpaper.load.yaml_messages import yaml_problem
 
 STANDARD_TAGS = {
     "tag:yaml.org,2002:str": "str",
@@ -71,6 +72,9 @@ class Node:
     column: int
     key_places: dict[str, tuple[int, int]] = field(default_factory=dict)
     style: str | None = None
+    reported: bool = False
+    """True when a problem with this value was already reported while reading (a YAML tag,
+    a control character): checks skip it instead of adding a second, confusing message."""
 
     @property
     def is_null(self) -> bool:
@@ -176,8 +180,16 @@ def decode_text(data: bytes, display: str, limits: Limits) -> str:
     return text.removeprefix("\ufeff")
 
 
-def parse_yaml(text: str, display: str, limits: Limits = Limits()) -> Node:
-    """Parse YAML text into a located ``Node`` tree. Raises ContentError."""
+def parse_yaml(
+    text: str, display: str, limits: Limits = Limits(), problems: list[Problem] | None = None
+) -> Node:
+    """Parse YAML text into a located ``Node`` tree. Raises ContentError.
+
+    Text that is not YAML raises at once. Problems found in a tree that did
+    parse (duplicate keys, tags, control characters) are appended to
+    ``problems`` when a list is given, so the schema can still be checked and
+    every problem reported in one pass; otherwise they are raised.
+    """
     if len(text) > limits.max_file_bytes:
         raise ContentError(
             [
@@ -210,13 +222,8 @@ def parse_yaml(text: str, display: str, limits: Limits = Limits()) -> Node:
             ]
         ) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        if error.context_mark and "end of stream" in (error.problem or ""):
-            # An unclosed quote or bracket: point at where it was opened, not at the end.
-            mark = error.context_mark
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
-        raise ContentError([Problem(display, line, column, "", _yaml_message(error))]) from None
+        line, column, message = yaml_problem(error, text)
+        raise ContentError([Problem(display, line, column, "", message)]) from None
     except yaml.YAMLError as error:
         raise ContentError([Problem(display, None, None, "", f"not valid YAML: {error}")]) from None
     except RecursionError:
@@ -228,10 +235,12 @@ def parse_yaml(text: str, display: str, limits: Limits = Limits()) -> Node:
             loader.dispose()
     if root is None:
         raise ContentError([Problem(display, 1, 1, "", "the file is empty")])
-    problems: list[Problem] = []
-    node = _convert(root, display, "", problems, limits)
-    if problems:
-        raise ContentError(problems)
+    found: list[Problem] = []
+    node = _convert(root, display, "", found, limits)
+    if problems is not None:
+        problems.extend(found)
+    elif found:
+        raise ContentError(found)
     return node
 
 
@@ -245,6 +254,7 @@ def _convert(
     node: yaml.Node, display: str, key: str, problems: list[Problem], limits: Limits
 ) -> Node:
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    already = len(problems)
     tag = STANDARD_TAGS.get(node.tag)
     if tag is None:
         problems.append(
@@ -277,13 +287,15 @@ def _convert(
                     f"the limit is {limits.max_word_chars:,}",
                 )
             )
-        return Node("scalar", node.value, tag, line, column, style=node.style)
+        reported = len(problems) > already
+        return Node("scalar", node.value, tag, line, column, style=node.style, reported=reported)
+    reported = len(problems) > already
     if isinstance(node, SequenceNode):
         items = [
             _convert(item, display, f"{key}[{index}]", problems, limits)
             for index, item in enumerate(node.value)
         ]
-        return Node("seq", items, "seq", line, column)
+        return Node("seq", items, "seq", line, column, reported=reported)
     assert isinstance(node, MappingNode)
     mapping: dict[str, Node] = {}
     places: dict[str, tuple[int, int]] = {}
@@ -314,23 +326,7 @@ def _convert(
             continue
         mapping[name] = _convert(value_node, display, child_key, problems, limits)
         places[name] = (key_line, key_column)
-    return Node("map", mapping, "map", line, column, places)
-
-
-def _yaml_message(error: yaml.MarkedYAMLError) -> str:
-    problem = error.problem or "not valid YAML"
-    if "'\\t'" in problem or "\\t" in problem:
-        return "a tab character is not allowed for indentation in YAML; use spaces"
-    if problem == "mapping values are not allowed here":
-        return (
-            "not valid YAML: unexpected ':' here; check this line's indentation, "
-            "or put the text in quotes"
-        )
-    if error.context == "while scanning a quoted scalar" and "end of stream" in problem:
-        return "not valid YAML: the quote opened here is never closed"
-    if error.context:
-        return f"not valid YAML: {error.context}, {problem}"
-    return f"not valid YAML: {problem}"
+    return Node("map", mapping, "map", line, column, places, reported=reported)
 
 
 def _place_of(data: bytes, offset: int) -> tuple[int, int]:

@@ -126,6 +126,24 @@ class FrontField:
     text: str
     email: str | None = None
     table: Table | None = None
+    emails: tuple[str, ...] = ()
+
+    @property
+    def runs(self) -> tuple[Run, ...]:
+        """The text as runs, each email address in it a mailto link."""
+        runs: list[Run] = []
+        rest = self.text
+        for address in self.emails or ((self.email,) if self.email else ()):
+            before, found, rest = rest.partition(address)
+            if not found:
+                rest = before
+                continue
+            if before:
+                runs.append(Run(before))
+            runs.append(Run(address, href=f"mailto:{address}"))
+        if rest:
+            runs.append(Run(rest))
+        return tuple(runs)
 
 
 @dataclass(frozen=True)
@@ -141,6 +159,8 @@ class Paper:
     parts: tuple[Part, ...]
     fields: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
     source: str = ""
+    footer: str = ""
+    """The template's footer text, its {field} names filled in (empty: no footer text)."""
 
     @property
     def date_text(self) -> str:

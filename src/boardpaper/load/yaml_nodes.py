@@ -62,7 +62,8 @@ class Node:
     Nodes) or ``scalar`` (``value`` is the text as typed; ``tag`` says what YAML
     would have made of it: str, int, float, bool, null or timestamp).
     ``line`` and ``column`` are 1-based. For maps, ``key_places`` gives each
-    key's own position; for scalars, ``style`` is YAML's (``|``, ``>``, quotes).
+    key's own position; for scalars, ``style`` is YAML's (``|``, ``>``, quotes); a list
+    written in brackets (``[a, b]``) has the style ``flow``.
     """
 
     kind: Literal["map", "seq", "scalar"]
@@ -295,7 +296,8 @@ def _convert(
             _convert(item, display, f"{key}[{index}]", problems, limits)
             for index, item in enumerate(node.value)
         ]
-        return Node("seq", items, "seq", line, column, reported=reported)
+        style = "flow" if node.flow_style else None
+        return Node("seq", items, "seq", line, column, style=style, reported=reported)
     assert isinstance(node, MappingNode)
     mapping: dict[str, Node] = {}
     places: dict[str, tuple[int, int]] = {}

@@ -1,0 +1,160 @@
+"""Other councils' reports through the manifest alone (issue 14): front sheets, wording.
+
+The executive-report template is a district council's format, written only in
+its ``template.yaml``: a final decision-maker, a classification, a lead head of
+service, several report authors, no purpose row, a footer of its own,
+recommendation preambles a report picks from, reports with no recommendations,
+and standard wording bound to the dates of a corporate plan. Checked in the
+PDF text and the Word paragraphs the samples build into.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import docx
+import pytest
+
+from boardpaper.errors import ContentError
+from boardpaper.pipeline import load_report, parse_report, render
+from tests.conftest import ROOT, docx_paragraphs, pdf_pages, pdf_text
+
+HOUSING = ROOT / "content" / "housing-allocations-policy.yaml"
+TREASURY = ROOT / "content" / "treasury-mid-year-review.yaml"
+
+
+@pytest.fixture(scope="module")
+def housing(library) -> dict[str, bytes]:
+    return render(load_report(HOUSING, library))
+
+
+@pytest.fixture(scope="module")
+def treasury(library) -> dict[str, bytes]:
+    return render(load_report(TREASURY, library))
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def word_text(data: bytes) -> str:
+    """Every paragraph of a .docx: body, tables, headers and footers, in order."""
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    for section in document.sections:
+        parts.extend(p.text for p in section.footer.paragraphs)
+    return flat(" ".join(parts))
+
+
+def test_front_sheet_has_the_councils_own_fields(housing) -> None:
+    text = flat(pdf_text(housing["pdf"]))
+    for line in (
+        "Final Decision-Maker Full Council",
+        "Classification Public",
+        "Lead Head of Service Daniel Okafor, Head of Housing and Health, "
+        "daniel.okafor@exevale.gov.example",
+        "Report Authors Sian Pritchard, Housing Options Manager, "
+        "sian.pritchard@exevale.gov.example, 01632 960 552; Ravi Menon, "
+        "ravi.menon@exevale.gov.example",
+    ):
+        assert line in text
+    assert "Purpose" not in text
+    words = word_text(housing["docx"])
+    assert "Final Decision-Maker: Full Council" in words
+    assert "Ravi Menon, ravi.menon@exevale.gov.example" in words
+
+
+def test_every_author_email_is_a_link(housing) -> None:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(housing["pdf"])) as pdf:
+        links = {
+            str(annot.A.URI)
+            for page in pdf.pages
+            for annot in page.get("/Annots", [])
+            if "/A" in annot and "/URI" in annot.A
+        }
+    assert {
+        "mailto:sian.pritchard@exevale.gov.example",
+        "mailto:ravi.menon@exevale.gov.example",
+        "mailto:daniel.okafor@exevale.gov.example",
+    } <= links
+
+
+def test_footer_text_is_the_templates_on_every_page_in_both_formats(housing) -> None:
+    footer = "Public | Exevale District Council | Report to the Executive"
+    pages = pdf_pages(housing["pdf"])
+    assert len(pages) >= 2
+    assert all(footer in page for page in pages)
+    assert footer in word_text(housing["docx"])
+
+
+def test_a_report_picks_another_of_the_templates_preambles(housing) -> None:
+    text = flat(pdf_text(housing["pdf"]))
+    assert "The Executive recommends to full Council: 1. That the Housing" in text
+    assert "RESOLVES" not in text
+    paragraphs = [t for _, t in docx_paragraphs(housing["docx"])]
+    assert "The Executive recommends to full Council:" in paragraphs
+
+
+def test_a_report_for_information_has_no_recommendations(treasury) -> None:
+    text = flat(pdf_text(treasury["pdf"]))
+    assert "Recommendations This report is for information; it makes no recommendations." in text
+    assert "Wards Affected None" in text
+    assert "Reporting Period April to September 2023" in text
+
+
+def test_standard_wording_is_printed_only_in_its_dates(housing, treasury) -> None:
+    plan = "The Council's Corporate Plan 2024-2028 aims for a district"
+    assert plan in flat(pdf_text(housing["pdf"]))
+    assert plan not in flat(pdf_text(treasury["pdf"]))
+    assert plan not in word_text(treasury["docx"])
+
+
+def test_the_torbay_ambition_is_kept_to_its_own_years(library) -> None:
+    seed = (ROOT / "content" / "childrens-improvement-plan.yaml").read_text(encoding="utf-8")
+    ambition = "We want Torbay and its residents to thrive."
+    of_2021 = parse_report(seed, "x.yaml", library).paper
+    of_2025 = parse_report(seed.replace("date: 2021-03-01", "date: 2025-03-03"), "y.yaml", library)
+    texts = {
+        year: " ".join(
+            run.text
+            for part in paper.parts
+            for section in part.sections
+            for block in section.blocks
+            if hasattr(block, "runs")
+            for run in block.runs
+        )
+        for year, paper in ((2021, of_2021), (2025, of_2025.paper))
+    }
+    assert ambition in texts[2021]
+    assert ambition not in texts[2025]
+
+
+def test_a_preamble_the_template_does_not_have_is_refused(library) -> None:
+    text = HOUSING.read_text(encoding="utf-8").replace(
+        'preamble: "The Executive recommends to full Council:"',
+        'preamble: "The Executive recommend to Council:"',
+    )
+    with pytest.raises(ContentError) as caught:
+        parse_report(text, "x.yaml", library)
+    assert [str(p) for p in caught.value.problems] == [
+        "x.yaml:33:13: recommendations.preamble: expected one of The Executive RESOLVES to:, "
+        "The Executive recommends to full Council:, The Executive RESOLVES to recommend to full "
+        "Council that it:, found 'The Executive recommend to Council:' (did you mean "
+        "'The Executive recommends to full Council:'?)"
+    ]
+
+
+def test_required_contact_details_are_the_templates(library) -> None:
+    text = HOUSING.read_text(encoding="utf-8").replace(
+        "      email: ravi.menon@exevale.gov.example\n", "      phone: 01632 960 000\n"
+    )
+    with pytest.raises(ContentError) as caught:
+        parse_report(text, "x.yaml", library)
+    assert [str(p) for p in caught.value.problems] == [
+        "x.yaml:27:7: contacts.authors[1].email: required but missing"
+    ]

@@ -90,7 +90,8 @@ def _template_folders(paths: list[Path], library: TemplateLibrary) -> list[tuple
 
 def check_report(path: Path, library: TemplateLibrary, render: bool = True) -> Case:
     """Validate one report; render it to each format and audit what comes out."""
-    from boardpaper.audit.accessibility import audit_docx, audit_pdf
+    from boardpaper.audit.docx import audit_docx
+    from boardpaper.audit.pdf import audit_pdf
     from boardpaper.pipeline import FORMATS, _display, load_report
     from boardpaper.pipeline import render as render_formats
 
@@ -117,7 +118,8 @@ def check_report(path: Path, library: TemplateLibrary, render: bool = True) -> C
 
 def audit_built(paths: list[Path]) -> list[Case]:
     """Audit .pdf and .docx files already built under ``paths`` for accessibility."""
-    from boardpaper.audit.accessibility import audit_docx, audit_pdf
+    from boardpaper.audit.docx import audit_docx
+    from boardpaper.audit.pdf import audit_pdf
     from boardpaper.pipeline import _display
 
     files: list[Path] = []

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from boardpaper.content.assemble import assemble
 from boardpaper.content.model import Paper
-from boardpaper.content.report import assemble, validate_report
+from boardpaper.content.validate import validate_report
 from boardpaper.content.validators import Context, did_you_mean
 from boardpaper.errors import ContentError, Problem
 from boardpaper.load.yaml_nodes import Limits, Node, decode_text, parse_yaml, read_text

@@ -449,7 +449,7 @@ def _unknown_attributes(tree: Any, template: Template) -> list[tuple[str, str, i
 
 def _known_attributes(template: Template) -> dict[str, set[str]]:
     from boardpaper.content.model import Paper
-    from boardpaper.content.report import report_schema
+    from boardpaper.content.validate import report_schema
 
     def public(cls: type) -> set[str]:
         names = {f.name for f in dataclasses.fields(cls)}

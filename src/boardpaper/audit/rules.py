@@ -29,8 +29,6 @@ PDF_RULES = (
     "artifacts",
     "colour",
 )
-
-
 """Rules ``audit_pdf`` applies (the ``rule`` of each problem it reports)."""
 
 
@@ -45,8 +43,6 @@ DOCX_RULES = (
     "links",
     "colour",
 )
-
-
 """Rules ``audit_docx`` applies."""
 
 
@@ -66,14 +62,10 @@ GENERIC_LINK_TEXT = frozenset(
         "details",
     }
 )
-
-
 """Link text that says nothing about where the link goes (WCAG 2.4.4)."""
 
 
 TYPED_BULLET = re.compile(r"^\s*[•●○◦▪■□◆◇‣⁃∙·*\-–—>➢➤►▸✓✔]\s")
-
-
 """A paragraph that starts with a typed bullet instead of using a list style.
 
 Typed paragraph numbers (1.1, (i)) are the council's paragraph numbering, not
@@ -81,8 +73,6 @@ list bullets, and are allowed."""
 
 
 COLOUR_ONLY_TEXT = re.compile(r"^[\s●○◯⬤•◦▪■□◆◇⬛⬜🔴🟠🟡🟢🔵⚫⚪🟥🟧🟨🟩]*$")
-
-
 """Cell text that shows nothing but a shape, whose meaning would be its colour."""
 
 

@@ -41,7 +41,7 @@ def load_report(
     display: str | None = None,
 ) -> LoadedReport:
     """Read, validate and assemble one report file. Raises ContentError with every problem."""
-    display = display or _display(path)
+    display = display or display_path(path)
     text = read_text(path, display, limits)
     return parse_report(text, display, library, limits)
 
@@ -194,11 +194,11 @@ def _stays_inside(path: Path, root: Path) -> bool:
 
 def _escaping_link(path: Path, root: Path) -> Problem:
     return Problem(
-        _display(path),
+        display_path(path),
         None,
         None,
         "",
-        f"is a symlink leading out of {_display(root)}; "
+        f"is a symlink leading out of {display_path(root)}; "
         "boardpaper only reads files inside the content folder",
     )
 
@@ -222,7 +222,7 @@ def _is_report(path: Path) -> bool:
     return "template" in keys or "committee" not in keys
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """The path as the author knows it: relative to the working folder, symlinks not followed."""
     try:
         return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))

@@ -61,9 +61,9 @@ def check_project(paths: list[Path], library: TemplateLibrary, render: bool = Tr
 def check_meeting(path: Path, library: TemplateLibrary) -> Case:
     """Validate one meeting file, the reports it names and its deadlines (no pack is built)."""
     from boardpaper.meeting.load import load_meeting
-    from boardpaper.pipeline import _display
+    from boardpaper.pipeline import display_path
 
-    display = _display(path)
+    display = display_path(path)
     case = Case("meeting", display)
     try:
         load_meeting(path, library)
@@ -92,10 +92,10 @@ def check_report(path: Path, library: TemplateLibrary, render: bool = True) -> C
     """Validate one report; render it to each format and audit what comes out."""
     from boardpaper.audit.docx import audit_docx
     from boardpaper.audit.pdf import audit_pdf
-    from boardpaper.pipeline import FORMATS, _display, load_report
+    from boardpaper.pipeline import FORMATS, display_path, load_report
     from boardpaper.pipeline import render as render_formats
 
-    display = _display(path)
+    display = display_path(path)
     case = Case("report", display)
     try:
         report = load_report(path, library, display=display)
@@ -120,7 +120,7 @@ def audit_built(paths: list[Path]) -> list[Case]:
     """Audit .pdf and .docx files already built under ``paths`` for accessibility."""
     from boardpaper.audit.docx import audit_docx
     from boardpaper.audit.pdf import audit_pdf
-    from boardpaper.pipeline import _display
+    from boardpaper.pipeline import display_path
 
     files: list[Path] = []
     for path in paths:
@@ -132,7 +132,7 @@ def audit_built(paths: list[Path]) -> list[Case]:
             files.append(path)
     cases = []
     for file in files:
-        display = _display(file)
+        display = display_path(file)
         audit = audit_pdf if file.suffix == ".pdf" else audit_docx
         try:
             problems = audit(file.read_bytes(), display)
@@ -156,7 +156,7 @@ def lint_template(folder: Path) -> list[Problem]:
         try:
             problems.extend(lint(template))
         except Exception as error:  # a file too broken to lint is itself the finding
-            problems.append(Problem(_display(path), None, None, "", f"cannot be read: {error}"))
+            problems.append(Problem(display_path(path), None, None, "", f"cannot be read: {error}"))
     return problems
 
 
@@ -166,7 +166,7 @@ def lint_template(folder: Path) -> list[Problem]:
 def lint_word_template(template: Template) -> list[Problem]:
     """Tags split across runs or unbalanced, unknown variables and missing styles."""
     path = template.word_template
-    display = _display(path)
+    display = display_path(path)
     try:
         with zipfile.ZipFile(path) as archive:
             parts = {
@@ -382,7 +382,7 @@ def lint_html_template(template: Template) -> list[Problem]:
 
     from boardpaper.render.html import HTML_VARIABLES, _environment
 
-    display = _display(template.html_template)
+    display = display_path(template.html_template)
     env = _environment(template.folder)
     source = template.html_template.read_text(encoding="utf-8")
     try:
@@ -502,7 +502,7 @@ def junit_xml(cases: list[Case]) -> str:
     )
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:

@@ -13,8 +13,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from boardpaper.errors import ContentError, Problem
-from boardpaper.meeting.load import Meeting, load_meeting
+from boardpaper.meeting.load import load_meeting
 from boardpaper.meeting.pack import build_pack
+from boardpaper.meeting.schema import Meeting
 from boardpaper.provenance.manifest import (
     MANIFEST_NAME,
     ManifestBuilder,

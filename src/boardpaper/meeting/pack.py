@@ -35,8 +35,8 @@ from typing import Any
 
 from boardpaper import __version__
 from boardpaper.content.model import format_date
-from boardpaper.meeting.load import AgendaItem, Meeting
 from boardpaper.meeting.merge import OutlineEntry, PartPdf, merge_parts, page_count
+from boardpaper.meeting.schema import AgendaItem, Meeting
 from boardpaper.pipeline import LoadedReport
 
 EXEMPT_DESCRIPTIONS = {

@@ -281,7 +281,7 @@ def _normalised_text(data: bytes) -> bytes:
 def load_template(folder: Path, limits: Limits = Limits()) -> Template:
     """Read ``folder/template.yaml`` and check it. Raises TemplateError with every problem."""
     manifest = folder / "template.yaml"
-    display = _display(manifest)
+    display = display_path(manifest)
     try:
         node = load_yaml(manifest, display, limits)
     except ContentError as error:
@@ -529,7 +529,7 @@ def _inside(folder: Path, relative: str) -> Path | None:
     return target if target == root or root in target.parents else None
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))
     except ValueError:

@@ -6,7 +6,6 @@ service call these functions; nothing here prints.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ from boardpaper.content.assemble import assemble
 from boardpaper.content.model import Paper
 from boardpaper.content.validate import validate_report
 from boardpaper.content.validators import Context, did_you_mean
-from boardpaper.errors import ContentError, Problem
+from boardpaper.errors import ContentError, Problem, display_path
 from boardpaper.load.yaml_nodes import Limits, Node, decode_text, parse_yaml, read_text
 from boardpaper.template.library import Template, TemplateLibrary, default_library
 
@@ -220,11 +219,3 @@ def _is_report(path: Path) -> bool:
         line.split(":", 1)[0] for line in head.splitlines() if ":" in line and line[:1].isalpha()
     }
     return "template" in keys or "committee" not in keys
-
-
-def display_path(path: Path) -> str:
-    """The path as the author knows it: relative to the working folder, symlinks not followed."""
-    try:
-        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

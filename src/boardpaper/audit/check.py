@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from boardpaper.errors import ContentError, Problem
+from boardpaper.errors import ContentError, Problem, display_path
 from boardpaper.template.library import Template, TemplateLibrary, load_template
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -61,7 +61,6 @@ def check_project(paths: list[Path], library: TemplateLibrary, render: bool = Tr
 def check_meeting(path: Path, library: TemplateLibrary) -> Case:
     """Validate one meeting file, the reports it names and its deadlines (no pack is built)."""
     from boardpaper.meeting.load import load_meeting
-    from boardpaper.pipeline import display_path
 
     display = display_path(path)
     case = Case("meeting", display)
@@ -92,7 +91,7 @@ def check_report(path: Path, library: TemplateLibrary, render: bool = True) -> C
     """Validate one report; render it to each format and audit what comes out."""
     from boardpaper.audit.docx import audit_docx
     from boardpaper.audit.pdf import audit_pdf
-    from boardpaper.pipeline import FORMATS, display_path, load_report
+    from boardpaper.pipeline import FORMATS, load_report
     from boardpaper.pipeline import render as render_formats
 
     display = display_path(path)
@@ -120,7 +119,6 @@ def audit_built(paths: list[Path]) -> list[Case]:
     """Audit .pdf and .docx files already built under ``paths`` for accessibility."""
     from boardpaper.audit.docx import audit_docx
     from boardpaper.audit.pdf import audit_pdf
-    from boardpaper.pipeline import display_path
 
     files: list[Path] = []
     for path in paths:
@@ -500,13 +498,6 @@ def junit_xml(cases: list[Case]) -> str:
         + ElementTree.tostring(suites, encoding="unicode")
         + "\n"
     )
-
-
-def display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 __all__ = [

@@ -19,7 +19,7 @@ from boardpaper.content.validators import (
     INVALID,
     Context,
 )
-from boardpaper.errors import ContentError, Problem
+from boardpaper.errors import ContentError, Problem, display_path
 from boardpaper.load.yaml_nodes import Limits, Node, parse_yaml, read_text
 from boardpaper.meeting.deadlines import (
     DEFAULT_NATION,
@@ -37,7 +37,7 @@ from boardpaper.meeting.schema import (
     Membership,
     meeting_schema,
 )
-from boardpaper.pipeline import LoadedReport, display_path, load_report
+from boardpaper.pipeline import LoadedReport, load_report
 from boardpaper.template.library import Template, TemplateLibrary, default_library
 
 

@@ -1,4 +1,4 @@
-"""RFC 9457 problem details: status, title and detail in, an application/problem+json response out."""
+"""RFC 9457 problem details: status, title, detail in, an application/problem+json response out."""
 
 from __future__ import annotations
 

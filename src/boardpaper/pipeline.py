@@ -56,9 +56,14 @@ def parse_report(
     if isinstance(text, bytes):
         text = decode_text(text, display, limits)
     library = library or default_library()
-    node = parse_yaml(text, display, limits)
-    template = _template_for(node, display, library)
-    ctx = Context(display, limits)
+    # Problems found while reading (duplicate keys, tags) are reported with the schema's.
+    read_problems: list[Problem] = []
+    node = parse_yaml(text, display, limits, read_problems)
+    try:
+        template = _template_for(node, display, library)
+    except ContentError as error:
+        raise ContentError([*read_problems, *error.problems]) from None
+    ctx = Context(display, limits, problems=read_problems)
     data = validate_report(node, template, ctx)
     return LoadedReport(assemble(data, template, source=text), template, display)
 

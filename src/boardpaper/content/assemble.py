@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from boardpaper.content.contacts import contact_text, contacts_text
 from boardpaper.content.kinds import TableRef
 from boardpaper.content.model import (
     Cell,
@@ -22,7 +23,9 @@ from boardpaper.content.model import (
     format_date,
 )
 from boardpaper.content.narrative import parse_narrative
-from boardpaper.template.manifest import FrontSheetSpec, SectionSpec, Template
+from boardpaper.content.recommendations import preamble_and_items
+from boardpaper.template.manifest import FOOTER_FIELD, FrontSheetSpec, SectionSpec, Template
+from boardpaper.template.wording import wording_for
 
 
 def assemble(data: dict[str, Any], template: Template, source: str = "") -> Paper:
@@ -37,13 +40,16 @@ def assemble(data: dict[str, Any], template: Template, source: str = "") -> Pape
         for name, spec in (data.get("tables") or {}).items()
     }
     parts: list[Part] = []
+    counter = 0
     for part_spec in template.parts:
         level = 3 if part_spec.heading else 2
         sections: list[Section] = []
-        counter = 0
+        if template.section_numbering == "per_part":
+            counter = 0
         for spec in part_spec.sections:
             value = _lookup(data, spec.field)
-            if value is None and not spec.standard_wording:
+            standard = wording_for(spec.standard_wording, _lookup(data, "date"))
+            if value is None and not standard and not spec.when_absent:
                 continue
             if spec.type == "headed_sections":
                 for item in value or []:
@@ -56,9 +62,9 @@ def assemble(data: dict[str, Any], template: Template, source: str = "") -> Pape
                 continue
             counter += 1 if spec.numbered else 0
             number = str(counter) if spec.numbered else None
-            wording = tuple(
-                block for text in spec.standard_wording for block in parse_narrative(text)[0]
-            )
+            if value is None and spec.when_absent:
+                standard = (*standard, spec.when_absent)
+            wording = tuple(block for text in standard for block in parse_narrative(text)[0])
             items = _section_blocks(spec, value, tables, template, number)
             sections.append(Section(spec.heading or "", number, level, wording + items, spec.field))
         parts.append(Part(part_spec.heading, tuple(sections), 2))
@@ -76,6 +82,7 @@ def assemble(data: dict[str, Any], template: Template, source: str = "") -> Pape
         parts=tuple(parts),
         fields=_plain(data),
         source=source,
+        footer=_footer(template.footer, front),
     )
 
 
@@ -90,7 +97,10 @@ def _section_blocks(
     if value is None:
         return ()
     if spec.type == "recommendations":
-        return _numbered(value, tables, _numberer(template.recommendation_numbering, number))
+        preamble, items = preamble_and_items(value, spec.preambles)
+        lead = parse_narrative(preamble)[0] if preamble else ()
+        numberer = _numberer(template.recommendation_numbering, number)
+        return (*lead, *_numbered(items, tables, numberer))
     if spec.type == "options":
         return _options(spec, value, tables, _decimal(number))
     if spec.type == "signed_paragraphs":
@@ -249,12 +259,11 @@ def _front_field(
             spec.field, spec.label, ", ".join(value) if isinstance(value, list) else str(value)
         )
     if spec.type == "contact":
-        parts = [value["name"], value["role"], value["email"]]
-        if value.get("phone"):
-            parts.append(value["phone"])
-        return FrontField(
-            spec.field, spec.label, ", ".join(str(p) for p in parts), email=str(value["email"])
-        )
+        email = str(value["email"]) if value.get("email") else None
+        return FrontField(spec.field, spec.label, contact_text(value), email=email)
+    if spec.type == "contacts":
+        emails = tuple(str(c["email"]) for c in value if c.get("email"))
+        return FrontField(spec.field, spec.label, contacts_text(value), emails=emails)
     if spec.type == "yesno":
         return FrontField(spec.field, spec.label, "Yes" if value else "No")
     if spec.type == "yesno_reason":
@@ -284,6 +293,12 @@ def _signoffs(spec: FrontSheetSpec, template: Template, data: dict[str, Any]) ->
     table = Table(spec.field, spec.columns, tuple(rows), spec.label)
     summary = "; ".join(f"{row[0].text}: {row[1].text}" for row in rows)
     return FrontField(spec.field, spec.label, summary, table=table)
+
+
+def _footer(text: str, front: tuple[FrontField | None, ...]) -> str:
+    """The template's footer text with each {field} replaced by that field as printed."""
+    printed = {field.key: field.text for field in front if field is not None}
+    return FOOTER_FIELD.sub(lambda match: printed.get(match.group(1), ""), text)
 
 
 def _lookup(data: dict[str, Any], dotted: str) -> Any:

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from boardpaper.content.validators import Email, Field, ListOf, Record, Text
-
-CONTACT_DETAILS = ("name", "role", "email", "phone")
-"""The details a contact may give, in the order the front sheet prints them."""
-DEFAULT_REQUIRES = ("name", "role", "email")
-"""What a contact field needs when its template does not say (``requires:``)."""
+from boardpaper.load.validators import Email, Field, ListOf, Record, Text
+from boardpaper.template.manifest import CONTACT_DETAILS
+from boardpaper.template.manifest import DEFAULT_CONTACT_REQUIRES as DEFAULT_REQUIRES
 
 
 class ContactKind(Record):

@@ -11,13 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from boardpaper.content.contacts import ContactKind, ContactListKind
+from boardpaper.content.hints import mapping_for_text_message, row_width_message
 from boardpaper.content.narrative import parse_narrative
+from boardpaper.content.recommendations import RecommendationsKind
 from boardpaper.errors import Problem
 from boardpaper.load.validators import (
     INVALID,
     Context,
     Date,
-    Email,
     Field,
     Kind,
     ListOf,
@@ -29,7 +31,7 @@ from boardpaper.load.validators import (
 )
 from boardpaper.load.validators import Choice as ChoiceKind
 from boardpaper.load.yaml_nodes import Node
-from boardpaper.template.manifest import SectionSpec
+from boardpaper.template.manifest import FrontSheetSpec, SectionSpec
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,10 @@ class Narrative(Kind):
             value = node.value
             assert isinstance(value, dict)
             if set(value) != {"table"}:
-                return ctx.error(node, key, "expected text, or 'table: <name>' on its own")
+                message = mapping_for_text_message(node, "a paragraph of text")
+                return ctx.error(
+                    node, key, message or "expected text, or 'table: <name>' on its own"
+                )
             name_node = value["table"]
             name = Text().check(name_node, ctx, f"{key}.table")
             if name is INVALID:
@@ -130,53 +135,37 @@ class TableKind(Kind):
 
     def check(self, node: Node, ctx: Context, key: str) -> Any:
         data = self.record.check(node, ctx, key)
-        if data is INVALID:
+        if node.kind != "map":
             return INVALID
         assert isinstance(node.value, dict)
-        rows_node = node.value["rows"]
-        assert isinstance(rows_node.value, list)
+        columns_node, rows_node = node.value.get("columns"), node.value.get("rows")
+        if not (columns_node and rows_node and columns_node.kind == rows_node.kind == "seq"):
+            return INVALID
+        assert isinstance(columns_node.value, list) and isinstance(rows_node.value, list)
         limits = ctx.limits
-        if len(data["rows"]) > limits.max_table_rows:
+        if len(rows_node.value) > limits.max_table_rows:
             return ctx.error(
                 rows_node,
                 f"{key}.rows",
-                f"{len(data['rows']):,} rows; the limit is {limits.max_table_rows:,}",
+                f"{len(rows_node.value):,} rows; the limit is {limits.max_table_rows:,}",
             )
-        if len(data["columns"]) > limits.max_table_columns:
+        if len(columns_node.value) > limits.max_table_columns:
             return ctx.error(
-                node.value["columns"],
+                columns_node,
                 f"{key}.columns",
-                f"{len(data['columns'])} columns; the limit is {limits.max_table_columns}",
+                f"{len(columns_node.value)} columns; the limit is {limits.max_table_columns}",
             )
-        ok = True
-        width = len(data["columns"])
-        for index, (row, row_node) in enumerate(zip(data["rows"], rows_node.value, strict=True)):
-            if len(row) != width:
-                ctx.error(
-                    row_node,
-                    f"{key}.rows[{index}]",
-                    f"expected {width} cells (one per column), found {len(row)}",
-                )
+        # Counted from the nodes, so a wrong cell elsewhere does not hide a short row.
+        ok = data is not INVALID
+        width = len(columns_node.value)
+        for index, row_node in enumerate(rows_node.value):
+            if row_node.kind == "seq" and len(row_node.value) != width:  # type: ignore[arg-type]
+                ctx.error(row_node, f"{key}.rows[{index}]", row_width_message(row_node, width))
                 ok = False
         return data if ok else INVALID
 
     def json_schema(self) -> dict[str, Any]:
         return self.record.json_schema()
-
-
-class Contact(Record):
-    """A named contact: name, role and email."""
-
-    def __init__(self, description: str = "") -> None:
-        super().__init__(
-            {
-                "name": Field(Text(), description="Full name, e.g. Cllr Cordelia Law"),
-                "role": Field(Text(), description="Role or portfolio"),
-                "email": Field(Email()),
-                "phone": Field(Text(), required=False),
-            },
-            description,
-        )
 
 
 class YesNoReason(Record):
@@ -192,13 +181,14 @@ class YesNoReason(Record):
         )
 
 
-FRONT_SHEET_KINDS: dict[str, type[Kind] | None] = {
-    "text": Text,
-    "date": Date,
-    "wards": TextOrList,
-    "contact": Contact,
-    "yesno": YesNo,
-    "yesno_reason": YesNoReason,
+FRONT_SHEET_KINDS: dict[str, Callable[[FrontSheetSpec], Kind] | None] = {
+    "text": lambda spec: Text(spec.description),
+    "date": lambda spec: Date(spec.description),
+    "wards": lambda spec: TextOrList(spec.description),
+    "contact": lambda spec: ContactKind(spec.description, spec.requires),
+    "contacts": lambda spec: ContactListKind(spec.description, spec.requires),
+    "yesno": lambda spec: YesNo(spec.description),
+    "yesno_reason": lambda spec: YesNoReason(spec.description),
     "signoffs": None,  # not written by the author: gathered from signed_paragraphs sections
 }
 """Front-sheet field types: the kind of value the report gives (None: derived)."""
@@ -243,20 +233,35 @@ class OptionsKind(ListOf):
     def check(self, node: Node, ctx: Context, key: str) -> Any:
         options = super().check(node, ctx, key)
         if options is INVALID:
+            # Count the preferred options anyway, so that mistake is reported in the same pass.
+            items = node.value if node.kind == "seq" else []
+            marked = [_says_yes(item, "preferred") for item in items]  # type: ignore[union-attr]
+            if items and None not in marked and marked.count(True) != 1:
+                ctx.error(node, key, _ONE_PREFERRED.format(marked.count(True)))
             return INVALID
         preferred = [i for i, option in enumerate(options) if option.get("preferred")]
         if len(preferred) != 1:
-            return ctx.error(
-                node,
-                key,
-                f"expected exactly one option with 'preferred: yes', found {len(preferred)}",
-            )
+            return ctx.error(node, key, _ONE_PREFERRED.format(len(preferred)))
         if "reasons" not in options[preferred[0]]:
             item = node.value[preferred[0]]  # type: ignore[index]
             return ctx.error(
                 item, f"{key}[{preferred[0]}].reasons", "the preferred option needs reasons"
             )
         return options
+
+
+_ONE_PREFERRED = "expected exactly one option with 'preferred: yes', found {}"
+
+
+def _says_yes(item: Node, key: str) -> bool | None:
+    """Whether a mapping node's ``key`` is yes (False when absent); None when it cannot tell."""
+    if item.kind != "map":
+        return None
+    value = item.value.get(key)  # type: ignore[union-attr]
+    if value is None:
+        return False
+    word = str(value.value).strip().lower() if value.kind == "scalar" else ""
+    return YesNo.WORDS.get(word)
 
 
 SIGNED_PARAGRAPHS = Record(
@@ -341,7 +346,7 @@ class IndicatorsKind(Kind):
 
 SECTION_KINDS: dict[str, Callable[[SectionSpec], Kind]] = {
     "paragraphs": lambda spec: PARAGRAPHS,
-    "recommendations": lambda spec: ListOf(Narrative(), description="One item per recommendation"),
+    "recommendations": lambda spec: RecommendationsKind(Narrative(), spec.preambles),
     "headed_sections": lambda spec: HEADED_SECTIONS,
     "options": lambda spec: OptionsKind(),
     "signed_paragraphs": lambda spec: SIGNED_PARAGRAPHS,

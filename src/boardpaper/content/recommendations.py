@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from boardpaper.content.validators import (
+from boardpaper.load.validators import (
     INVALID,
     Choice,
     Context,

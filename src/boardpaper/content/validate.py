@@ -36,7 +36,7 @@ def report_schema(template: Template) -> Record:
             root,
             spec.field,
             Field(
-                front_kind(spec.description),
+                front_kind(spec),
                 spec.required,
                 spec.description or spec.label,
             ),

@@ -16,11 +16,14 @@ from boardpaper.errors import ContentError, Problem, TemplateError, display_path
 from boardpaper.load.validators import (
     INVALID,
     Context,
+    did_you_mean,
 )
 from boardpaper.load.yaml_nodes import Limits, load_yaml
 from boardpaper.template.manifest import (
     AGENDA_FILES,
+    DEFAULT_CONTACT_REQUIRES,
     DEFAULT_LANGUAGE,
+    FOOTER_FIELD,
     INDICATOR_COLUMNS,
     REQUIRED_LABELS,
     SIGNOFF_COLUMNS,
@@ -148,6 +151,7 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
                 required=item.get("required", True),
                 description=item.get("description", ""),
                 columns=tuple(item.get("columns", ())),
+                requires=tuple(item.get("requires", DEFAULT_CONTACT_REQUIRES)),
             )
             for item in data["front_sheet"]
         ),
@@ -169,6 +173,8 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
                         statuses=tuple(ChoiceSpec(**c) for c in s.get("statuses", ())),
                         directions=tuple(ChoiceSpec(**c) for c in s.get("directions", ())),
                         labels=dict(s.get("labels", {})),
+                        preambles=tuple(str(p) for p in s.get("preambles", ())),
+                        when_absent=str(s.get("when_absent", "")),
                     )
                     for s in part["sections"]
                 ),
@@ -177,6 +183,8 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
         ),
         raw=data,
         logo=Logo(str(data["logo"]["file"]), str(data["logo"]["alt"])) if "logo" in data else None,
+        footer=str(data.get("footer", "")),
+        section_numbering=str(data.get("section_numbering", "per_part")),
     )
 
 
@@ -194,8 +202,18 @@ def _check_section_options(data: dict[str, Any], node: Any, display: str) -> lis
         for section in part["sections"]
         if section.get("type") == "signed_paragraphs"
     ]
+    front_fields = [str(item["field"]) for item in data["front_sheet"]]
+    for name in FOOTER_FIELD.findall(str(data.get("footer", ""))):
+        if name not in front_fields:
+            need(
+                data["footer"],
+                "footer",
+                f"{{{name}}} is not a front-sheet field" + did_you_mean(name, front_fields),
+            )
     for index, item in enumerate(data["front_sheet"]):
         key = f"front_sheet[{index}]"
+        if "requires" in item and item.get("type") not in ("contact", "contacts"):
+            need(item["field"], f"{key}.requires", "only a 'contact' or 'contacts' field uses this")
         if item.get("type") == "signoffs" and len(item.get("columns", ())) != 4:
             need(item["field"], f"{key}.columns", SIGNOFF_COLUMNS)
         if item.get("type") == "signoffs" and not signed:
@@ -226,6 +244,10 @@ def _check_section_options(data: dict[str, Any], node: Any, display: str) -> lis
                 for choices in ("statuses", "directions"):
                     if not section.get(choices):
                         need(where, f"{key}.{choices}", f"an 'indicators' section needs {choices}")
+            if kind != "recommendations" and "preambles" in section:
+                need(where, f"{key}.preambles", "only a 'recommendations' section uses this")
+            if section.get("required", True) and "when_absent" in section:
+                need(where, f"{key}.when_absent", "only a section with 'required: no' uses this")
             if kind != "indicators":
                 for extra in ("statuses", "directions"):
                     if extra in section:

@@ -23,11 +23,32 @@ from boardpaper.load.validators import (
     Text,
     YesNo,
 )
+from boardpaper.template.wording import Wording, WordingKind
 
 TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
-FRONT_SHEET_TYPES = ["text", "date", "wards", "contact", "yesno", "yesno_reason", "signoffs"]
+FRONT_SHEET_TYPES = [
+    "text",
+    "date",
+    "wards",
+    "contact",
+    "contacts",
+    "yesno",
+    "yesno_reason",
+    "signoffs",
+]
+
+
+CONTACT_DETAILS = ["name", "role", "email", "phone"]
+"""What a contact may give; a ``contact``/``contacts`` field's ``requires:`` picks from these."""
+
+
+DEFAULT_CONTACT_REQUIRES = ("name", "role", "email")
+
+
+FOOTER_FIELD = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
+"""A ``{field}`` in a template's footer text: replaced by that front-sheet field's value."""
 
 
 SECTION_TYPES = [
@@ -68,6 +89,10 @@ COLOUR = r"#[0-9a-fA-F]{6}"
 NUMBERING_STYLES = ["roman", "decimal", "bracketed", "section"]
 
 
+SECTION_NUMBERING = ["per_part", "continuous"]
+"""Whether each part numbers its sections from 1, or numbers run on across the paper."""
+
+
 DEFAULT_LANGUAGE = "en-GB"
 """Document language (PDF /Lang, Word w:lang) when a template names none."""
 
@@ -83,6 +108,11 @@ def manifest_schema() -> Record:
             "required": Field(YesNo(), required=False),
             "description": Field(Text(), required=False),
             "columns": Field(ListOf(Text()), required=False),
+            "requires": Field(
+                ListOf(Choice(CONTACT_DETAILS)),
+                required=False,
+                description="The details a contact must give (name is always needed)",
+            ),
         }
     )
     column = Record({"field": Field(Text(pattern=r"[a-z_][a-z0-9_]*")), "heading": Field(Text())})
@@ -103,7 +133,15 @@ def manifest_schema() -> Record:
             "type": Field(Choice(SECTION_TYPES), required=False),
             "required": Field(YesNo(), required=False),
             "numbered": Field(YesNo(), required=False),
-            "standard_wording": Field(ListOf(Text()), required=False),
+            "standard_wording": Field(ListOf(WordingKind()), required=False),
+            "preambles": Field(
+                ListOf(Text()),
+                required=False,
+                description="Words before the recommendations; the first unless a report picks",
+            ),
+            "when_absent": Field(
+                Text(), required=False, description="Printed when a report leaves the section out"
+            ),
             "description": Field(Text(), required=False),
             "columns": Field(ListOf(column), required=False),
             "statuses": Field(ListOf(choice), required=False),
@@ -126,7 +164,18 @@ def manifest_schema() -> Record:
                 required=False,
             ),
             "font": Field(Text(), required=False),
+            "footer": Field(
+                Text(),
+                required=False,
+                description="Footer text on every page; {field} is a front-sheet value",
+            ),
             "recommendation_numbering": Field(Choice(NUMBERING_STYLES)),
+            "section_numbering": Field(
+                Choice(SECTION_NUMBERING),
+                required=False,
+                description="per_part (the default): each part numbers from 1; "
+                "continuous: numbers run on, so every paragraph number is unique",
+            ),
             "word_template": Field(Text()),
             "html_template": Field(Text()),
             "front_sheet": Field(ListOf(front_field)),
@@ -183,6 +232,7 @@ class FrontSheetSpec:
     required: bool = True
     description: str = ""
     columns: tuple[str, ...] = ()
+    requires: tuple[str, ...] = DEFAULT_CONTACT_REQUIRES
 
 
 @dataclass(frozen=True)
@@ -209,12 +259,14 @@ class SectionSpec:
     type: str = "paragraphs"
     required: bool = True
     numbered: bool = True
-    standard_wording: tuple[str, ...] = ()
+    standard_wording: tuple[Wording, ...] = ()
     description: str = ""
     columns: tuple[Column, ...] = ()
     statuses: tuple[ChoiceSpec, ...] = ()
     directions: tuple[ChoiceSpec, ...] = ()
     labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    preambles: tuple[str, ...] = ()
+    when_absent: str = ""
 
 
 @dataclass(frozen=True)
@@ -247,6 +299,8 @@ class Template:
     parts: tuple[PartSpec, ...]
     raw: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     logo: Logo | None = None
+    footer: str = ""
+    section_numbering: str = "per_part"
 
     @property
     def sections(self) -> tuple[SectionSpec, ...]:

@@ -68,7 +68,31 @@ def _comments(spec: FrontSheetSpec | SectionSpec) -> list[str]:
     title = spec.label if isinstance(spec, FrontSheetSpec) else spec.heading or spec.field
     text = f"{title}: {spec.description}" if spec.description else title
     need = "required" if spec.required else "optional: delete it if you do not need it"
-    return [f"{text} ({need})"]
+    lines = [f"{text} ({need})"]
+    if isinstance(spec, SectionSpec):
+        lines.extend(_wording_comments(spec))
+    return lines
+
+
+def _wording_comments(spec: SectionSpec) -> list[str]:
+    """What the template prints in a section besides the report's words (docs for authors)."""
+    lines: list[str] = []
+    for wording in spec.standard_wording:
+        dates = ""
+        if wording.start or wording.end:
+            start = wording.start.isoformat() if wording.start else "any date"
+            end = wording.end.isoformat() if wording.end else "any date"
+            dates = f" (for meetings from {start} to {end})"
+        lines.append(f"The template prints first{dates}:")
+        lines.extend(f"  {text}" for text in wording.paragraphs)
+    if spec.preambles:
+        lines.append(f"Printed before the recommendations: {spec.preambles[0]}")
+        if len(spec.preambles) > 1:
+            lines.append("To use another, write 'preamble:' and 'items:' (see docs), one of:")
+            lines.extend(f"  {preamble}" for preamble in spec.preambles[1:])
+    if spec.when_absent:
+        lines.append(f"Left out, the section says: {spec.when_absent}")
+    return lines
 
 
 def _quote(text: str) -> str:
@@ -85,12 +109,25 @@ def _front(spec: FrontSheetSpec, day: str) -> str | list[str]:
     if spec.type == "yesno_reason":
         return ["answer: no", f"reason: {_quote('Why it is or is not')}"]
     if spec.type == "contact":
-        return [
-            f"name: {_quote('Full name')}",
-            f"role: {_quote('Role or portfolio')}",
-            "email: name@council.gov.uk",
-        ]
+        return _contact(spec)
+    if spec.type == "contacts":
+        first, *rest = _contact(spec)
+        return [f"- {first}", *(f"  {line}" for line in rest)]
     return _quote(f"{spec.label} goes here")
+
+
+def _contact(spec: FrontSheetSpec) -> list[str]:
+    """A contact's lines: the details the template requires, the others as comments."""
+    examples = {
+        "name": _quote("Full name"),
+        "role": _quote("Role or portfolio"),
+        "email": "name@council.gov.uk",
+        "phone": _quote("01234 567890"),
+    }
+    return [
+        f"{key}: {value}" if key in spec.requires or key == "name" else f"# {key}: {value}"
+        for key, value in examples.items()
+    ]
 
 
 def _paragraph(what: str) -> str:

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from boardpaper.content.validators import (
+from boardpaper.load.validators import (
     INVALID,
     Context,
     Date,

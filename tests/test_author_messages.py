@@ -111,3 +111,56 @@ def test_a_misspelt_required_key_is_one_problem_not_two(library) -> None:
         "x.yaml:15:5: contacts.director.emial: unknown key (did you mean 'email'?); "
         "keys allowed here: name, role, email, phone",
     ]
+
+
+def with_table(rows: str) -> str:
+    """The minimal report with a three-column table placed in its introduction."""
+    return MINIMAL.replace(
+        "      - An introduction.\n", "      - An introduction.\n      - table: risks\n"
+    ) + ("tables:\n  risks:\n    columns: [Area, September 2019, November 2020]\n    rows:\n" + rows)
+
+
+def test_a_comma_in_an_unquoted_cell_gets_a_hint_to_quote(library) -> None:
+    text = with_table(
+        "      - [Contacts, 3869 (YTD), 5307]\n"
+        "      - [Child Sexual Exploitation, 47 (High Risk, 38 Medium Risk), 182]\n"
+    )
+    assert problems_of(text, library) == [
+        "x.yaml:40:9: tables.risks.rows[1]: expected 3 cells (one per column), found 4; a comma "
+        "inside a cell splits it in two: put a cell that holds a comma in quotes, "
+        'e.g. "47 (High Risk, 38 Medium Risk)"'
+    ]
+
+
+def test_a_short_row_written_as_a_list_gets_no_comma_hint(library) -> None:
+    text = with_table("      - [Contacts, 3869 (YTD), 5307]\n      - - Missing\n        - 37\n")
+    assert problems_of(text, library) == [
+        "x.yaml:40:9: tables.risks.rows[1]: expected 3 cells (one per column), found 2"
+    ]
+
+
+def test_an_unquoted_note_paragraph_is_told_to_quote(library) -> None:
+    text = with_purpose("purpose:\n  - Note: the figures are provisional.\n")
+    assert problems_of(text, library) == [
+        "x.yaml:17:5: purpose[0]: expected a paragraph of text, found the key 'Note': the ': ' "
+        "after 'Note' makes YAML read it as a key; put the whole paragraph in quotes "
+        '("Note: ...")'
+    ]
+
+
+def test_every_problem_is_found_in_one_pass(library) -> None:
+    """Mistakes that used to hide others until fixed: a duplicate key, a wrong cell."""
+    text = with_table(
+        "      - [Contacts, {a: b}, 5307]\n      - [Child Sexual Exploitation, 47, 38, 182]\n"
+    )
+    text = text.replace("wards: All\n", "wards: All\nwards: None\n")
+    text = text.replace("options:\n  - None.\n", "")
+    assert problems_of(text, library) == [
+        "x.yaml:2:1: options: required but missing",
+        "x.yaml:6:1: wards: duplicate key (first given on line 5); keep only one",
+        "x.yaml:38:20: tables.risks.rows[0][1]: expected a cell value, found a mapping "
+        "(key: value pairs)",
+        "x.yaml:39:9: tables.risks.rows[1]: expected 3 cells (one per column), found 4; a comma "
+        "inside a cell splits it in two: put a cell that holds a comma in quotes, "
+        'e.g. "47 (High Risk, 38 Medium Risk)"',
+    ]

@@ -18,6 +18,7 @@ import pytest
 
 from boardpaper.errors import ContentError
 from boardpaper.pipeline import load_report, parse_report, render
+from boardpaper.template.starter import fields_table
 from tests.conftest import ROOT, docx_paragraphs, pdf_pages, pdf_text
 
 HOUSING = ROOT / "content" / "housing-allocations-policy.yaml"
@@ -158,3 +159,9 @@ def test_required_contact_details_are_the_templates(library) -> None:
     assert [str(p) for p in caught.value.problems] == [
         "x.yaml:27:7: contacts.authors[1].email: required but missing"
     ]
+
+
+def test_docs_list_each_templates_fields_and_wording(library) -> None:
+    docs = (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
+    for name in library.names():
+        assert fields_table(library.get(name)) in docs, name

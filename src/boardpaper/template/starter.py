@@ -184,3 +184,44 @@ def _section(spec: SectionSpec, day: str) -> list[str]:
             "    provisional: no",
         ]
     return [_paragraph(f"The first paragraph of {heading}.")]
+
+
+def fields_table(template: Template) -> str:
+    """Every field and section of ``template`` as a Markdown table (key, printed as, required).
+
+    docs/templates.md holds one per built-in template; a test keeps them in step.
+    """
+    lines = [
+        f"#### `{template.name}`",
+        "",
+        "| key | printed as | type | required |",
+        "| --- | --- | --- | --- |",
+    ]
+    for spec in template.front_sheet:
+        if spec.type == "signoffs":
+            need = "made from the sign-offs"
+        else:
+            need = "yes" if spec.required else "no"
+        lines.append(f"| `{spec.field}` | {spec.label} | {spec.type} | {need} |")
+    for section in template.sections:
+        printed = section.heading or "(a heading per item)"
+        if section.when_absent:
+            need = f"no (left out: {section.when_absent})"
+        else:
+            need = "yes" if section.required else "no"
+        lines.append(f"| `{section.field}` | {printed} | {section.type} | {need} |")
+    wording = _wording_list(template)
+    if wording:
+        lines += ["", "Words the template prints:", "", *wording]
+    return "\n".join(lines) + "\n"
+
+
+def _wording_list(template: Template) -> list[str]:
+    """Each section's standard wording, preambles and when_absent text, as a Markdown list."""
+    lines: list[str] = []
+    for section in template.sections:
+        comments = _wording_comments(section)
+        if comments:
+            lines.append(f"- `{section.field}`:")
+            lines.extend(f"    - {c.strip()}" if c.startswith("  ") else f"  - {c}" for c in comments)
+    return lines

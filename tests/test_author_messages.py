@@ -115,9 +115,14 @@ def test_a_misspelt_required_key_is_one_problem_not_two(library) -> None:
 
 def with_table(rows: str) -> str:
     """The minimal report with a three-column table placed in its introduction."""
-    return MINIMAL.replace(
-        "      - An introduction.\n", "      - An introduction.\n      - table: risks\n"
-    ) + ("tables:\n  risks:\n    columns: [Area, September 2019, November 2020]\n    rows:\n" + rows)
+    table = "tables:\n  risks:\n    columns: [Area, September 2019, November 2020]\n    rows:\n"
+    return (
+        MINIMAL.replace(
+            "      - An introduction.\n", "      - An introduction.\n      - table: risks\n"
+        )
+        + table
+        + rows
+    )
 
 
 def test_a_comma_in_an_unquoted_cell_gets_a_hint_to_quote(library) -> None:

@@ -223,5 +223,7 @@ def _wording_list(template: Template) -> list[str]:
         comments = _wording_comments(section)
         if comments:
             lines.append(f"- `{section.field}`:")
-            lines.extend(f"    - {c.strip()}" if c.startswith("  ") else f"  - {c}" for c in comments)
+            lines.extend(
+                f"    - {c.strip()}" if c.startswith("  ") else f"  - {c}" for c in comments
+            )
     return lines

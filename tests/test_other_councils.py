@@ -165,3 +165,35 @@ def test_docs_list_each_templates_fields_and_wording(library) -> None:
     docs = (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
     for name in library.names():
         assert fields_table(library.get(name)) in docs, name
+
+
+def test_numbers_run_on_across_parts_with_headings_in_the_1_0_style(housing) -> None:
+    text = pdf_text(housing["pdf"])
+    headings = re.findall(r"^(\d+\.0) ", text, re.MULTILINE)
+    assert headings == ["1.0", "2.0", "3.0", "4.0", "5.0", "6.0", "7.0"]
+    paragraphs = [t for _, t in docx_paragraphs(housing["docx"])]
+    assert "5.0 Financial implications" in paragraphs
+    assert "2.1 The current policy dates" not in " ".join(paragraphs[20:])
+
+
+def test_sub_paragraphs_and_cross_references_print_computed_numbers(housing) -> None:
+    pdf = flat(pdf_text(housing["pdf"]))
+    words = word_text(housing["docx"])
+    for text in (pdf, words):
+        assert "The consultation (paragraph 4.2) supported the new bands." in text
+        assert re.search(r"4\.2\.1\s+71% agreed", text)
+        assert re.search(r"4\.2\.2\s+64% agreed", text)
+    assert "#consultation" not in pdf + words
+
+
+def test_a_cross_reference_to_no_paragraph_is_located(library) -> None:
+    text = HOUSING.read_text(encoding="utf-8").replace("(#consultation)", "(#consultaton)")
+    text = text.replace("      - \"Note:", "      - id: consultation\n        text: \"Note:")
+    with pytest.raises(ContentError) as caught:
+        parse_report(text, "x.yaml", library)
+    assert [str(p) for p in caught.value.problems] == [
+        "x.yaml:43:5: reasons[1]: [](#consultaton) refers to no paragraph: give the paragraph "
+        "'id: consultaton' (did you mean 'consultation'?)",
+        "x.yaml:57:13: supporting_information[0].paragraphs[1].id: id 'consultation' is "
+        "already used on line 53",
+    ]

@@ -6,13 +6,15 @@ renderers never decide words or numbers.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from boardpaper.content.contacts import contact_text, contacts_text
-from boardpaper.content.kinds import TableRef
+from boardpaper.content.kinds import NumberedItem, TableRef
 from boardpaper.content.model import (
     Cell,
     FrontField,
+    ListBlock,
     NumberedParagraph,
     Paper,
     Paragraph,
@@ -39,35 +41,10 @@ def assemble(data: dict[str, Any], template: Template, source: str = "") -> Pape
         )
         for name, spec in (data.get("tables") or {}).items()
     }
-    parts: list[Part] = []
-    counter = 0
-    for part_spec in template.parts:
-        level = 3 if part_spec.heading else 2
-        sections: list[Section] = []
-        if template.section_numbering == "per_part":
-            counter = 0
-        for spec in part_spec.sections:
-            value = _lookup(data, spec.field)
-            standard = wording_for(spec.standard_wording, _lookup(data, "date"))
-            if value is None and not standard and not spec.when_absent:
-                continue
-            if spec.type == "headed_sections":
-                for item in value or []:
-                    counter += 1
-                    number = str(counter) if spec.numbered else None
-                    blocks = _numbered(item["paragraphs"], tables, _decimal(number))
-                    sections.append(
-                        Section(str(item["heading"]), number, level, blocks, spec.field)
-                    )
-                continue
-            counter += 1 if spec.numbered else 0
-            number = str(counter) if spec.numbered else None
-            if value is None and spec.when_absent:
-                standard = (*standard, spec.when_absent)
-            wording = tuple(block for text in standard for block in parse_narrative(text)[0])
-            items = _section_blocks(spec, value, tables, template, number)
-            sections.append(Section(spec.heading or "", number, level, wording + items, spec.field))
-        parts.append(Part(part_spec.heading, tuple(sections), 2))
+    parts = _parts(data, template, tables)
+    numbers = _paragraph_numbers(parts)
+    if numbers:
+        parts = [_resolve(part, numbers) for part in parts]
     front = tuple(
         _front_field(spec, _lookup(data, spec.field), template, data)
         for spec in template.front_sheet
@@ -84,6 +61,42 @@ def assemble(data: dict[str, Any], template: Template, source: str = "") -> Pape
         source=source,
         footer=_footer(template.footer, front),
     )
+
+
+def _parts(data: dict[str, Any], template: Template, tables: dict[str, Table]) -> list[Part]:
+    """The numbered parts of the paper: sections, standard wording, the report's paragraphs."""
+    parts: list[Part] = []
+    counter = 0
+    suffix = ".0" if template.heading_number_style == "1.0" else "."
+    for part_spec in template.parts:
+        level = 3 if part_spec.heading else 2
+        sections: list[Section] = []
+        if template.section_numbering == "per_part":
+            counter = 0
+        for spec in part_spec.sections:
+            value = _lookup(data, spec.field)
+            standard = wording_for(spec.standard_wording, _lookup(data, "date"))
+            if value is None and not standard and not spec.when_absent:
+                continue
+            if spec.type == "headed_sections":
+                for item in value or []:
+                    counter += 1
+                    number = str(counter) if spec.numbered else None
+                    blocks = _numbered(item["paragraphs"], tables, _decimal(number))
+                    sections.append(
+                        Section(str(item["heading"]), number, level, blocks, spec.field, suffix)
+                    )
+                continue
+            counter += 1 if spec.numbered else 0
+            number = str(counter) if spec.numbered else None
+            if value is None and spec.when_absent:
+                standard = (*standard, spec.when_absent)
+            wording = tuple(block for text in standard for block in parse_narrative(text)[0])
+            items = _section_blocks(spec, value, tables, template, number)
+            blocks = wording + items
+            sections.append(Section(spec.heading or "", number, level, blocks, spec.field, suffix))
+        parts.append(Part(part_spec.heading, tuple(sections), 2))
+    return parts
 
 
 def _section_blocks(
@@ -189,7 +202,10 @@ def _indicators(spec: SectionSpec, value: dict[str, Any]) -> tuple[Any, ...]:
 def _numbered(
     items: list[Any], tables: dict[str, Table], numberer: Any
 ) -> tuple[NumberedParagraph, ...]:
-    """Number narrative items in order; a placed table takes no number."""
+    """Number narrative items in order; a placed table takes no number.
+
+    A ``NumberedItem``'s sub-paragraphs are numbered one level down (2.1.1).
+    """
     blocks: list[NumberedParagraph] = []
     count = 0
     for item in items:
@@ -197,8 +213,51 @@ def _numbered(
             blocks.append(NumberedParagraph(None, (tables[item.name],)))
             continue
         count += 1
-        blocks.append(NumberedParagraph(numberer(count), tuple(item)))
+        number = numberer(count)
+        if isinstance(item, NumberedItem):
+            children = _numbered(list(item.children), tables, _decimal(number))
+            blocks.append(NumberedParagraph(number, (*item.blocks, *children), item.id))
+            continue
+        blocks.append(NumberedParagraph(number, tuple(item)))
     return tuple(blocks)
+
+
+def _paragraph_numbers(blocks: Any) -> dict[str, str]:
+    """Paragraph id -> the number it was given, over a whole paper."""
+    found: dict[str, str] = {}
+    for block in blocks:
+        if isinstance(block, NumberedParagraph):
+            if block.id and block.number:
+                found[block.id] = block.number
+            found.update(_paragraph_numbers(block.blocks))
+        elif isinstance(block, Part):
+            found.update(_paragraph_numbers(block.sections))
+        elif isinstance(block, Section):
+            found.update(_paragraph_numbers(block.blocks))
+    return found
+
+
+def _resolve(block: Any, numbers: dict[str, str]) -> Any:
+    """``block`` with every cross-reference run's text replaced by its paragraph's number."""
+    if isinstance(block, Paragraph):
+        if not any(run.ref for run in block.runs):
+            return block
+        runs = tuple(
+            replace(run, text=numbers.get(run.ref, run.text)) if run.ref else run
+            for run in block.runs
+        )
+        return replace(block, runs=runs)
+    if isinstance(block, ListBlock):
+        items = tuple(
+            replace(item, blocks=tuple(_resolve(b, numbers) for b in item.blocks))
+            for item in block.items
+        )
+        return replace(block, items=items)
+    if isinstance(block, NumberedParagraph | Section):
+        return replace(block, blocks=tuple(_resolve(b, numbers) for b in block.blocks))
+    if isinstance(block, Part):
+        return replace(block, sections=tuple(_resolve(s, numbers) for s in block.sections))
+    return block
 
 
 def _no_number(count: int) -> None:

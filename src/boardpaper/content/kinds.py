@@ -13,7 +13,8 @@ from typing import Any
 
 from boardpaper.content.contacts import ContactKind, ContactListKind
 from boardpaper.content.hints import mapping_for_text_message, row_width_message
-from boardpaper.content.narrative import parse_narrative
+from boardpaper.content.model import ListBlock, Paragraph
+from boardpaper.content.narrative import PARAGRAPH_ID, parse_narrative
 from boardpaper.content.recommendations import RecommendationsKind
 from boardpaper.errors import Problem
 from boardpaper.load.validators import (
@@ -41,18 +42,51 @@ class TableRef:
     name: str
 
 
-class Narrative(Kind):
-    """One numbered paragraph: Markdown text, or ``{table: name}``.
+ITEM_KEYS = {"text", "id", "paragraphs"}
+_ID_HINT = "an id of lower-case letters, digits, '-' and '_'"
 
-    The value is a tuple of blocks (paragraphs and lists) or a ``TableRef``.
+
+def references(blocks: Any) -> list[str]:
+    """The paragraph ids that ``[](#id)`` cross-references in these blocks point at."""
+    found: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            found.extend(run.ref for run in block.runs if run.ref)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                found.extend(references(item.blocks))
+    return found
+
+
+@dataclass(frozen=True)
+class NumberedItem:
+    """A numbered paragraph written as a mapping: ``text``, an ``id`` others can refer to
+    (``[](#id)``), and ``paragraphs`` numbered one level down (2.1.1, 2.1.2)."""
+
+    blocks: tuple[Any, ...]
+    id: str | None = None
+    children: tuple[Any, ...] = ()
+
+
+class Narrative(Kind):
+    """One numbered paragraph: Markdown text, ``{table: name}``, or ``{text, id, paragraphs}``.
+
+    The value is a tuple of blocks (paragraphs and lists), a ``TableRef`` or a
+    ``NumberedItem``. ``structured=False`` (an option's description) allows
+    only text and tables.
     """
 
     expected = "text, or 'table: <name>'"
+
+    def __init__(self, structured: bool = True) -> None:
+        self.structured = structured
 
     def check(self, node: Node, ctx: Context, key: str) -> Any:
         if node.kind == "map":
             value = node.value
             assert isinstance(value, dict)
+            if self.structured and "text" in value and set(value) <= ITEM_KEYS:
+                return self._item(node, ctx, key)
             if set(value) != {"table"}:
                 message = mapping_for_text_message(node, "a paragraph of text")
                 return ctx.error(
@@ -72,7 +106,37 @@ class Narrative(Kind):
         for problem in problems:
             line = first_line + problem.line_offset if node.style in ("|", ">") else node.line
             ctx.problems.append(Problem(ctx.path, line, node.column, key, problem.message))
+        ctx.paragraph_refs.extend((ref, node, key) for ref in references(blocks))
         return INVALID if problems else blocks
+
+    def _item(self, node: Node, ctx: Context, key: str) -> Any:
+        value = node.value
+        assert isinstance(value, dict)
+        blocks = self.check(value["text"], ctx, f"{key}.text")
+        if isinstance(blocks, TableRef | NumberedItem):
+            return ctx.error(value["text"], f"{key}.text", "expected a paragraph of text")
+        identifier = None
+        if "id" in value:
+            identifier = Text(pattern=PARAGRAPH_ID.pattern, hint=_ID_HINT).check(
+                value["id"], ctx, f"{key}.id"
+            )
+            if identifier is not INVALID and identifier in ctx.paragraph_ids:
+                first = ctx.paragraph_ids[identifier][0]
+                identifier = ctx.error(
+                    value["id"],
+                    f"{key}.id",
+                    f"id {identifier!r} is already used on line {first.line}",
+                )
+            elif identifier is not INVALID:
+                ctx.paragraph_ids[str(identifier)] = (value["id"], f"{key}.id")
+        children: Any = ()
+        if "paragraphs" in value:
+            children = ListOf(Narrative(), description="Sub-paragraphs").check(
+                value["paragraphs"], ctx, f"{key}.paragraphs"
+            )
+        if INVALID in (blocks, identifier, children):
+            return INVALID
+        return NumberedItem(tuple(blocks), identifier and str(identifier), tuple(children))
 
     def json_schema(self) -> dict[str, Any]:
         return {
@@ -93,6 +157,22 @@ class Narrative(Kind):
                         }
                     },
                     "required": ["table"],
+                    "additionalProperties": False,
+                },
+                {
+                    "type": "object",
+                    "properties": {
+                        "text": {"type": ["string", "number"], "description": "The paragraph"},
+                        "id": {
+                            "type": "string",
+                            "description": "A name to refer to it by: [](#id) prints its number",
+                        },
+                        "paragraphs": {
+                            "type": "array",
+                            "description": "Sub-paragraphs, numbered one level down (2.1.1)",
+                        },
+                    },
+                    "required": ["text"],
                     "additionalProperties": False,
                 },
             ]
@@ -216,12 +296,14 @@ class OptionsKind(ListOf):
             Record(
                 {
                     "title": Field(Text(), description="A short name, e.g. Do nothing"),
-                    "description": Field(Narrative(), description="What the option means"),
+                    "description": Field(
+                        Narrative(structured=False), description="What the option means"
+                    ),
                     "preferred": Field(
                         YesNo(), required=False, description="yes for the preferred option"
                     ),
                     "reasons": Field(
-                        Narrative(),
+                        Narrative(structured=False),
                         required=False,
                         description="Why it is (or is not) preferred; required when preferred",
                     ),

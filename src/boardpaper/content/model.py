@@ -20,6 +20,9 @@ class Run:
     bold: bool = False
     italic: bool = False
     href: str | None = None
+    ref: str | None = None
+    """A cross-reference to the paragraph with this id; ``assemble`` replaces the run's text
+    with that paragraph's number, so no renderer sees an unresolved one."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ class NumberedParagraph:
 
     number: str | None
     blocks: tuple[Block, ...]
+    id: str | None = None
+    """The author's ``id:`` for it, which ``[](#id)`` cross-references print the number of."""
 
 
 Block = Paragraph | ListBlock | Table | NumberedParagraph
@@ -97,11 +102,13 @@ class Section:
     level: int
     blocks: tuple[Block, ...]
     key: str = ""
+    number_suffix: str = "."
+    """What follows the number in the heading: "." ("1. Purpose") or ".0" ("1.0 Purpose")."""
 
     @property
     def title(self) -> str:
         """The heading as printed, number included ("1. Purpose of Report")."""
-        return f"{self.number}. {self.heading}" if self.number else self.heading
+        return f"{self.number}{self.number_suffix} {self.heading}" if self.number else self.heading
 
 
 @dataclass(frozen=True)

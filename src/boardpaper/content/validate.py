@@ -109,6 +109,14 @@ def validate_report(node: Node, template: Template, ctx: Context) -> dict[str, A
                 f"table {name!r} is not defined under 'tables:'"
                 + did_you_mean(name, sorted(defined)),
             )
+    for identifier, ref_node, key in ctx.paragraph_refs:
+        if identifier not in ctx.paragraph_ids:
+            ctx.error(
+                ref_node,
+                key,
+                f"[](#{identifier}) refers to no paragraph: give the paragraph 'id: {identifier}'"
+                + did_you_mean(identifier, sorted(ctx.paragraph_ids)),
+            )
     for name in sorted(defined - used):
         tables_node = node.value["tables"]  # type: ignore[index]
         line, column = tables_node.key_places[name]

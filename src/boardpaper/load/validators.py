@@ -46,6 +46,8 @@ class Context:
     limits: Limits = field(default_factory=Limits)
     problems: list[Problem] = field(default_factory=list)
     table_refs: list[tuple[str, Node, str]] = field(default_factory=list)
+    paragraph_ids: dict[str, tuple[Node, str]] = field(default_factory=dict)
+    paragraph_refs: list[tuple[str, Node, str]] = field(default_factory=list)
 
     def error(self, node: Node, key: str, message: str) -> Any:
         self.problems.append(Problem(self.path, node.line, node.column, key, message))

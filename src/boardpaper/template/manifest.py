@@ -90,6 +90,9 @@ NUMBERING_STYLES = ["roman", "decimal", "bracketed", "section"]
 
 
 SECTION_NUMBERING = ["per_part", "continuous"]
+
+
+HEADING_NUMBER_STYLES = ["1.", "1.0"]
 """Whether each part numbers its sections from 1, or numbers run on across the paper."""
 
 
@@ -170,6 +173,11 @@ def manifest_schema() -> Record:
                 description="Footer text on every page; {field} is a front-sheet value",
             ),
             "recommendation_numbering": Field(Choice(NUMBERING_STYLES)),
+            "heading_number_style": Field(
+                Choice(HEADING_NUMBER_STYLES),
+                required=False,
+                description='How section headings are numbered: "1." (the default) or "1.0"',
+            ),
             "section_numbering": Field(
                 Choice(SECTION_NUMBERING),
                 required=False,
@@ -301,6 +309,7 @@ class Template:
     logo: Logo | None = None
     footer: str = ""
     section_numbering: str = "per_part"
+    heading_number_style: str = "1."
 
     @property
     def sections(self) -> tuple[SectionSpec, ...]:

@@ -170,7 +170,7 @@ def test_docs_list_each_templates_fields_and_wording(library) -> None:
 def test_numbers_run_on_across_parts_with_headings_in_the_1_0_style(housing) -> None:
     text = pdf_text(housing["pdf"])
     headings = re.findall(r"^(\d+\.0) ", text, re.MULTILINE)
-    assert headings == ["1.0", "2.0", "3.0", "4.0", "5.0", "6.0", "7.0"]
+    assert headings == ["1.0", "2.0", "3.0", "4.0", "5.0", "6.0", "7.0", "8.0", "9.0"]
     paragraphs = [t for _, t in docx_paragraphs(housing["docx"])]
     assert "5.0 Financial implications" in paragraphs
     assert "2.1 The current policy dates" not in " ".join(paragraphs[20:])
@@ -188,7 +188,7 @@ def test_sub_paragraphs_and_cross_references_print_computed_numbers(housing) -> 
 
 def test_a_cross_reference_to_no_paragraph_is_located(library) -> None:
     text = HOUSING.read_text(encoding="utf-8").replace("(#consultation)", "(#consultaton)")
-    text = text.replace("      - \"Note:", "      - id: consultation\n        text: \"Note:")
+    text = text.replace('      - "Note:', '      - id: consultation\n        text: "Note:')
     with pytest.raises(ContentError) as caught:
         parse_report(text, "x.yaml", library)
     assert [str(p) for p in caught.value.problems] == [
@@ -197,3 +197,89 @@ def test_a_cross_reference_to_no_paragraph_is_located(library) -> None:
         "x.yaml:57:13: supporting_information[0].paragraphs[1].id: id 'consultation' is "
         "already used on line 53",
     ]
+
+
+def pdf_tables(data: bytes) -> list[list[list[str]]]:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [
+            [[cell or "" for cell in row] for row in table]
+            for page in pdf.pages
+            for table in page.extract_tables()
+        ]
+
+
+def test_a_table_with_grouped_headings_links_and_figures_to_the_right(treasury) -> None:
+    import pdfplumber
+    import pikepdf
+
+    [table] = [t for t in pdf_tables(treasury["pdf"]) if t[-1][0] == "Total"]
+    assert table[0] == ["", "31 March 2023", "", "30 September 2023", ""]
+    assert table[1] == ["Counterparty", "£ million", "Rate", "£ million", "Rate"]
+    assert table[2] == ["Debt Management Office", "12.0", "4.12%", "15.5", "5.18%"]
+    with pdfplumber.open(io.BytesIO(treasury["pdf"])) as pdf:
+        words = pdf.pages[0].extract_words()
+    figure = next(w for w in words if w["text"] == "38.2")
+    rate = next(w for w in words if w["text"] == "5.13%")
+    heading = next(w for w in words if w["text"] == "Counterparty")
+    cell_left = next(w for w in words if w["text"] == "Total")
+    assert abs(cell_left["x0"] - heading["x0"]) < 1  # the first column stays left
+    # Right-aligned: each figure ends where its column's heading ends.
+    assert abs(rate["x1"] - max(w["x1"] for w in words if w["text"] == "Rate")) < 1
+    assert figure["x1"] > figure["x0"]
+    with pikepdf.open(io.BytesIO(treasury["pdf"])) as pdf:
+        links = {
+            str(annot.A.URI)
+            for page in pdf.pages
+            for annot in page.get("/Annots", [])
+            if "/A" in annot and "/URI" in annot.A
+        }
+    assert "https://www.dmo.gov.uk" in links
+    assert "[Debt Management Office]" not in pdf_text(treasury["pdf"])
+
+    document = docx.Document(io.BytesIO(treasury["docx"]))
+    [grid] = [t for t in document.tables if t.rows[-1].cells[0].text == "Total"]
+    assert [c.text for c in grid.rows[0].cells] == [
+        "",
+        "31 March 2023",
+        "31 March 2023",
+        "30 September 2023",
+        "30 September 2023",
+    ]  # a merged cell is reported once per grid column it covers
+    assert grid.rows[1].cells[0].text == "Counterparty"
+    right = docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
+    assert grid.rows[2].cells[3].paragraphs[0].alignment == right
+    xml = grid._tbl.xml
+    assert xml.count("<w:tblHeader/>") == 2 and "w:hyperlink" in xml
+
+
+def test_a_caption_is_printed_above_its_table_in_both_formats(treasury) -> None:
+    caption = "Investments by counterparty, 31 March and 30 September 2023"
+    assert caption in pdf_text(treasury["pdf"])
+    paragraphs = docx_paragraphs(treasury["docx"])
+    index = [t for _, t in paragraphs].index(caption)
+    document = docx.Document(io.BytesIO(treasury["docx"]))
+    body = list(document.element.body.iterchildren())
+    caption_element = document.paragraphs[index]._p
+    follows = body[body.index(caption_element) + 1]
+    assert follows.tag.endswith("}tbl")
+
+
+def test_implications_signed_off_with_phone_and_email_and_added_by_the_report(housing) -> None:
+    text = flat(pdf_text(housing["pdf"]))
+    assert "Signed off by: Andrew Lyle, 01632 960 101, andrew.lyle@exevale.gov.example" in text
+    assert "8.0 Climate change implications 8.1 Priority for households" in text
+    assert (
+        "9.0 Human resources implications 9.1 None; the policy is delivered by the existing "
+        "team. Signed off by: Priya Shah, 01632 960 133, priya.shah@exevale.gov.example"
+    ) in text
+    assert "Signed off by: Priya Shah" in word_text(housing["docx"])
+
+
+def test_a_sign_off_gives_what_its_template_requires(library) -> None:
+    text = HOUSING.read_text(encoding="utf-8").replace("      phone: 01632 960 101\n", "")
+    with pytest.raises(ContentError) as caught:
+        parse_report(text, "x.yaml", library)
+    [problem] = [str(p) for p in caught.value.problems]
+    assert problem.endswith("implications.financial.signed_off_by.phone: required but missing")

@@ -36,8 +36,13 @@ def assemble(data: dict[str, Any], template: Template, source: str = "") -> Pape
         name: Table(
             name=name,
             columns=tuple(str(c) for c in spec["columns"]),
-            rows=tuple(tuple(Cell(str(cell)) for cell in row) for row in spec["rows"]),
+            rows=tuple(tuple(_cell(str(cell)) for cell in row) for row in spec["rows"]),
             caption=str(spec["caption"]) if spec.get("caption") else None,
+            align=tuple(spec.get("align", ())),
+            groups=tuple(
+                (str(group["heading"]), int(group["columns"]))
+                for group in spec.get("column_groups", ())
+            ),
         )
         for name, spec in (data.get("tables") or {}).items()
     }
@@ -83,6 +88,8 @@ def _parts(data: dict[str, Any], template: Template, tables: dict[str, Table]) -
                     counter += 1
                     number = str(counter) if spec.numbered else None
                     blocks = _numbered(item["paragraphs"], tables, _decimal(number))
+                    if item.get("signed_off_by"):
+                        blocks = (*blocks, _signature(spec, item["signed_off_by"]))
                     sections.append(
                         Section(str(item["heading"]), number, level, blocks, spec.field, suffix)
                     )
@@ -117,13 +124,7 @@ def _section_blocks(
     if spec.type == "options":
         return _options(spec, value, tables, _decimal(number))
     if spec.type == "signed_paragraphs":
-        officer = value["signed_off_by"]
-        signature = Paragraph(
-            (
-                Run(spec.labels["signed_off_by"] + " ", bold=True),
-                Run(f"{officer['name']}, {officer['role']}, {format_date(officer['date'])}"),
-            )
-        )
+        signature = _signature(spec, value["signed_off_by"])
         return (*_numbered(value["paragraphs"], tables, _decimal(number)), signature)
     if spec.type == "rows":
         rows = tuple(tuple(Cell(str(row[c.field])) for c in spec.columns) for row in value)
@@ -132,6 +133,42 @@ def _section_blocks(
     if spec.type == "indicators":
         return _indicators(spec, value)
     return _numbered(value, tables, _decimal(number))
+
+
+def _signature(spec: SectionSpec, officer: dict[str, Any]) -> Paragraph:
+    """ "Signed off by: name, role, phone, email, date": the details the report gives."""
+    details = [str(officer[key]) for key in ("name", "role", "phone") if officer.get(key)]
+    runs = [Run(spec.labels["signed_off_by"] + " ", bold=True), Run(", ".join(details))]
+    if officer.get("email"):
+        runs += [Run(", "), Run(str(officer["email"]), href=f"mailto:{officer['email']}")]
+    if officer.get("date"):
+        runs.append(Run(f", {format_date(officer['date'])}"))
+    return Paragraph(tuple(_joined(runs)))
+
+
+def _joined(runs: list[Run]) -> list[Run]:
+    """Neighbouring plain runs as one, so a signature without links is two runs as before."""
+    joined: list[Run] = []
+    for run in runs:
+        previous = joined[-1] if joined else None
+        if previous and not previous.bold and not previous.href and not run.bold and not run.href:
+            joined[-1] = Run(previous.text + run.text)
+        else:
+            joined.append(run)
+    return joined
+
+
+def _cell(text: str) -> Cell:
+    """A table cell as typed; one holding a link ([words](https://...)) keeps it as runs."""
+    if "](" not in text:
+        return Cell(text)
+    blocks = parse_narrative(text)[0]
+    if len(blocks) != 1 or not isinstance(blocks[0], Paragraph):
+        return Cell(text)
+    runs = blocks[0].runs
+    if not any(run.href for run in runs):
+        return Cell(text)
+    return Cell("".join(run.text for run in runs), runs=runs)
 
 
 def _blocks(narrative: Any, tables: dict[str, Table]) -> tuple[Any, ...]:
@@ -336,17 +373,23 @@ def _signoffs(spec: FrontSheetSpec, template: Template, data: dict[str, Any]) ->
     rows = []
     for section in template.sections:
         value = _lookup(data, section.field)
-        if section.type != "signed_paragraphs" or value is None:
+        if value is None:
             continue
-        officer = value["signed_off_by"]
-        rows.append(
-            (
-                Cell(section.heading or section.field),
-                Cell(str(officer["name"])),
-                Cell(str(officer["role"])),
-                Cell(format_date(officer["date"])),
+        if section.type == "signed_paragraphs":
+            signed = [(section.heading or section.field, value["signed_off_by"])]
+        elif section.type == "headed_sections":
+            signed = [(i["heading"], i["signed_off_by"]) for i in value if i.get("signed_off_by")]
+        else:
+            continue
+        for heading, officer in signed:
+            rows.append(
+                (
+                    Cell(str(heading)),
+                    Cell(str(officer["name"])),
+                    Cell(str(officer.get("role", ""))),
+                    Cell(format_date(officer["date"]) if officer.get("date") else ""),
+                )
             )
-        )
     if not rows:
         return None
     table = Table(spec.field, spec.columns, tuple(rows), spec.label)

@@ -21,6 +21,7 @@ from boardpaper.load.validators import (
     INVALID,
     Context,
     Date,
+    Email,
     Field,
     Kind,
     ListOf,
@@ -43,6 +44,7 @@ class TableRef:
 
 
 ITEM_KEYS = {"text", "id", "paragraphs"}
+ALIGNMENTS = ["left", "right", "centre"]
 _ID_HINT = "an id of lower-case letters, digits, '-' and '_'"
 
 
@@ -187,7 +189,15 @@ class CellKind(Kind):
     def check(self, node: Node, ctx: Context, key: str) -> Any:
         if node.kind != "scalar":
             return self.mismatch(node, ctx, key)
-        return "" if node.is_null else str(node.value)
+        text = "" if node.is_null else str(node.value)
+        if "](" in text:
+            # A link in a cell: [words](https://...). Checked like a paragraph's links.
+            _, problems = parse_narrative(text)
+            for problem in problems:
+                ctx.error(node, key, problem.message)
+            if problems:
+                return INVALID
+        return text
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": ["string", "number", "null"]}
@@ -209,6 +219,26 @@ class TableKind(Kind):
                 "columns": Field(ListOf(Text()), description="The column headings"),
                 "rows": Field(
                     ListOf(ListOf(CellKind()), min_items=1), description="One list of cells per row"
+                ),
+                "align": Field(
+                    ListOf(ChoiceKind(ALIGNMENTS)),
+                    required=False,
+                    description="Each column's alignment: left, right (figures) or centre",
+                ),
+                "column_groups": Field(
+                    ListOf(
+                        Record(
+                            {
+                                "heading": Field(CellKind(), description="Empty for none"),
+                                "columns": Field(
+                                    Text(pattern=r"[1-9][0-9]?", hint="a number of columns"),
+                                    description="How many columns it spans",
+                                ),
+                            }
+                        )
+                    ),
+                    required=False,
+                    description="A header row above the column headings, grouping them",
                 ),
             }
         )
@@ -238,6 +268,22 @@ class TableKind(Kind):
         # Counted from the nodes, so a wrong cell elsewhere does not hide a short row.
         ok = data is not INVALID
         width = len(columns_node.value)
+        if ok and "align" in data and len(data["align"]) != width:
+            ctx.error(
+                node.value["align"],
+                f"{key}.align",
+                f"expected {width} alignments (one per column), found {len(data['align'])}",
+            )
+            ok = False
+        if ok and "column_groups" in data:
+            spanned = sum(int(group["columns"]) for group in data["column_groups"])
+            if spanned != width:
+                ctx.error(
+                    node.value["column_groups"],
+                    f"{key}.column_groups",
+                    f"the groups span {spanned} columns; the table has {width}",
+                )
+                ok = False
         for index, row_node in enumerate(rows_node.value):
             if row_node.kind == "seq" and len(row_node.value) != width:  # type: ignore[arg-type]
                 ctx.error(row_node, f"{key}.rows[{index}]", row_width_message(row_node, width))
@@ -277,15 +323,34 @@ FRONT_SHEET_KINDS: dict[str, Callable[[FrontSheetSpec], Kind] | None] = {
 PARAGRAPHS = ListOf(Narrative(), description="One item per numbered paragraph")
 
 
-HEADED_SECTIONS = ListOf(
-    Record(
+def _headed_sections(spec: SectionSpec) -> Kind:
+    """Sections of the report's own; each may be signed off when the template says how."""
+    fields = {
+        "heading": Field(Text(), description="The section heading, without its number"),
+        "paragraphs": Field(PARAGRAPHS),
+    }
+    if "signed_off_by" in spec.labels:
+        fields["signed_off_by"] = Field(
+            _officer(spec), required=False, description="The officer who signed it off"
+        )
+    return ListOf(
+        Record(fields),
+        description="Sections of your own, each with a heading and numbered paragraphs",
+    )
+
+
+def _officer(spec: SectionSpec) -> Record:
+    """Who signed a section off: name, and role, date, phone, email as the template requires."""
+    needed = set(spec.requires) | {"name"}
+    return Record(
         {
-            "heading": Field(Text(), description="The section heading, without its number"),
-            "paragraphs": Field(PARAGRAPHS),
+            "name": Field(Text(), description="The officer who signed this off"),
+            "role": Field(Text(), "role" in needed, "Their role, e.g. Chief Finance Officer"),
+            "date": Field(Date(), "date" in needed, "When they signed it off"),
+            "phone": Field(Text(), "phone" in needed, "Their phone number"),
+            "email": Field(Email(), "email" in needed, "Their email address"),
         }
-    ),
-    description="Sections of your own, each with a heading and numbered paragraphs",
-)
+    )
 
 
 class OptionsKind(ListOf):
@@ -346,21 +411,11 @@ def _says_yes(item: Node, key: str) -> bool | None:
     return YesNo.WORDS.get(word)
 
 
-SIGNED_PARAGRAPHS = Record(
-    {
-        "paragraphs": Field(PARAGRAPHS),
-        "signed_off_by": Field(
-            Record(
-                {
-                    "name": Field(Text(), description="The officer who signed this off"),
-                    "role": Field(Text(), description="Their role, e.g. Chief Finance Officer"),
-                    "date": Field(Date(), description="When they signed it off"),
-                }
-            )
-        ),
-    },
-    description="Numbered paragraphs and the officer who signed them off",
-)
+def _signed_paragraphs(spec: SectionSpec) -> Record:
+    return Record(
+        {"paragraphs": Field(PARAGRAPHS), "signed_off_by": Field(_officer(spec))},
+        description="Numbered paragraphs and the officer who signed them off",
+    )
 
 
 def _rows_kind(spec: SectionSpec) -> Kind:
@@ -429,9 +484,9 @@ class IndicatorsKind(Kind):
 SECTION_KINDS: dict[str, Callable[[SectionSpec], Kind]] = {
     "paragraphs": lambda spec: PARAGRAPHS,
     "recommendations": lambda spec: RecommendationsKind(Narrative(), spec.preambles),
-    "headed_sections": lambda spec: HEADED_SECTIONS,
+    "headed_sections": _headed_sections,
     "options": lambda spec: OptionsKind(),
-    "signed_paragraphs": lambda spec: SIGNED_PARAGRAPHS,
+    "signed_paragraphs": _signed_paragraphs,
     "rows": _rows_kind,
     "indicators": IndicatorsKind,
 }

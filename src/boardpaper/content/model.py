@@ -64,6 +64,8 @@ class Cell:
     text: str
     status: str | None = None
     fill: str | None = None
+    runs: tuple[Run, ...] = ()
+    """Set when the cell holds a link: its text as runs (``text`` is then their plain text)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,10 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     caption: str | None = None
+    align: tuple[str, ...] = ()
+    """Each column's alignment (``left``, ``right``, ``centre``); empty: all left."""
+    groups: tuple[tuple[str, int], ...] = ()
+    """A header row above the column headings: (heading, number of columns it spans)."""
 
 
 @dataclass(frozen=True)

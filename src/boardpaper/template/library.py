@@ -23,6 +23,7 @@ from boardpaper.template.manifest import (
     AGENDA_FILES,
     DEFAULT_CONTACT_REQUIRES,
     DEFAULT_LANGUAGE,
+    DEFAULT_SIGNOFF_REQUIRES,
     FOOTER_FIELD,
     INDICATOR_COLUMNS,
     REQUIRED_LABELS,
@@ -175,6 +176,7 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
                         labels=dict(s.get("labels", {})),
                         preambles=tuple(str(p) for p in s.get("preambles", ())),
                         when_absent=str(s.get("when_absent", "")),
+                        requires=tuple(s.get("requires", DEFAULT_SIGNOFF_REQUIRES)),
                     )
                     for s in part["sections"]
                 ),
@@ -247,6 +249,11 @@ def _check_section_options(data: dict[str, Any], node: Any, display: str) -> lis
                         need(where, f"{key}.{choices}", f"an 'indicators' section needs {choices}")
             if kind != "recommendations" and "preambles" in section:
                 need(where, f"{key}.preambles", "only a 'recommendations' section uses this")
+            signs = kind == "signed_paragraphs" or (
+                kind == "headed_sections" and "signed_off_by" in section.get("labels", {})
+            )
+            if "requires" in section and not signs:
+                need(where, f"{key}.requires", "only a section with sign-offs uses this")
             if section.get("required", True) and "when_absent" in section:
                 need(where, f"{key}.when_absent", "only a section with 'required: no' uses this")
             if kind != "indicators":

@@ -47,6 +47,13 @@ CONTACT_DETAILS = ["name", "role", "email", "phone"]
 DEFAULT_CONTACT_REQUIRES = ("name", "role", "email")
 
 
+SIGNOFF_DETAILS = ["name", "role", "date", "phone", "email"]
+"""What a sign-off may give, in the order it is printed; a section's ``requires:`` picks."""
+
+
+DEFAULT_SIGNOFF_REQUIRES = ("name", "role", "date")
+
+
 FOOTER_FIELD = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 """A ``{field}`` in a template's footer text: replaced by that front-sheet field's value."""
 
@@ -141,6 +148,11 @@ def manifest_schema() -> Record:
                 ListOf(Text()),
                 required=False,
                 description="Words before the recommendations; the first unless a report picks",
+            ),
+            "requires": Field(
+                ListOf(Choice(SIGNOFF_DETAILS)),
+                required=False,
+                description="What a sign-off must give (name is always needed)",
             ),
             "when_absent": Field(
                 Text(), required=False, description="Printed when a report leaves the section out"
@@ -275,6 +287,7 @@ class SectionSpec:
     labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     preambles: tuple[str, ...] = ()
     when_absent: str = ""
+    requires: tuple[str, ...] = DEFAULT_SIGNOFF_REQUIRES
 
 
 @dataclass(frozen=True)

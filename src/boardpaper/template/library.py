@@ -26,7 +26,7 @@ from boardpaper.content.validators import (
     Text,
     YesNo,
 )
-from boardpaper.errors import ContentError, Problem, TemplateError
+from boardpaper.errors import ContentError, Problem, TemplateError, display_path
 from boardpaper.load.yaml_nodes import Limits, load_yaml
 
 TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -281,7 +281,7 @@ def _normalised_text(data: bytes) -> bytes:
 def load_template(folder: Path, limits: Limits = Limits()) -> Template:
     """Read ``folder/template.yaml`` and check it. Raises TemplateError with every problem."""
     manifest = folder / "template.yaml"
-    display = _display(manifest)
+    display = display_path(manifest)
     try:
         node = load_yaml(manifest, display, limits)
     except ContentError as error:
@@ -527,10 +527,3 @@ def _inside(folder: Path, relative: str) -> Path | None:
     target = (folder / relative).resolve()
     root = folder.resolve()
     return target if target == root or root in target.parents else None
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

@@ -33,6 +33,7 @@ from boardpaper.content.model import (
 from boardpaper.render import word_properties
 from boardpaper.render.reproducible import normalise_docx
 from boardpaper.render.stamp import provenance_of
+from boardpaper.render.word_numbering import PaperNumbering
 from boardpaper.template.library import Template
 
 STYLE_CONTRACT = (
@@ -88,7 +89,7 @@ def render_docx(paper: Paper, template: Template) -> bytes:
     body = document.new_subdoc()
     section = document.docx.sections[0]
     text_width = section.page_width - section.left_margin - section.right_margin
-    _BodyWriter(body.subdocx, text_width).write(paper)
+    _BodyWriter(body.subdocx, text_width, template.recommendation_numbering).write(paper)
     context = word_context(paper, template, body)
     document.render(context, jinja_env=jinja_environment(), autoescape=True)
     set_core_properties(
@@ -136,22 +137,30 @@ def _set_language(styles: Any, language: str) -> None:
 class _BodyWriter:
     """Writes the model's parts into a python-docx document, styles only from the contract."""
 
-    def __init__(self, doc: Any, text_width: int | None = None) -> None:
+    def __init__(
+        self, doc: Any, text_width: int | None = None, recommendation_numbering: str = ""
+    ) -> None:
         self.doc = doc
         self.text_width = text_width
         self.part = doc.part
         self.styles = doc.styles
         self._table_text_style_id: str | None = None
+        self.numbering = PaperNumbering(doc, recommendation_numbering)
 
     def write(self, paper: Paper) -> None:
         for part in paper.parts:
+            self.numbering.start_part()
             if part.heading:
                 self.doc.add_paragraph(part.heading, style=f"Heading {part.level}")
             for section in part.sections:
                 self._section(section)
 
     def _section(self, section: Section) -> None:
-        self.doc.add_paragraph(section.title, style=f"Heading {section.level}")
+        heading = self.doc.add_paragraph(style=f"Heading {section.level}")
+        if section.number and self.numbering.heading(heading, section.number):
+            heading.add_run(section.heading)
+        else:
+            heading.add_run(section.title)
         for block in section.blocks:
             self._block(block, indent=0)
 
@@ -162,7 +171,9 @@ class _BodyWriter:
             for index, child in enumerate(block.blocks):
                 if index == 0 and isinstance(child, Paragraph) and block.number:
                     paragraph = self.doc.add_paragraph(style="Numbered Paragraph")
-                    paragraph.add_run(f"{block.number}\t")
+                    if not self.numbering.paragraph(paragraph, block.number):
+                        self.numbering.switch_off(paragraph)
+                        paragraph.add_run(f"{block.number}\t")
                     self._runs(paragraph, child.runs)
                 else:
                     self._block(child, indent=1)

@@ -34,7 +34,7 @@ from boardpaper.render import word_properties
 from boardpaper.render.reproducible import normalise_docx
 from boardpaper.render.stamp import provenance_of
 from boardpaper.render.word_numbering import PaperNumbering
-from boardpaper.template.library import Template
+from boardpaper.template.manifest import Template
 
 STYLE_CONTRACT = (
     "Normal",

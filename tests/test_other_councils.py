@@ -283,3 +283,32 @@ def test_a_sign_off_gives_what_its_template_requires(library) -> None:
         parse_report(text, "x.yaml", library)
     [problem] = [str(p) for p in caught.value.problems]
     assert problem.endswith("implications.financial.signed_off_by.phone: required but missing")
+
+
+def test_word_shows_the_same_numbers_as_the_pdf(housing, library, tmp_path) -> None:
+    """Headings "1.0", numbers running on across parts, 4.2.1: as LibreOffice lays out the .docx."""
+    from tests.conftest import convert_with_libreoffice
+
+    paper = load_report(HOUSING, library).paper
+    expected = []
+    for part in paper.parts:
+        for section in part.sections:
+            expected.append(section.title)
+            expected.extend(number for block in section.blocks for number in _numbers(block))
+    word = flat(pdf_text(convert_with_libreoffice(housing["docx"], tmp_path)))
+    pdf = flat(pdf_text(housing["pdf"]))
+    for text in (word, pdf):
+        position = 0
+        for line in expected:
+            found = text.find(line, position)
+            assert found >= 0, f"{line!r} not found after {text[position : position + 80]!r}"
+            position = found + len(line)
+    assert "4.2.1" in expected and "5.0 Financial implications" in expected
+
+
+def _numbers(block: object) -> list[str]:
+    from boardpaper.content.model import NumberedParagraph
+
+    if not isinstance(block, NumberedParagraph) or not block.number:
+        return []
+    return [block.number, *(n for child in block.blocks for n in _numbers(child))]

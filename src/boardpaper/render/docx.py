@@ -159,7 +159,9 @@ class _BodyWriter:
 
     def _section(self, section: Section) -> None:
         heading = self.doc.add_paragraph(style=f"Heading {section.level}")
-        if section.number and self.numbering.heading(heading, section.number):
+        # Word's heading level shows "1."; a "1.0" heading keeps its typed number.
+        word_style = section.number_suffix == "."
+        if section.number and word_style and self.numbering.heading(heading, section.number):
             heading.add_run(section.heading)
         else:
             heading.add_run(section.title)

@@ -49,10 +49,25 @@ DEFAULT_WORDING: dict[str, tuple[str, str]] = {
 
 
 @dataclass(frozen=True)
+class Member:
+    """A member of the committee as the agenda names them: "Councillor Nicole Amil".
+
+    ``title`` comes from the meeting file (an elected mayor, a co-opted member
+    with none) or else from the agenda template's ``member_title``.
+    """
+
+    name: str
+    title: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.name}" if self.title else self.name
+
+
+@dataclass(frozen=True)
 class Membership:
-    chair: str
-    vice_chair: str | None
-    members: tuple[str, ...]
+    chair: Member
+    vice_chair: Member | None
+    members: tuple[Member, ...]
 
 
 @dataclass(frozen=True)
@@ -218,6 +233,47 @@ class ItemKind(Kind):
         }
 
 
+class MemberKind(Kind):
+    """A member: a name, or ``{name: ..., title: ...}`` (``title: ""`` for none)."""
+
+    expected = "a name, or name: and title:"
+
+    def __init__(self) -> None:
+        self.record = Record(
+            {
+                "name": Field(Text(), description="The member's name"),
+                "title": Field(
+                    _TitleKind(),
+                    required=False,
+                    description='How the agenda names them, e.g. Mayor; "" for no title',
+                ),
+            }
+        )
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        if node.kind == "map":
+            return self.record.check(node, ctx, key)
+        name = Text().check(node, ctx, key)
+        return INVALID if name is INVALID else {"name": name}
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [Text().json_schema(), self.record.json_schema()]}
+
+
+class _TitleKind(Kind):
+    """A member's title: text, or empty for none."""
+
+    expected = 'a title such as Mayor, or "" for none'
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        if node.kind != "scalar":
+            return self.mismatch(node, ctx, key)
+        return "" if node.is_null else str(node.value).strip()
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": ["string", "null"]}
+
+
 def meeting_schema() -> Record:
     """The schema of a meeting file."""
     return Record(
@@ -243,9 +299,9 @@ def meeting_schema() -> Record:
             "membership": Field(
                 Record(
                     {
-                        "chair": Field(Text()),
-                        "vice_chair": Field(Text(), required=False),
-                        "members": Field(ListOf(Text(), min_items=0)),
+                        "chair": Field(MemberKind()),
+                        "vice_chair": Field(MemberKind(), required=False),
+                        "members": Field(ListOf(MemberKind(), min_items=0)),
                     }
                 )
             ),

@@ -235,6 +235,11 @@ def agenda_manifest_schema() -> Record:
             "stamp_template": Field(Text(), description="Page-number layer of a pack"),
             "word_template": Field(Text(), description="Agenda front sheet (Word, docxtpl)"),
             "stylesheet": Field(Text(), description="CSS added to every document in a pack"),
+            "member_title": Field(
+                Text(),
+                required=False,
+                description="How members are named unless the meeting file says, e.g. Councillor",
+            ),
             "procedural_items": Field(
                 Record({name: Field(wording, required=False) for name in PROCEDURAL_ITEMS}),
                 required=False,

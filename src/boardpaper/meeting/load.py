@@ -282,6 +282,9 @@ def _items(
                 )
             )
             continue
+        if "heading" in raw:
+            items.extend(_free_items(number, raw))
+            continue
         report = reports[index]
         items.append(
             AgendaItem(
@@ -395,3 +398,30 @@ def _member(given: dict[str, Any], template: Template) -> Member:
     """A member with their own title, or the agenda template's ``member_title``."""
     default = str((template.raw.get("agenda") or {}).get("member_title", ""))
     return Member(str(given["name"]), str(given.get("title", default)))
+
+
+def _free_items(number: str, raw: dict[str, Any]) -> list[AgendaItem]:
+    """An item of the meeting's own and its sub-items, lettered (a), (b) ..."""
+    found = [AgendaItem(number, "free", str(raw["heading"]), str(raw.get("text", "")))]
+    for index, sub in enumerate(raw.get("items", ())):
+        letter = _letters(index)
+        found.append(
+            AgendaItem(
+                number=f"{number}({letter})",
+                kind="free",
+                heading=str(sub["heading"]),
+                text=str(sub.get("text", "")),
+                label=f"({letter})",
+            )
+        )
+    return found
+
+
+def _letters(index: int) -> str:
+    """0 -> "a", 25 -> "z", 26 -> "aa": sub-item letters."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("a") + remainder) + letters
+    return letters

@@ -8,6 +8,7 @@ dataclasses are what ``load_meeting`` returns and the pack renders.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,15 +99,22 @@ class AgendaItem:
     late: bool = False
     reason_for_urgency: str | None = None
     published: dt.date | None = None
+    label: str = ""
+    """What the agenda prints before the heading: "5." for an item, "(a)" for a sub-item."""
 
     @property
     def exempt(self) -> bool:
         return self.exempt_paragraph is not None
 
     @property
+    def sub_item(self) -> bool:
+        """Whether this is a lettered sub-item ("5(a)") of the item before it."""
+        return not self.number.isdigit()
+
+    @property
     def anchor(self) -> str:
         """The id of the item: its entry on the agenda and its named destination in a pack."""
-        return f"item-{self.number}"
+        return "item-" + re.sub(r"[^0-9a-z]", "", self.number)
 
 
 @dataclass(frozen=True)
@@ -170,6 +178,28 @@ PROCEDURAL_RECORD = Record(
 )
 
 
+SUB_ITEM_RECORD = Record(
+    {
+        "heading": Field(Text(), description="The sub-item's heading"),
+        "text": Field(Text(), required=False, description="What it is about"),
+    }
+)
+
+
+FREE_RECORD = Record(
+    {
+        "heading": Field(Text(), description="The item's heading, e.g. Announcements"),
+        "text": Field(Text(), required=False, description="What the item is for"),
+        "items": Field(
+            ListOf(SUB_ITEM_RECORD),
+            required=False,
+            description="Sub-items, lettered (a), (b) ... under this item",
+        ),
+    },
+    description="An item of the council's own: opening, communications, petitions ...",
+)
+
+
 REPORT_RECORD = Record(
     {
         "report": Field(
@@ -214,12 +244,14 @@ class ItemKind(Kind):
                 return REPORT_RECORD.check(node, ctx, key)
             if "procedure" in node.value:
                 return PROCEDURAL_RECORD.check(node, ctx, key)
+            if "heading" in node.value:
+                return FREE_RECORD.check(node, ctx, key)
             return ctx.error(
                 node,
                 key,
-                "an item needs 'report: file.yaml' or 'procedure: "
+                "an item needs 'report: file.yaml', 'procedure: "
                 + "|".join(PROCEDURAL_ITEMS)
-                + "'",
+                + "' or a 'heading:' of its own",
             )
         return self.mismatch(node, ctx, key)
 
@@ -229,6 +261,7 @@ class ItemKind(Kind):
                 ProceduralKind().json_schema(),
                 PROCEDURAL_RECORD.json_schema(),
                 REPORT_RECORD.json_schema(),
+                FREE_RECORD.json_schema(),
             ]
         }
 

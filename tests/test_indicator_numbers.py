@@ -151,9 +151,9 @@ def test_data_files_stay_in_the_report_folder(tmp_path: Path) -> None:
     (tmp_path / "secret.csv").write_text("a,b\n", encoding="utf-8")
     (content / "link.csv").symlink_to(tmp_path / "secret.csv")
     for name in ("../secret.csv", "link.csv", "/etc/passwd.csv"):
-        with pytest.raises(DataFileError, match="outside|leads out"):
+        with pytest.raises(DataFileError, match=r"outside|leads out"):
             resolve_data_file(content, name)
-    with pytest.raises(DataFileError, match="expected a .csv or .xlsx"):
+    with pytest.raises(DataFileError, match=r"expected a \.csv or \.xlsx"):
         resolve_data_file(content, "kpis.ods")
     with pytest.raises(DataFileError, match="not found"):
         resolve_data_file(content, "missing.csv")
@@ -164,4 +164,3 @@ def test_large_data_file_refused(tmp_path: Path) -> None:
     path.write_bytes(b"Indicator,Value\n" + b"x,1\n" * 1000)
     with pytest.raises(DataFileError, match="the limit is 100"):
         read_data_file(path, "kpis.csv", Limits(max_data_file_bytes=100))
-

@@ -47,11 +47,9 @@ def indicator_blocks(spec: SectionSpec, value: IndicatorSet, font: str) -> tuple
     blocks: list[Any] = []
     for group, members in groups.items():
         rows = tuple(_row(spec, value, indicator) for indicator in members)
-        if group is not None:
-            blocks.append(Paragraph((Run(group, bold=True),)))
         caption = f"{spec.heading}: {group}" if group and spec.heading else group or spec.heading
-        name = spec.field if len(groups) == 1 else f"{spec.field}-{len(blocks)}"
-        blocks.append(Table(name, columns, rows, caption))
+        name = spec.field if len(groups) == 1 else f"{spec.field}-{len(blocks) + 1}"
+        blocks.append(Table(name, columns, rows, caption, group))
     if any(i.provisional for i in value.indicators):
         blocks.append(Paragraph((Run(spec.labels["provisional_note"]),)))
     if any(i.estimate for i in value.indicators):

@@ -120,7 +120,11 @@ class IndicatorsKind(Kind):
                     Text(), required=False, description="Which previous period is the last one"
                 ),
                 "measures": Field(_MeasuresKind(), required=False),
-                "data": Field(data, required=False, description="Rows from a CSV or XLSX file"),
+                "data": Field(
+                    _OneOrMore(data),
+                    required=False,
+                    description="Rows from a CSV or XLSX file (or a list of files)",
+                ),
                 "charts": Field(ListOf(CHART), required=False, description="Charts to draw"),
             }
         )
@@ -135,11 +139,12 @@ class IndicatorsKind(Kind):
         if "measures" in data:
             raws.extend(data["measures"])
         if "data" in data:
-            raws.extend(
-                self._from_file(
-                    data["data"], node.value["data"], str(data["period"]), periods, ctx, key
+            sources = node.value["data"]
+            source_nodes = sources.value if sources.kind == "seq" else [sources]
+            for source, source_node in zip(data["data"], source_nodes, strict=True):
+                raws.extend(
+                    self._from_file(source, source_node, str(data["period"]), periods, ctx, key)
                 )
-            )
         if "measures" not in data and "data" not in data:
             return ctx.error(node, f"{key}.measures", "required but missing (or give data:)")
         compare: dict[str, int | None] = {}
@@ -428,6 +433,23 @@ def _yesno(slot: Slot | None, problems: list[Problem]) -> Any:
         return YES_NO[word]
     problems.append(slot.problem(f"expected yes or no, found {str(slot.value)!r}"))
     return INVALID
+
+
+class _OneOrMore(Kind):
+    """One mapping, or a list of them (several data files feed one indicator set)."""
+
+    def __init__(self, item: Record) -> None:
+        self.item = item
+        self.expected = "a data file (file: ...) or a list of them"
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        if node.kind == "seq":
+            return ListOf(self.item).check(node, ctx, key)
+        value = self.item.check(node, ctx, key)
+        return INVALID if value is INVALID else [value]
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [self.item.json_schema(), ListOf(self.item).json_schema()]}
 
 
 class _HeaderMap(Kind):

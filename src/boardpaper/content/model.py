@@ -65,12 +65,17 @@ class Cell:
 
 @dataclass(frozen=True)
 class Table:
-    """A data table with one header row. ``caption`` names it for screen readers."""
+    """A data table with one header row. ``caption`` names it for screen readers.
+
+    ``group`` is set when the table is one group of a section's rows (indicators
+    of one priority or service): renderers print it above the table.
+    """
 
     name: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     caption: str | None = None
+    group: str | None = None
 
 
 @dataclass(frozen=True)

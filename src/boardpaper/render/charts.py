@@ -71,7 +71,7 @@ def render_png(chart: ChartSeries) -> bytes:
 def size_inches(chart: ChartSeries) -> tuple[float, float]:
     """Width and height: trends are 16 x 8 cm; bar charts grow with their bars."""
     if chart.kind == "bar":
-        return WIDTH_INCHES, 1.2 + 0.55 * len(chart.labels)
+        return WIDTH_INCHES, 1.8 + 0.55 * len(chart.labels)
     return WIDTH_INCHES, 3.2
 
 
@@ -209,7 +209,14 @@ def _bars(axes: Any, chart: ChartSeries, style: ChartStyle) -> None:
 
         handles.append(Line2D([], [], color=style.target_colour, linewidth=2.5, label="Target"))
     if handles:
-        axes.legend(handles=handles, loc="lower right", fontsize=9, frameon=False)
+        axes.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.12),
+            ncol=len(handles),
+            fontsize=9,
+            frameon=False,
+        )
 
 
 def _legend_statuses(chart: ChartSeries) -> list[tuple[str, str]]:

@@ -306,6 +306,10 @@ class _BodyWriter:
         paragraph._p.append(link)
 
     def _table(self, table: Table) -> None:
+        if table.group:
+            heading = self.doc.add_paragraph(style="Normal")
+            heading.paragraph_format.keep_with_next = True
+            heading.add_run(table.group).bold = True
         grid = self.doc.add_table(rows=1 + len(table.rows), cols=len(table.columns))
         grid.style = self.styles["Table Grid"]
         tbl_pr = grid._tbl.tblPr

@@ -25,7 +25,7 @@ from boardpaper.content.model import (
     Run,
     Table,
 )
-from boardpaper.template.library import Template
+from boardpaper.template.manifest import Template
 
 
 def block_kind(block: object) -> str:

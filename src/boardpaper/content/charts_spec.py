@@ -9,11 +9,12 @@ data (``content.indicator_table``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from boardpaper.content.rules import IndicatorSet
-from boardpaper.content.validators import (
+from boardpaper.load.validators import (
     INVALID,
     Choice,
     Context,
@@ -46,6 +47,24 @@ CHART = Record(
 )
 
 MIN_ALT_CHARS = 10
+
+
+FILE_NAME_ALT = re.compile(
+    r"(?:[\w\-. :]*[\\/])*[\w\-. ]+\.(?:png|jpe?g|gif|svg|bmp|tiff?|emf|wmf|webp|pdf)"
+    r"|(?:picture|image|img|chart|figure|graphic)[ _-]?\d*",
+    re.IGNORECASE,
+)
+"""Alt text that is only a file name ("chart-1.png") or a default name ("Picture 3")."""
+
+
+def alt_text_problem(alt: str) -> str | None:
+    """What is wrong with an image's alternative text, or None: it must say what it shows."""
+    text = alt.strip()
+    if not text:
+        return "has no alternative text"
+    if FILE_NAME_ALT.fullmatch(text):
+        return f"has a file name for alternative text ({text!r}); say what it shows"
+    return None
 
 
 @dataclass(frozen=True)
@@ -92,7 +111,7 @@ def check_charts(
                     + did_you_mean(str(chart["group"]), known)
                 )
             chosen.extend(members)
-        if chart["type"] == "trend" and len(chosen) != 1:
+        if chart["type"] == "trend" and len(chosen) != 1 and len(wanted) != 1:
             fail("a trend chart shows one indicator: give indicator: NAME")
         if chart["type"] == "bar" and not chosen and ok:
             fail("a bar chart compares indicators: give indicators: [...] or group:")
@@ -102,7 +121,9 @@ def check_charts(
         if chart["type"] == "trend" and not indicators.previous_periods:
             fail("a trend chart needs previous_periods to draw a trend")
         alt = chart.get("alt")
-        if alt is not None and len(str(alt).strip()) < MIN_ALT_CHARS:
+        if alt is not None and alt_text_problem(str(alt)):
+            fail(f"the chart's alt text {alt_text_problem(str(alt))}", suffix=".alt")
+        elif alt is not None and len(str(alt).strip()) < MIN_ALT_CHARS:
             fail(
                 "alt text says what the chart shows, its range and the latest value; "
                 f"{str(alt)!r} is too short",

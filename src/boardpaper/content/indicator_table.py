@@ -22,7 +22,7 @@ from boardpaper.content.model import (
     Table,
 )
 from boardpaper.content.rules import NOT_APPLICABLE, Indicator, IndicatorSet
-from boardpaper.template.library import SectionSpec
+from boardpaper.template.manifest import SectionSpec
 
 DEFAULT_LABELS = {
     "estimate": "(E)",

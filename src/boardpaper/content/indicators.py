@@ -23,7 +23,9 @@ from boardpaper.content.rules import (
     compute_status,
     explain_status,
 )
-from boardpaper.content.validators import (
+from boardpaper.errors import ContentError, Problem
+from boardpaper.load.datafiles import DataFileError, read_data_file, resolve_data_file
+from boardpaper.load.validators import (
     INVALID,
     Context,
     Field,
@@ -33,10 +35,8 @@ from boardpaper.content.validators import (
     Text,
     did_you_mean,
 )
-from boardpaper.errors import ContentError, Problem
-from boardpaper.load.datafiles import DataFileError, read_data_file, resolve_data_file
 from boardpaper.load.yaml_nodes import Node
-from boardpaper.template.library import SectionSpec
+from boardpaper.template.manifest import SectionSpec
 
 MEASURE_FIELDS = {
     "name": "The indicator, e.g. Re-referral rate",
@@ -130,6 +130,7 @@ class IndicatorsKind(Kind):
         )
 
     def check(self, node: Node, ctx: Context, key: str) -> Any:
+        problems_before = len(ctx.problems)
         data = self.record.check(node, ctx, key)
         if data is INVALID:
             return INVALID
@@ -161,7 +162,6 @@ class IndicatorsKind(Kind):
                 compare[which] = periods.index(data[which])
             else:
                 compare[which] = default if periods else None
-        problems_before = len(ctx.problems)
         indicators = [
             self._indicator(raw, periods, compare, ctx, index) for index, raw in enumerate(raws)
         ]
@@ -209,6 +209,7 @@ class IndicatorsKind(Kind):
                 ctx.limits,
                 str(spec["sheet"]) if "sheet" in spec else None,
                 str(spec["range"]) if "range" in spec else None,
+                name=str(spec["file"]),
             )
         except DataFileError as error:
             ctx.error(file_node, f"{key}.data.file", str(error))

@@ -199,6 +199,8 @@ class Paper:
     parts: tuple[Part, ...]
     fields: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
     source: str = ""
+    data_files: tuple[tuple[str, str], ...] = ()
+    """The data files (CSV, XLSX) the report read: (path as shown, sha256), sorted."""
 
     @property
     def date_text(self) -> str:

@@ -52,6 +52,8 @@ class DataTable:
     """A data file's header row and the rows under it (blank rows skipped)."""
 
     display: str
+    name: str
+    """The file's name as the report gives it (relative to the report's folder)."""
     header: tuple[DataCell, ...]
     rows: tuple[tuple[DataCell, ...], ...]
     sha256: str
@@ -83,6 +85,7 @@ def read_data_file(
     limits: Limits,
     sheet: str | None = None,
     cell_range: str | None = None,
+    name: str = "",
 ) -> DataTable:
     """Read a CSV or XLSX file. Raises DataFileError (whole file) or ContentError (cells)."""
     try:
@@ -104,7 +107,7 @@ def read_data_file(
         header, rows = _read_csv(data, display, limits)
     else:
         header, rows = _read_xlsx(data, display, limits, sheet, cell_range)
-    return DataTable(display, header, rows, digest, data)
+    return DataTable(display, name or path.name, header, rows, digest, data)
 
 
 Rows = tuple[tuple[DataCell, ...], tuple[tuple[DataCell, ...], ...]]
@@ -199,7 +202,7 @@ def _read_xlsx(
         if sheet is None:
             sheet = names[0]
         elif sheet not in names:
-            from boardpaper.content.validators import did_you_mean
+            from boardpaper.load.validators import did_you_mean
 
             raise DataFileError(
                 f"no sheet called {sheet!r} in {display}{did_you_mean(sheet, names)}; "

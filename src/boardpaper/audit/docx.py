@@ -14,10 +14,10 @@ from typing import Any
 from boardpaper.audit.rules import (
     COLOUR_ONLY_TEXT,
     TYPED_BULLET,
-    alt_text_problem,
     is_generic_link_text,
     problem,
 )
+from boardpaper.content.charts_spec import alt_text_problem
 from boardpaper.errors import Problem
 
 # -------------------------------------------------------------------------- Word

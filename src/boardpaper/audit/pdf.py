@@ -19,7 +19,8 @@ from boardpaper.audit.pdf_structure import (
     scan_pages,
     structure_attributes,
 )
-from boardpaper.audit.rules import COLOUR_ONLY_TEXT, alt_text_problem, is_generic_link_text, problem
+from boardpaper.audit.rules import COLOUR_ONLY_TEXT, is_generic_link_text, problem
+from boardpaper.content.charts_spec import alt_text_problem
 from boardpaper.errors import Problem
 
 HEADING_ROLE = re.compile(r"^/H([1-6])$")

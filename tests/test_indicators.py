@@ -346,9 +346,8 @@ def test_legacy_inline_content_still_validates(library: TemplateLibrary) -> None
 
 def test_author_alt_text_replaces_the_generated_one(library: TemplateLibrary) -> None:
     alt = "Sickness days rose from 8.9 to 9.4 this quarter, above the target of 8.5."
-    text = (
-        HEAD + INLINE + f"  charts:\n    - {{type: trend, indicator: Sickness days, alt: '{alt}'}}\n"
-    )
+    chart = f"    - {{type: trend, indicator: Sickness days, alt: '{alt}'}}\n"
+    text = HEAD + INLINE + "  charts:\n" + chart
     outputs = render(parse_report(text, "q3.yaml", library))
     with pikepdf.open(io.BytesIO(outputs["pdf"])) as pdf:
         assert [str(f.Alt) for f in _figures(pdf.Root.StructTreeRoot)] == [alt]

@@ -254,7 +254,7 @@ class IndicatorsKind(Kind):
         computed = compute_status(value, target, polarity, amber, tolerance)
         status_slot = fields.get("status")
         if computed is None:
-            if target is None and typed_status:
+            if target is None and typed_status and polarity is not None:
                 assert status_slot is not None
                 problems.append(
                     status_slot.problem("a data-only indicator (no target) has no status")
@@ -266,8 +266,10 @@ class IndicatorsKind(Kind):
                     _missing(
                         raw,
                         where,
-                        "polarity",
-                        "give polarity: higher or lower, so the status can be computed",
+                        "polarity" if polarity is None else "status",
+                        "give polarity: higher or lower, so the status can be computed"
+                        if polarity is None
+                        else "this template has no rule to compute status: write the status",
                     )
                 )
                 return None

@@ -70,15 +70,20 @@ class Cell:
 
 @dataclass(frozen=True)
 class Table:
-    """A data table with one header row. ``caption`` names it for screen readers."""
+    """A data table with one header row. ``caption`` names it for screen readers.
+
+    ``group`` is set when the table is one group of a section's rows (indicators
+    of one priority or service): renderers print it above the table.
+    """
 
     name: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     caption: str | None = None
+    group: str | None = None
     align: tuple[str, ...] = ()
     """Each column's alignment (``left``, ``right``, ``centre``); empty: all left."""
-    groups: tuple[tuple[str, int], ...] = ()
+    column_groups: tuple[tuple[str, int], ...] = ()
     """A header row above the column headings: (heading, number of columns it spans)."""
 
 
@@ -96,7 +101,60 @@ class NumberedParagraph:
     """The author's ``id:`` for it, which ``[](#id)`` cross-references print the number of."""
 
 
-Block = Paragraph | ListBlock | Table | NumberedParagraph
+@dataclass(frozen=True)
+class ChartStyle:
+    """What the template sets for charts: the font, the line and target colours, status fills."""
+
+    font: str = "Arial"
+    line_colour: str = "#1f4e79"
+    target_colour: str = "#404040"
+    text_colour: str = "#000000"
+    status_fills: tuple[tuple[str, str], ...] = ()
+
+    def fill(self, status: str | None) -> str:
+        return dict(self.status_fills).get(status or "", "#d9d9d9")
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """The data a chart is drawn from, already checked and formatted.
+
+    ``kind`` is ``trend`` (one indicator over ``labels``, the periods, with its
+    target as a line) or ``bar`` (this period's value of each indicator in
+    ``labels``, each with its target). ``values`` are numbers in the unit of
+    ``value_texts`` (percentages in points); ``statuses`` are the status words
+    printed on each bar or last point, so status is never shown by colour alone.
+    """
+
+    kind: str
+    title: str
+    labels: tuple[str, ...]
+    values: tuple[float | None, ...]
+    value_texts: tuple[str, ...]
+    targets: tuple[float | None, ...] = ()
+    target_texts: tuple[str, ...] = ()
+    statuses: tuple[str | None, ...] = ()
+    status_labels: tuple[str, ...] = ()
+    percent: bool = False
+    style: ChartStyle = field(default_factory=ChartStyle)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart with its alternative text, and optionally its data as a table after it.
+
+    ``alt`` says what the chart shows, its range and the latest value against
+    target (generated from the data unless the author wrote their own).
+    """
+
+    name: str
+    chart: ChartSeries
+    alt: str
+    caption: str
+    data_table: Table | None = None
+
+
+Block = Paragraph | ListBlock | Table | NumberedParagraph | Figure
 
 
 @dataclass(frozen=True)
@@ -174,6 +232,8 @@ class Paper:
     source: str = ""
     footer: str = ""
     """The template's footer text, its {field} names filled in (empty: no footer text)."""
+    data_files: tuple[tuple[str, str], ...] = ()
+    """The data files (CSV, XLSX) the report read: (path as shown, sha256), sorted."""
 
     @property
     def date_text(self) -> str:

@@ -16,13 +16,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm
+from docx.shared import Cm, Inches
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from boardpaper import __version__
 from boardpaper.content.model import (
+    Figure,
     ListBlock,
     NumberedParagraph,
     Paper,
@@ -190,8 +191,26 @@ class _BodyWriter:
             # A table the author placed among paragraphs prints its caption above it, as the
             # PDF does; a section's own table is named by the section heading instead.
             self._table(block, show_caption=indent > 0)
+        elif isinstance(block, Figure):
+            self._figure(block)
         else:
             raise TypeError(f"not a block: {block!r}")
+
+    def _figure(self, figure: Figure) -> None:
+        """The chart as a PNG picture with its alt text (``descr``), then its caption."""
+        from boardpaper.render.charts import render_png, size_inches
+
+        width, _height = size_inches(figure.chart)
+        paragraph = self.doc.add_paragraph(style="Normal")
+        paragraph.paragraph_format.keep_with_next = True
+        shown = min(int(Inches(width)), self.text_width or int(Inches(width)))
+        run = paragraph.add_run()
+        run.add_picture(io.BytesIO(render_png(figure.chart)), width=shown)
+        doc_pr = run._r.find(".//" + qn("wp:docPr"))
+        doc_pr.set("descr", figure.alt)
+        doc_pr.set("name", figure.name)
+        caption = self.doc.add_paragraph(style="Normal")
+        caption.add_run(figure.caption).bold = True
 
     def _list(self, block: ListBlock, indent: int, depth: int) -> None:
         level = min(depth, 2)
@@ -280,11 +299,15 @@ class _BodyWriter:
         paragraph._p.append(link)
 
     def _table(self, table: Table, show_caption: bool = False) -> None:
+        if table.group:
+            heading = self.doc.add_paragraph(style="Normal")
+            heading.paragraph_format.keep_with_next = True
+            heading.add_run(table.group).bold = True
         if show_caption and table.caption:
             caption = self.doc.add_paragraph(style="Table Text")
             caption.add_run(table.caption).bold = True
             caption.paragraph_format.keep_with_next = True
-        heads = 2 if table.groups else 1
+        heads = 2 if table.column_groups else 1
         grid = self.doc.add_table(rows=heads + len(table.rows), cols=len(table.columns))
         grid.style = self.styles["Table Grid"]
         tbl_pr = grid._tbl.tblPr
@@ -321,8 +344,8 @@ class _BodyWriter:
         column_count = len(table.columns)
         every_cell = grid._cells
         align = table.align or ("left",) * column_count
-        if table.groups:
-            self._column_groups(every_cell[:column_count], table.groups)
+        if table.column_groups:
+            self._column_groups(every_cell[:column_count], table.column_groups)
         header_cells = every_cell[(heads - 1) * column_count : heads * column_count]
         for cell, text, side in zip(header_cells, table.columns, align, strict=True):
             self._cell(cell, text, bold=True, align=side)

@@ -130,6 +130,21 @@ def _contact(spec: FrontSheetSpec) -> list[str]:
     ]
 
 
+def _officer(spec: SectionSpec, day: str) -> list[str]:
+    """Who signed a section off: the details the template requires, the others as comments."""
+    examples = {
+        "name": _quote("The officer who signed this off"),
+        "role": _quote("Their role"),
+        "date": day,
+        "phone": _quote("01234 567890"),
+        "email": "name@council.gov.uk",
+    }
+    return [
+        f"{key}: {value}" if key in spec.requires or key == "name" else f"# {key}: {value}"
+        for key, value in examples.items()
+    ]
+
+
 def _paragraph(what: str) -> str:
     return f"- {_quote(what)}"
 
@@ -159,9 +174,7 @@ def _section(spec: SectionSpec, day: str) -> list[str]:
             "paragraphs:",
             f"  {_paragraph(f'What the {heading.lower()} are, or N/A and why.')}",
             "signed_off_by:",
-            f"  name: {_quote('The officer who signed this off')}",
-            f"  role: {_quote('Their role')}",
-            f"  date: {day}",
+            *(f"  {line}" for line in _officer(spec, day)),
         ]
     if spec.type == "rows":
         first, *rest = spec.columns
@@ -172,15 +185,24 @@ def _section(spec: SectionSpec, day: str) -> list[str]:
         return [
             f"period: {_quote('This period, e.g. Q2 2025/26')}",
             f"previous_periods: [{_quote('The same period last year')}]",
-            "measures:",
+            "measures:   # or data: {file: kpis.xlsx}, a spreadsheet next to this report",
             f"  - name: {_quote('The indicator')}",
-            f"    previous: [{_quote('Last year')}]",
-            f"    value: {_quote('This period')}",
-            f"    target: {_quote('The target')}",
-            f"    status: {spec.statuses[0].value}   # "
-            + ", ".join(choice.value for choice in spec.statuses),
-            f"    direction: {spec.directions[0].value}   # "
-            + ", ".join(choice.value for choice in spec.directions),
+            "    polarity: higher   # higher or lower: which way is better",
+            "    previous: [40%]    # one figure per previous period",
+            "    value: 44%",
+            "    target: 43%        # status and direction are computed from the figures"
+            if spec.amber_within is not None
+            else "    target: 43%",
+            *(
+                ()
+                if spec.amber_within is not None
+                else (
+                    f"    status: {spec.statuses[0].value}   # "
+                    + ", ".join(choice.value for choice in spec.statuses),
+                    f"    direction: {spec.directions[0].value}   # "
+                    + ", ".join(choice.value for choice in spec.directions),
+                )
+            ),
             "    provisional: no",
         ]
     return [_paragraph(f"The first paragraph of {heading}.")]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from boardpaper.content.kinds import FRONT_SHEET_KINDS, SECTION_KINDS, TableKind
+from boardpaper.content.kinds import FRONT_SHEET_KINDS, SECTION_KINDS
+from boardpaper.content.tables import TableKind
 from boardpaper.errors import ContentError, Problem
 from boardpaper.load.validators import (
     INVALID,

@@ -312,3 +312,28 @@ def _numbers(block: object) -> list[str]:
     if not isinstance(block, NumberedParagraph) or not block.number:
         return []
     return [block.number, *(n for child in block.blocks for n in _numbers(child))]
+
+
+def test_a_status_cell_in_any_table_says_its_word_and_has_its_colour(housing) -> None:
+    [table] = [t for t in pdf_tables(housing["pdf"]) if t[0] == ["Milestone", "Due", "Status"]]
+    assert [row[2] for row in table[1:]] == [
+        "On track: closed on time",
+        "On track",
+        "At risk: supplier testing",
+    ]
+    document = docx.Document(io.BytesIO(housing["docx"]))
+    [grid] = [t for t in document.tables if t.rows[0].cells[0].text == "Milestone"]
+    cell = grid.rows[3].cells[2]
+    assert cell.text == "At risk: supplier testing"
+    assert 'w:fill="FFF2CC"' in cell._tc.xml
+
+
+def test_a_status_the_template_lacks_is_refused(library) -> None:
+    text = HOUSING.read_text(encoding="utf-8").replace("{status: green}", "{status: gren}")
+    with pytest.raises(ContentError) as caught:
+        parse_report(text, "x.yaml", library)
+    [problem] = [str(p) for p in caught.value.problems]
+    assert problem.endswith(
+        "tables.milestones.rows[1][2].status: expected one of green, amber, red, found 'gren' "
+        "(did you mean 'green'?)"
+    )

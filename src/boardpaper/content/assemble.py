@@ -27,6 +27,7 @@ from boardpaper.content.model import (
 )
 from boardpaper.content.narrative import parse_narrative
 from boardpaper.content.recommendations import preamble_and_items
+from boardpaper.content.tables import StatusCell
 from boardpaper.template.manifest import FOOTER_FIELD, FrontSheetSpec, SectionSpec, Template
 from boardpaper.template.wording import wording_for
 
@@ -37,7 +38,7 @@ def assemble(data: dict[str, Any], template: Template, source: str = "") -> Pape
         name: Table(
             name=name,
             columns=tuple(str(c) for c in spec["columns"]),
-            rows=tuple(tuple(_cell(str(cell)) for cell in row) for row in spec["rows"]),
+            rows=tuple(tuple(_cell(cell, template) for cell in row) for row in spec["rows"]),
             caption=str(spec["caption"]) if spec.get("caption") else None,
             align=tuple(spec.get("align", ())),
             column_groups=tuple(
@@ -159,8 +160,14 @@ def _joined(runs: list[Run]) -> list[Run]:
     return joined
 
 
-def _cell(text: str) -> Cell:
-    """A table cell as typed; one holding a link ([words](https://...)) keeps it as runs."""
+def _cell(value: Any, template: Template) -> Cell:
+    """A table cell as typed; one holding a link ([words](https://...)) keeps it as runs;
+    a status cell says the template's word for it (then its text) and has its colour."""
+    if isinstance(value, StatusCell):
+        choice = next(c for c in template.statuses if c.value == value.status)
+        text = f"{choice.label}: {value.text}" if value.text else choice.label
+        return Cell(text, status=choice.value, fill=choice.colour)
+    text = str(value)
     if "](" not in text:
         return Cell(text)
     blocks = parse_narrative(text)[0]

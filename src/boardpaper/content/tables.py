@@ -8,6 +8,7 @@ like a paragraph's links.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from boardpaper.content.hints import row_width_message
@@ -23,16 +24,35 @@ from boardpaper.load.validators import (
     Text,
 )
 from boardpaper.load.yaml_nodes import Node
+from boardpaper.template.manifest import ChoiceSpec
 
 ALIGNMENTS = ["left", "right", "centre"]
 
 
+@dataclass(frozen=True)
+class StatusCell:
+    """A cell that shows a status: the template's word for it (and colour), and any text."""
+
+    status: str
+    text: str = ""
+
+
 class CellKind(Kind):
-    """A table cell: any text or number as typed; empty for nothing."""
+    """A table cell: any text or number as typed; empty for nothing.
+
+    With ``statuses`` (the template's), a cell may also be ``{status: red}`` or
+    ``{status: red, text: ...}``: printed in the template's word for the status,
+    with its colour, so colour is never the only sign.
+    """
 
     expected = "a cell value"
 
+    def __init__(self, statuses: tuple[ChoiceSpec, ...] = ()) -> None:
+        self.statuses = statuses
+
     def check(self, node: Node, ctx: Context, key: str) -> Any:
+        if node.kind == "map" and "status" in node.value:  # type: ignore[operator]
+            return self._status(node, ctx, key)
         if node.kind != "scalar":
             return self.mismatch(node, ctx, key)
         text = "" if node.is_null else str(node.value)
@@ -45,8 +65,24 @@ class CellKind(Kind):
                 return INVALID
         return text
 
+    def _status(self, node: Node, ctx: Context, key: str) -> Any:
+        if not self.statuses:
+            return ctx.error(
+                node, key, "this template has no statuses for table cells; write the cell as text"
+            )
+        record = Record(
+            {
+                "status": Field(Choice([choice.value for choice in self.statuses])),
+                "text": Field(Text(), required=False, description="Words after the status"),
+            }
+        )
+        data = record.check(node, ctx, key)
+        if data is INVALID:
+            return INVALID
+        return StatusCell(str(data["status"]), str(data.get("text", "")))
+
     def json_schema(self) -> dict[str, Any]:
-        return {"type": ["string", "number", "null"]}
+        return {"type": ["string", "number", "null", "object"]}
 
 
 class TableKind(Kind):
@@ -54,7 +90,7 @@ class TableKind(Kind):
 
     expected = "a table (columns: and rows:)"
 
-    def __init__(self) -> None:
+    def __init__(self, statuses: tuple[ChoiceSpec, ...] = ()) -> None:
         self.record = Record(
             {
                 "caption": Field(
@@ -64,7 +100,8 @@ class TableKind(Kind):
                 ),
                 "columns": Field(ListOf(Text()), description="The column headings"),
                 "rows": Field(
-                    ListOf(ListOf(CellKind()), min_items=1), description="One list of cells per row"
+                    ListOf(ListOf(CellKind(statuses)), min_items=1),
+                    description="One list of cells per row",
                 ),
                 "align": Field(
                     ListOf(Choice(ALIGNMENTS)),

@@ -21,7 +21,7 @@ from boardpaper.load.validators import (
     did_you_mean,
 )
 from boardpaper.load.yaml_nodes import Node
-from boardpaper.template.manifest import Template
+from boardpaper.template.manifest import ChoiceSpec, Template
 
 
 def report_schema(template: Template) -> Record:
@@ -53,7 +53,9 @@ def report_schema(template: Template) -> Record:
             ),
         )
     root["tables"] = Field(
-        _TablesKind(), required=False, description="Tables, by name; place one with '- table: name'"
+        _TablesKind(template.statuses),
+        required=False,
+        description="Tables, by name; place one with '- table: name'",
     )
     return Record(
         root, description=f"A report for the {template.name!r} template: {template.description}"
@@ -76,18 +78,21 @@ def _place(fields: dict[str, Field], dotted: str, spec: Field) -> None:
 class _TablesKind(Kind):
     expected = "a mapping of table names to tables"
 
+    def __init__(self, statuses: tuple[ChoiceSpec, ...] = ()) -> None:
+        self.statuses = statuses  # the template's: a cell may show one of them
+
     def check(self, node: Node, ctx: Context, key: str) -> Any:
         if node.kind != "map":
             return self.mismatch(node, ctx, key)
         assert isinstance(node.value, dict)
         tables = {
-            name: TableKind().check(child, ctx, f"{key}.{name}")
+            name: TableKind(self.statuses).check(child, ctx, f"{key}.{name}")
             for name, child in node.value.items()
         }
         return INVALID if any(t is INVALID for t in tables.values()) else tables
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "object", "additionalProperties": TableKind().json_schema()}
+        return {"type": "object", "additionalProperties": TableKind(self.statuses).json_schema()}
 
 
 def validate_report(node: Node, template: Template, ctx: Context) -> dict[str, Any]:

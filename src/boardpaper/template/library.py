@@ -194,6 +194,7 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
         raw=data,
         logo=Logo(str(data["logo"]["file"]), str(data["logo"]["alt"])) if "logo" in data else None,
         footer=str(data.get("footer", "")),
+        statuses=tuple(ChoiceSpec(**c) for c in data.get("statuses", ())),
         section_numbering=str(data.get("section_numbering", "per_part")),
         heading_number_style=str(data.get("heading_number_style", "1.")),
     )

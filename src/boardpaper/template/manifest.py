@@ -213,6 +213,11 @@ def manifest_schema() -> Record:
                 required=False,
             ),
             "font": Field(Text(), required=False),
+            "statuses": Field(
+                ListOf(choice),
+                required=False,
+                description="Statuses any table's cells may show ({status: red}): word and colour",
+            ),
             "footer": Field(
                 Text(),
                 required=False,
@@ -368,6 +373,7 @@ class Template:
     raw: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     logo: Logo | None = None
     footer: str = ""
+    statuses: tuple[ChoiceSpec, ...] = ()
     section_numbering: str = "per_part"
     heading_number_style: str = "1."
 

@@ -5,7 +5,6 @@ Exit 0 when nothing is wrong, 1 on any problem (each printed as one located line
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -57,5 +56,5 @@ def check(
     checked = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items())
     if problems:
         click.echo(f"{len(problems)} problem(s) in {checked}", err=True)
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
     click.echo(f"checked {checked}: no problems")

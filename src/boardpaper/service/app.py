@@ -29,8 +29,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from boardpaper import __version__
+from boardpaper.build import load_upload
 from boardpaper.errors import ContentError
-from boardpaper.pipeline import parse_report
 from boardpaper.service.config import DEFAULT_DISPLAY, MEDIA_TYPES, YAML_TYPES, ServiceConfig
 from boardpaper.service.guard import GuardMiddleware
 from boardpaper.service.openapi import openapi_document
@@ -100,11 +100,12 @@ def create_app(config: ServiceConfig) -> Starlette:
     async def validate(request: Request) -> Response:
         text, display = await read_report(request, config.max_body_bytes)
         try:
-            await anyio.to_thread.run_sync(parse_report, text, display, library)
+            checked = await anyio.to_thread.run_sync(load_upload, text, display, library)
         except ContentError as error:
             problems = [p.as_dict() for p in error.problems]
-            return JSONResponse({"valid": False, "problems": problems})
-        return JSONResponse({"valid": True, "problems": []})
+            return JSONResponse({"valid": False, "problems": problems, "warnings": []})
+        warnings = [w.as_dict() for w in checked.warnings]
+        return JSONResponse({"valid": True, "problems": [], "warnings": warnings})
 
     async def papers(request: Request) -> Response:
         wanted = request.query_params.get("format", "pdf")

@@ -55,22 +55,20 @@ def render_job(text: bytes, display: str, formats: tuple[str, ...]) -> JobResult
     Returns ("ok", {format: bytes}) or ("problems", [problem dicts]) when the
     report has mistakes.
     """
+    from boardpaper.build import build_upload
     from boardpaper.errors import ContentError
-    from boardpaper.pipeline import FORMATS, parse_report, render
 
+    zipped = formats == ("zip",)
     try:
-        report = parse_report(text, display, _worker_library)
+        built = build_upload(text, display, formats, _worker_library, with_manifest=zipped)
     except ContentError as error:
         return ("problems", [problem.as_dict() for problem in error.problems])
-    if formats != ("zip",):
-        return ("ok", render(report, formats))
-    from boardpaper.provenance.manifest import render_with_manifest
-
+    if not zipped:
+        return ("ok", {path.name: data for path, data in built.files.items()})
     folder = Path("paper")
-    files = render_with_manifest([report], FORMATS, folder, sources={display: text})
     return (
         "ok",
-        {"zip": zip_files({p.relative_to(folder).as_posix(): b for p, b in files.items()})},
+        {"zip": zip_files({p.relative_to(folder).as_posix(): b for p, b in built.files.items()})},
     )
 
 

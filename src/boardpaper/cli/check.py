@@ -50,7 +50,7 @@ def check(
         click.echo(str(problem), err=True)
     if junit_path is not None:
         write_outputs({junit_path: junit_xml(cases).encode("utf-8")}, announce=False)
-    counts = {}
+    counts: dict[str, int] = {}
     for case in cases:
         counts[case.kind] = counts.get(case.kind, 0) + 1
     checked = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items())

@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from boardpaper import __version__
 from boardpaper.build import load_upload
@@ -51,7 +52,7 @@ STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("boardpaper.service.app")
 
 
-def create_app(config: ServiceConfig) -> Starlette:
+def create_app(config: ServiceConfig) -> ASGIApp:
     """The ASGI application for ``config``; its lifespan starts and stops the worker pool."""
     library = default_library(list(config.template_dirs))
     pool = WorkerPool(

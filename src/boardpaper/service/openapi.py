@@ -31,7 +31,7 @@ def openapi_document(config: ServiceConfig) -> dict[str, Any]:
         "413": {"description": "The body is over the size limit", **problem_response},
         "415": {"description": "Not YAML or a multipart upload", **problem_response},
     }
-    security = [{"bearer": []}] if config.token else []
+    security: list[dict[str, list[str]]] = [{"bearer": []}] if config.token else []
     return {
         "openapi": "3.1.0",
         "info": {

@@ -345,8 +345,8 @@ class WorkerPool:
             return WorkerFailed("a render worker died; it was replaced"), self._replace(worker)
         if result is None:
             elapsed = time.monotonic() - started
-            error = RenderTimeout(f"the render was stopped after {elapsed:.1f} s")
-            return error, self._replace(worker)
+            timeout = RenderTimeout(f"the render was stopped after {elapsed:.1f} s")
+            return timeout, self._replace(worker)
         worker.jobs_done += 1
         if self.max_jobs_per_worker and worker.jobs_done >= self.max_jobs_per_worker:
             try:

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 
 from boardpaper.content.model import NumberedParagraph, Paper, Paragraph
 from boardpaper.pipeline import LoadedReport
-from tests.conftest import convert_with_libreoffice, docx_paragraphs, pdf_text
+from tests.helpers import convert_with_libreoffice, docx_paragraphs, pdf_text
 
 TYPED_NUMBER = re.compile(r"^(\d+\.\d+|\([ivxlcdm]+\)|\d+\.|\(\d+\))\t")
 

@@ -7,12 +7,19 @@ from click.testing import CliRunner
 
 from boardpaper.pipeline import LoadedReport, load_report, render
 from boardpaper.template.library import TemplateLibrary
+from tests import helpers
 from tests.helpers import (
     SAMPLE_MEETING,
     SAMPLES,
     SEED_YAML,
     TEMPLATES,
 )
+
+
+@pytest.fixture(autouse=True)
+def _record_markers(request: pytest.FixtureRequest) -> None:
+    """Tell helpers which markers the running test has (see ``convert_with_libreoffice``)."""
+    helpers.CURRENT_TEST_MARKERS = {marker.name for marker in request.node.iter_markers()}
 
 
 @pytest.fixture(scope="session")

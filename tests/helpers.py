@@ -96,6 +96,10 @@ SAMPLES = {
 }
 
 
+CURRENT_TEST_MARKERS: set[str] = set()
+"""Marker names of the running test (set by conftest), so helpers can insist on their marker."""
+
+
 def convert_with_libreoffice(docx_bytes: bytes, folder: Path, convert_to: str = "pdf") -> bytes:
     """Convert .docx bytes with headless LibreOffice, the nearest real Word client on Linux.
 
@@ -105,6 +109,9 @@ def convert_with_libreoffice(docx_bytes: bytes, folder: Path, convert_to: str = 
     import shutil
     import subprocess
 
+    assert "libreoffice" in CURRENT_TEST_MARKERS, (
+        "a test that runs LibreOffice must be marked @pytest.mark.libreoffice"
+    )
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is not installed: run scripts/setup-system.sh --test"
     source = folder / "paper.docx"

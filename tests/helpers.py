@@ -197,7 +197,7 @@ def word_list_labels(document, paragraphs) -> list[str]:
         for level in range(ilvl + 1):
             shown = str(values[level])
             if levels_of[num_id][level][0] == "lowerRoman":
-                from boardpaper.render.word_numbering import lower_roman
+                from boardpaper.content.model import lower_roman
 
                 shown = lower_roman(values[level])
             text = text.replace(f"%{level + 1}", shown)

@@ -69,6 +69,7 @@ def indicator_blocks(spec: SectionSpec, value: IndicatorSet, font: str) -> tuple
     style = ChartStyle(
         font=font,
         status_fills=tuple((c.value, c.colour) for c in spec.statuses if c.colour),
+        **spec.chart_colours,
     )
     for index, request in enumerate(value.charts, start=1):
         figure = chart_figure(spec, value, request, f"{spec.field}-chart-{index}", style)

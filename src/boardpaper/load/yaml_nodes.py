@@ -112,7 +112,7 @@ class _SafeComposer(yaml.SafeLoader):
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         if self.check_event(AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise ComposerError(
                 None,
                 None,
@@ -125,7 +125,7 @@ class _SafeComposer(yaml.SafeLoader):
                 None,
                 None,
                 f"nested more than {self.max_depth} levels deep",
-                self.peek_event().start_mark,
+                self.peek_event().start_mark,  # type: ignore[no-untyped-call]
             )
         try:
             return super().compose_node(parent, index)

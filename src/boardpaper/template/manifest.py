@@ -8,6 +8,7 @@ renderers read.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -107,6 +108,10 @@ RULE_WORDS = {"statuses": ("green", "amber", "red"), "directions": ("better", "s
 COLOUR = r"#[0-9a-fA-F]{6}"
 
 
+CHART_COLOURS = ("line_colour", "target_colour")
+"""What an indicators section's ``chart:`` may colour (status fills come from ``statuses``)."""
+
+
 NUMBERING_STYLES = ["roman", "decimal", "bracketed", "section"]
 
 
@@ -196,6 +201,16 @@ def manifest_schema() -> Record:
             "directions": Field(ListOf(choice), required=False),
             "labels": Field(labels, required=False),
             "rules": Field(rules, required=False),
+            "chart": Field(
+                Record(
+                    {
+                        name: Field(Text(pattern=COLOUR, hint="a colour like #1f4e79"))
+                        for name in CHART_COLOURS
+                    }
+                ),
+                required=False,
+                description="Colours of charts: the value line and the target line",
+            ),
         }
     )
     part = Record(
@@ -329,7 +344,10 @@ class SectionSpec:
     columns: tuple[Column, ...] = ()
     statuses: tuple[ChoiceSpec, ...] = ()
     directions: tuple[ChoiceSpec, ...] = ()
-    labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    labels: dict[str, str] = dataclasses.field(default_factory=dict, hash=False, compare=False)
+    chart_colours: dict[str, str] = dataclasses.field(
+        default_factory=dict, hash=False, compare=False
+    )
     preambles: tuple[str, ...] = ()
     when_absent: str = ""
     requires: tuple[str, ...] = DEFAULT_SIGNOFF_REQUIRES

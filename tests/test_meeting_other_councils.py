@@ -16,7 +16,7 @@ import docx
 
 from boardpaper.meeting.load import load_meeting
 from boardpaper.meeting.pack import build_pack
-from tests.conftest import make_content, pdf_text
+from tests.helpers import make_content, pdf_text
 
 HEADER = """\
 committee: Full Council

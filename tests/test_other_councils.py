@@ -19,7 +19,7 @@ import pytest
 from boardpaper.errors import ContentError
 from boardpaper.pipeline import load_report, parse_report, render
 from boardpaper.template.starter import fields_table
-from tests.conftest import ROOT, docx_paragraphs, pdf_pages, pdf_text
+from tests.helpers import ROOT, docx_paragraphs, pdf_pages, pdf_text
 
 HOUSING = ROOT / "content" / "housing-allocations-policy.yaml"
 TREASURY = ROOT / "content" / "treasury-mid-year-review.yaml"
@@ -285,9 +285,10 @@ def test_a_sign_off_gives_what_its_template_requires(library) -> None:
     assert problem.endswith("implications.financial.signed_off_by.phone: required but missing")
 
 
+@pytest.mark.libreoffice
 def test_word_shows_the_same_numbers_as_the_pdf(housing, library, tmp_path) -> None:
     """Headings "1.0", numbers running on across parts, 4.2.1: as LibreOffice lays out the .docx."""
-    from tests.conftest import convert_with_libreoffice
+    from tests.helpers import convert_with_libreoffice
 
     paper = load_report(HOUSING, library).paper
     expected = []

@@ -90,7 +90,9 @@ def _parts(data: dict[str, Any], template: Template, tables: dict[str, Table]) -
                 for item in value or []:
                     counter += 1
                     number = str(counter) if spec.numbered else None
-                    blocks = _numbered(item["paragraphs"], tables, _decimal(number))
+                    blocks: tuple[Any, ...] = _numbered(
+                        item["paragraphs"], tables, _decimal(number)
+                    )
                     if item.get("signed_off_by"):
                         blocks = (*blocks, _signature(spec, item["signed_off_by"]))
                     sections.append(

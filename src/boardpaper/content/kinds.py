@@ -267,8 +267,8 @@ class OptionsKind(ListOf):
         options = super().check(node, ctx, key)
         if options is INVALID:
             # Count the preferred options anyway, so that mistake is reported in the same pass.
-            items = node.value if node.kind == "seq" else []
-            marked = [_says_yes(item, "preferred") for item in items]  # type: ignore[union-attr]
+            items = node.value if isinstance(node.value, list) else []
+            marked = [_says_yes(item, "preferred") for item in items]
             if items and None not in marked and marked.count(True) != 1:
                 ctx.error(node, key, _ONE_PREFERRED.format(marked.count(True)))
             return INVALID
@@ -288,9 +288,9 @@ _ONE_PREFERRED = "expected exactly one option with 'preferred: yes', found {}"
 
 def _says_yes(item: Node, key: str) -> bool | None:
     """Whether a mapping node's ``key`` is yes (False when absent); None when it cannot tell."""
-    if item.kind != "map":
+    if not isinstance(item.value, dict):
         return None
-    value = item.value.get(key)  # type: ignore[union-attr]
+    value = item.value.get(key)
     if value is None:
         return False
     word = str(value.value).strip().lower() if value.kind == "scalar" else ""

@@ -168,7 +168,7 @@ class TableKind(Kind):
                 )
                 ok = False
         for index, row_node in enumerate(rows_node.value):
-            if row_node.kind == "seq" and len(row_node.value) != width:  # type: ignore[arg-type]
+            if isinstance(row_node.value, list) and len(row_node.value) != width:
                 ctx.error(row_node, f"{key}.rows[{index}]", row_width_message(row_node, width))
                 ok = False
         return data if ok else INVALID

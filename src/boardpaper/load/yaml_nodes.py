@@ -225,8 +225,8 @@ def parse_yaml(
             ]
         ) from None
     except yaml.MarkedYAMLError as error:
-        line, column, message = yaml_problem(error, text)
-        raise ContentError([Problem(display, line, column, "", message)]) from None
+        mark_line, mark_column, message = yaml_problem(error, text)
+        raise ContentError([Problem(display, mark_line, mark_column, "", message)]) from None
     except yaml.YAMLError as error:
         raise ContentError([Problem(display, None, None, "", f"not valid YAML: {error}")]) from None
     except RecursionError:

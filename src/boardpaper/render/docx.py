@@ -355,13 +355,13 @@ class _BodyWriter:
             cant_split = OxmlElement("w:cantSplit")
             row._tr.get_or_add_trPr().append(cant_split)
             row_cells = every_cell[index * column_count : (index + 1) * column_count]
-            for cell, value, side in zip(row_cells, cells, align, strict=True):
+            for cell, entry, side in zip(row_cells, cells, align, strict=True):
                 self._cell(
                     cell,
-                    value.text,
-                    bold=bool(value.status),
-                    fill=value.fill,
-                    runs=value.runs,
+                    entry.text,
+                    bold=bool(entry.status),
+                    fill=entry.fill,
+                    runs=entry.runs,
                     align=side,
                 )
 

@@ -429,8 +429,11 @@ def test_verify_names_a_changed_data_file(tmp_path: Path, runner, monkeypatch) -
     result = runner.invoke(cli, ["verify", "out"])
     assert result.exit_code == 1
     assert "content/customer-and-staff-q2.csv" in result.output
-    changed = [line for line in result.output.splitlines() if "customer-and-staff" in line]
+    lines = result.output.splitlines()
+    changed = [line for line in lines if "customer-and-staff" in line]
     assert changed and "changed" in changed[0]
+    pdf = next(line for line in lines if "quarterly-performance-q2.pdf" in line)
+    assert "inputs changed since the build: content/customer-and-staff-q2.csv" in pdf
 
 
 def test_template_sets_chart_font_and_colours(tmp_path: Path) -> None:

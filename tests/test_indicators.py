@@ -19,7 +19,7 @@ from boardpaper.cli.main import cli
 from boardpaper.errors import ContentError
 from boardpaper.pipeline import load_report, parse_report, render
 from boardpaper.template.library import TemplateLibrary
-from tests.conftest import ROOT, SAMPLES, pdf_text
+from tests.helpers import ROOT, SAMPLES, pdf_text
 
 HEAD = """template: performance-report
 meeting: Overview and Scrutiny Committee

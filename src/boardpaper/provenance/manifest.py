@@ -93,8 +93,13 @@ class ManifestBuilder:
         names a data file changed since the build.
         """
         for name, digest in report.paper.data_files:
-            path = recorded_path(Path(report.source_path).parent / name, self.root)
-            self.inputs[path] = {"path": path, "sha256": digest, "role": "data", "report": source}
+            recorded = recorded_path(Path(report.source_path).parent / name, self.root)
+            self.inputs[recorded] = {
+                "path": recorded,
+                "sha256": digest,
+                "role": "data",
+                "report": source,
+            }
 
     def add_template(self, template: Template) -> None:
         """Record a template folder and every file in it."""

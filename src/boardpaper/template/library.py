@@ -87,7 +87,7 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
                 _inside(folder, agenda[key]) is None
                 or not (folder / agenda[key]).resolve().is_file()
             ):
-                line, column = node.value["agenda"].key_places[key]  # type: ignore[index, union-attr]
+                line, column = node.value["agenda"].key_places[key]  # type: ignore[index]
                 problems.append(
                     Problem(
                         display,

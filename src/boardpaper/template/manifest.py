@@ -8,6 +8,7 @@ renderers read.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -263,8 +264,10 @@ class SectionSpec:
     columns: tuple[Column, ...] = ()
     statuses: tuple[ChoiceSpec, ...] = ()
     directions: tuple[ChoiceSpec, ...] = ()
-    labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
-    chart_colours: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    labels: dict[str, str] = dataclasses.field(default_factory=dict, hash=False, compare=False)
+    chart_colours: dict[str, str] = dataclasses.field(
+        default_factory=dict, hash=False, compare=False
+    )
     amber_within: Decimal | None = None
     """``rules: amber_within`` in percent of the target (an indicators section computes status)."""
 

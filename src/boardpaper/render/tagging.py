@@ -127,6 +127,8 @@ def _artifact_orphans(pdf: Any, tree: Any, in_tree: set[tuple[int, int]]) -> Non
     for index in range(0, len(nums) - 1, 2):
         if isinstance(nums[index + 1], pikepdf.Array):
             slots[int(nums[index])] = index + 1
+    bdc = pikepdf.Operator("BDC")
+    artifact = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
     for page_index, page in enumerate(pdf.pages):
         key = int(page.get("/StructParents", page_index))
         if key not in slots:
@@ -139,16 +141,18 @@ def _artifact_orphans(pdf: Any, tree: Any, in_tree: set[tuple[int, int]]) -> Non
         }
         if not orphans:
             continue
-        instructions = []
-        for operands, operator in pikepdf.parse_content_stream(page):
+        # Only the BDC instructions that open an orphan change; every other instruction
+        # is passed through as parsed (rebuilding each one costs more than the parse).
+        instructions = pikepdf.parse_content_stream(page)
+        for index, instruction in enumerate(instructions):
+            operands = instruction.operands
             if (
-                str(operator) == "BDC"
+                instruction.operator == bdc
                 and len(operands) == 2
                 and isinstance(operands[1], pikepdf.Dictionary)
                 and int(operands[1].get("/MCID", -1)) in orphans
             ):
-                operands = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
-            instructions.append(pikepdf.ContentStreamInstruction(operands, operator))
+                instructions[index] = pikepdf.ContentStreamInstruction(artifact, bdc)
         page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
         kept = [None if mcid in orphans else element for mcid, element in enumerate(parents)]
         while kept and kept[-1] is None:
@@ -189,11 +193,11 @@ def _join_fragments(tree: Any) -> None:
     absorbed: dict[tuple[int, int], Any] = {}
     header_ids: dict[str, str] = {}
 
-    def absorb(survivor: Any, piece: Any) -> None:
+    def absorb(survivor: Any, kids: list[Any], piece: Any) -> None:
+        """Move ``piece``'s kids onto ``kids`` (the survivor's, written back once at the end)."""
         page = piece.get("/Pg")
         same_page = page is not None and survivor.get("/Pg") is not None
         same_page = same_page and page.objgen == survivor.Pg.objgen
-        kids = _kid_list(survivor)
         for kid in _kid_list(piece):
             if isinstance(kid, pikepdf.Dictionary):
                 if _is_element(kid):
@@ -203,26 +207,35 @@ def _join_fragments(tree: Any) -> None:
                 kids.append(kid)
             else:
                 kids.append(pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page, MCID=int(kid)))
-        survivor.K = pikepdf.Array(kids)
         absorbed[piece.objgen] = survivor
 
     def visit(element: Any) -> None:
+        # Linear in the number of kids: each survivor's /K is rebuilt once, not once per
+        # piece it absorbs, and the first header of each origin is found by dictionary.
         joined: list[Any] = []
+        grown: dict[int, list[Any]] = {}  # index in joined -> the survivor's growing kids
+        first_header: dict[str, Any] = {}
+        previous_origin = ""
         for kid in _kid_list(element):
-            if _is_element(kid) and _origin(kid):
-                previous = joined[-1] if joined else None
-                if _is_element(previous) and _origin(previous) == _origin(kid):
-                    absorb(previous, kid)
+            origin = _origin(kid) if _is_element(kid) else ""
+            if origin:
+                if origin == previous_origin:
+                    survivor_index = len(joined) - 1
+                    survivor = joined[survivor_index]
+                    if survivor_index not in grown:
+                        grown[survivor_index] = _kid_list(survivor)
+                    absorb(survivor, grown[survivor_index], kid)
                     continue
                 if str(kid.get("/S")) in ("/THead", "/TFoot"):
-                    first = next(
-                        (k for k in joined if _is_element(k) and _origin(k) == _origin(kid)),
-                        None,
-                    )
+                    first = first_header.get(origin)
                     if first is not None:
                         _map_header_ids(first, kid, header_ids)
                         continue  # a repeated header row: dropped, its text an artifact
+                    first_header[origin] = kid
             joined.append(kid)
+            previous_origin = origin
+        for survivor_index, kids in grown.items():
+            joined[survivor_index].K = pikepdf.Array(kids)
         if "/K" in element and isinstance(element.K, pikepdf.Array):
             element.K = pikepdf.Array(joined)
         for kid in joined:

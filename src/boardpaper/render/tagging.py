@@ -11,6 +11,7 @@ from (``record_origins``), then repairs the tree with pikepdf
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 ORIGIN = "BoardpaperOrigin"
@@ -27,13 +28,10 @@ def record_origins() -> None:
     stay apart (the PDF is still valid).
     """
     import pydyf
-    from weasyprint.pdf import tags
 
-    original = getattr(tags, "_build_box_tree", None)
-    if original is None or getattr(original, "boardpaper_wrapped", False):
-        return
+    from boardpaper.render.weasyprint_internals import wrap_box_tree_builder
 
-    def build_box_tree(box: Any, *args: Any) -> Any:
+    def build_box_tree(original: Any, box: Any, *args: Any) -> Iterator[Any]:
         element = getattr(box, "element", None)
         for structure in original(box, *args):
             if element is not None and ORIGIN not in structure:
@@ -41,8 +39,7 @@ def record_origins() -> None:
                 structure[ORIGIN] = pydyf.String(f"{id(element)}:{tag}")
             yield structure
 
-    build_box_tree.boardpaper_wrapped = True  # type: ignore[attr-defined]
-    tags._build_box_tree = build_box_tree
+    wrap_box_tree_builder(build_box_tree)
 
 
 def finish_tagging(data: bytes) -> bytes:

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 from boardpaper.content.assemble import assemble
 from boardpaper.content.model import Paper
 from boardpaper.content.validate import validate_report
-from boardpaper.content.validators import Context, did_you_mean
 from boardpaper.errors import ContentError, Problem, display_path
+from boardpaper.load.validators import Context, did_you_mean
 from boardpaper.load.yaml_nodes import Limits, Node, decode_text, parse_yaml, read_text
-from boardpaper.template.library import Template, TemplateLibrary, default_library
+from boardpaper.template.library import TemplateLibrary, default_library
+from boardpaper.template.manifest import Template
 
 if TYPE_CHECKING:
     from boardpaper.render.environment import FontUse

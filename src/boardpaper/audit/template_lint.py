@@ -16,7 +16,8 @@ from typing import Any
 from xml.etree import ElementTree
 
 from boardpaper.errors import ContentError, Problem, display_path
-from boardpaper.template.library import Template, load_template
+from boardpaper.template.library import load_template
+from boardpaper.template.manifest import Template
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -22,7 +22,7 @@ from boardpaper.content.model import (
     format_date,
 )
 from boardpaper.content.narrative import parse_narrative
-from boardpaper.template.library import FrontSheetSpec, SectionSpec, Template
+from boardpaper.template.manifest import FrontSheetSpec, SectionSpec, Template
 
 
 def assemble(data: dict[str, Any], template: Template, source: str = "") -> Paper:

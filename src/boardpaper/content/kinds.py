@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from boardpaper.content.narrative import parse_narrative
-from boardpaper.content.validators import (
+from boardpaper.errors import Problem
+from boardpaper.load.validators import (
     INVALID,
     Context,
     Date,
@@ -26,10 +27,9 @@ from boardpaper.content.validators import (
     YesNo,
     scalar_text,
 )
-from boardpaper.content.validators import Choice as ChoiceKind
-from boardpaper.errors import Problem
+from boardpaper.load.validators import Choice as ChoiceKind
 from boardpaper.load.yaml_nodes import Node
-from boardpaper.template.library import SectionSpec
+from boardpaper.template.manifest import SectionSpec
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from boardpaper.content.kinds import FRONT_SHEET_KINDS, SECTION_KINDS, TableKind
-from boardpaper.content.validators import (
+from boardpaper.errors import ContentError, Problem
+from boardpaper.load.validators import (
     INVALID,
     Context,
     Field,
@@ -18,9 +19,8 @@ from boardpaper.content.validators import (
     Text,
     did_you_mean,
 )
-from boardpaper.errors import ContentError, Problem
 from boardpaper.load.yaml_nodes import Node
-from boardpaper.template.library import Template
+from boardpaper.template.manifest import Template
 
 
 def report_schema(template: Template) -> Record:

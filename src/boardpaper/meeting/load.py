@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from boardpaper.content.model import ListBlock, NumberedParagraph, Paper, Paragraph, format_date
-from boardpaper.content.validators import (
+from boardpaper.errors import ContentError, Problem, display_path
+from boardpaper.load.validators import (
     INVALID,
     Context,
 )
-from boardpaper.errors import ContentError, Problem, display_path
 from boardpaper.load.yaml_nodes import Limits, Node, parse_yaml, read_text
 from boardpaper.meeting.deadlines import (
     DEFAULT_NATION,
@@ -38,7 +38,8 @@ from boardpaper.meeting.schema import (
     meeting_schema,
 )
 from boardpaper.pipeline import LoadedReport, load_report
-from boardpaper.template.library import Template, TemplateLibrary, default_library
+from boardpaper.template.library import TemplateLibrary, default_library
+from boardpaper.template.manifest import Template
 
 
 def content_root_for(path: Path) -> Path:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from boardpaper.content.model import format_date
-from boardpaper.content.validators import (
+from boardpaper.load.validators import (
     INVALID,
     Choice,
     Context,
@@ -31,7 +31,7 @@ from boardpaper.meeting.deadlines import (
     Nation,
 )
 from boardpaper.pipeline import LoadedReport
-from boardpaper.template.library import PROCEDURAL_ITEMS, Template
+from boardpaper.template.manifest import PROCEDURAL_ITEMS, Template
 
 DEFAULT_WORDING: dict[str, tuple[str, str]] = {
     "apologies": ("Apologies", "To receive apologies for absence."),

@@ -23,11 +23,8 @@ from typing import Any
 from boardpaper.pipeline import LoadedReport, render
 from boardpaper.render.environment import FontUse, environment
 from boardpaper.render.stamp import content_sha256
-from boardpaper.template.library import (
-    Template,
-    builtin_templates_dir,
-    template_files,
-)
+from boardpaper.template.library import builtin_templates_dir
+from boardpaper.template.manifest import Template, template_files
 
 MANIFEST_NAME = "manifest.json"
 

@@ -41,7 +41,8 @@ from boardpaper.service.pool import (
     WorkerPool,
 )
 from boardpaper.service.problems import RequestError, problem
-from boardpaper.template.library import Template, default_library
+from boardpaper.template.library import default_library
+from boardpaper.template.manifest import Template
 from boardpaper.template.starter import starter_yaml
 
 STATIC = Path(__file__).parent / "static"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,19 @@ SEED_TEXT = (
     ROOT / "tests" / "data" / "seed-scrutiny-report.txt"
 )  # ../shared/seeds/000_8b43b4386a55ec5d.txt
 TEMPLATES = ROOT / "templates"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def render_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every build in the tests (and their subprocesses) caches into one temporary folder."""
+    folder = tmp_path_factory.mktemp("render-cache")
+    previous = os.environ.get("BOARDPAPER_CACHE_DIR")
+    os.environ["BOARDPAPER_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("BOARDPAPER_CACHE_DIR", None)
+    else:
+        os.environ["BOARDPAPER_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

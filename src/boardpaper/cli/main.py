@@ -15,7 +15,12 @@ import click
 
 from boardpaper import __version__
 from boardpaper.cli.check import check
-from boardpaper.cli.common import report_problems, templates_option, write_outputs
+from boardpaper.cli.common import (
+    render_options,
+    report_problems,
+    templates_option,
+    write_outputs,
+)
 from boardpaper.cli.pack import deadline, pack
 from boardpaper.cli.provenance import inspect_command, verify_command
 from boardpaper.cli.safety import interruptible, limits_options
@@ -25,6 +30,7 @@ from boardpaper.errors import ContentError, Problem
 from boardpaper.load.yaml_nodes import Limits
 from boardpaper.pipeline import FORMATS, find_reports, load_report
 from boardpaper.provenance.manifest import render_with_manifest
+from boardpaper.render.cache import RenderCache
 from boardpaper.render.glyphs import glyph_warnings
 from boardpaper.template.library import default_library
 
@@ -55,6 +61,7 @@ def cli() -> None:
     help="Only these formats (default: all).",
 )
 @templates_option
+@render_options
 @limits_options
 @interruptible
 def build(
@@ -62,12 +69,16 @@ def build(
     outdir: Path,
     formats: tuple[str, ...],
     template_dirs: tuple[Path, ...],
+    jobs: int | None,
+    cache: RenderCache | None,
     limits: Limits,
 ) -> None:
     """Build OUTDIR/<name>.docx and .pdf for each report in PATHS (default: content/).
 
     Also writes OUTDIR/manifest.json (inputs, outputs, versions, fonts) for
-    `boardpaper verify`.
+    `boardpaper verify`. Papers render in parallel (-j) and a paper whose content,
+    template, libraries and fonts are all unchanged is taken from the render cache
+    (--no-cache to render everything); files whose bytes would not change are not rewritten.
     """
     library = default_library(list(template_dirs))
     try:
@@ -106,7 +117,7 @@ def build(
         for warning in glyph_warnings(report.paper.source, report.source_path):
             click.echo(str(warning), err=True)
     # Everything is validated and rendered before anything is written.
-    files = render_with_manifest(loaded, formats or FORMATS, outdir)
+    files = render_with_manifest(loaded, formats or FORMATS, outdir, jobs=jobs, cache=cache)
     write_outputs(files)
 
 

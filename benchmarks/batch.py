@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -53,13 +54,28 @@ def generate(folder: Path, count: int) -> list[Path]:
     return written
 
 
-def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+CPU: dict[str, list[float]] = {}
+"""Label -> CPU seconds (user + system, the process and its workers) of each timed run."""
+
+
+def timed(
+    command: list[str], cwd: Path, env: dict[str, str] | None = None, label: str = ""
+) -> float:
+    """Run a command; returns its wall time, and notes its CPU time under ``label``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode:
         sys.exit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    CPU.setdefault(label, []).append(cpu)
     return elapsed
+
+
+def cpu(label: str) -> str:
+    return f"{statistics.median(CPU[label]):.2f} CPU-s"
 
 
 def median_of(repeat: int, run: Callable[[int], float]) -> float:
@@ -74,11 +90,16 @@ def supports(option: str) -> bool:
 
 
 def main() -> None:
+    global BIN
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=None, help="build -j (default: the CLI's)")
+    parser.add_argument(
+        "--bin", type=Path, default=BIN, help="folder holding the boardpaper to time"
+    )
     args = parser.parse_args()
+    BIN = args.bin
 
     boardpaper = str(BIN / "boardpaper")
     has_cache = supports("--no-cache")
@@ -93,7 +114,7 @@ def main() -> None:
         def full_build(index: int) -> float:
             shutil.rmtree(temp / "out", ignore_errors=True)
             command = [boardpaper, "build", "content", "-o", "out", *jobs, *no_cache]
-            return timed(command, temp, env)
+            return timed(command, temp, env, "build")
 
         build_s = median_of(args.repeat, full_build)
 
@@ -114,32 +135,36 @@ def main() -> None:
         timed([*soffice, str(temp / "warm"), docx_files[0]], temp)  # profile creation
         lo_s = median_of(
             args.repeat,
-            lambda index: timed([*soffice, str(temp / f"lo-{index}"), *docx_files], temp),
+            lambda index: timed(
+                [*soffice, str(temp / f"lo-{index}"), *docx_files], temp, None, "lo"
+            ),
         )
         print(
             f"{args.reports}-paper build (docx+pdf): {build_s:.2f} s; LibreOffice batch of the "
-            f"same {len(docx_files)} .docx -> pdf: {lo_s:.2f} s; ratio {build_s / lo_s:.2f}x"
+            f"same {len(docx_files)} .docx -> pdf: {lo_s:.2f} s; ratio {build_s / lo_s:.2f}x "
+            f"(CPU: build {cpu('build')}, LibreOffice {cpu('lo')})"
         )
 
         if has_cache:
             build = [boardpaper, "build", "content", "-o", "out", *jobs]
             timed(build, temp, env)  # fill the cache
-            noop_s = median_of(args.repeat, lambda index: timed(build, temp, env))
+            noop_s = median_of(args.repeat, lambda index: timed(build, temp, env, "noop"))
 
             def one_changed(index: int) -> float:
                 with reports[index % len(reports)].open("a", encoding="utf-8") as stream:
                     stream.write(f"# edit {index}\n")  # a YAML comment: new content, same paper
-                return timed(build, temp, env)
+                return timed(build, temp, env, "changed")
 
             changed_s = median_of(args.repeat, one_changed)
             print(
                 f"no-op rebuild: {noop_s:.2f} s = {noop_s / build_s:.1%} of the full build; "
                 f"one report in {args.reports} changed: {changed_s:.2f} s = "
-                f"{changed_s / build_s:.1%}"
+                f"{changed_s / build_s:.1%} (CPU: no-op {cpu('noop')}, one changed "
+                f"{cpu('changed')}, full {cpu('build')})"
             )
         else:
             build = [boardpaper, "build", "content", "-o", "out", *jobs]
-            noop_s = median_of(args.repeat, lambda index: timed(build, temp, env))
+            noop_s = median_of(args.repeat, lambda index: timed(build, temp, env, "noop"))
             print(f"no-op rebuild (no cache): {noop_s:.2f} s = {noop_s / build_s:.1%} of full")
 
         seed_dir = temp / "seed"
@@ -157,15 +182,20 @@ def main() -> None:
                     str(temp / "raw.pdf"),
                 ],
                 temp,
+                None,
+                "raw",
             ),
         )
         seed_build = [boardpaper, "build", "seed", "-o", "seed-out", *no_cache]
-        cli_pdf_s = median_of(args.repeat, lambda index: timed([*seed_build, "-f", "pdf"], temp))
-        cli_both_s = median_of(args.repeat, lambda index: timed(seed_build, temp))
+        cli_pdf_s = median_of(
+            args.repeat, lambda index: timed([*seed_build, "-f", "pdf"], temp, None, "cli_pdf")
+        )
+        cli_both_s = median_of(args.repeat, lambda index: timed(seed_build, temp, None, "cli"))
         print(
             f"cold seed: raw weasyprint {raw_s:.2f} s; `build -f pdf` {cli_pdf_s:.2f} s = "
             f"{cli_pdf_s / raw_s:.2f}x; `build` (docx+pdf) {cli_both_s:.2f} s = "
-            f"{cli_both_s / raw_s:.2f}x"
+            f"{cli_both_s / raw_s:.2f}x (CPU: raw {cpu('raw')}, -f pdf {cpu('cli_pdf')}, "
+            f"both {cpu('cli')})"
         )
     print(f"load after {os.getloadavg()[0]:.2f}")
 

@@ -6,6 +6,7 @@ Author mistakes are printed as located lines, never as tracebacks.
 
 from __future__ import annotations
 
+import importlib
 import json
 import signal
 import sys
@@ -14,18 +15,13 @@ from pathlib import Path
 import click
 
 from boardpaper import __version__
-from boardpaper.cli.check import check
 from boardpaper.cli.common import (
     render_options,
     report_problems,
     templates_option,
     write_outputs,
 )
-from boardpaper.cli.pack import deadline, pack
-from boardpaper.cli.provenance import inspect_command, verify_command
 from boardpaper.cli.safety import interruptible, limits_options
-from boardpaper.cli.serve import serve
-from boardpaper.cli.templates import list_templates, new
 from boardpaper.errors import ContentError, Problem
 from boardpaper.load.yaml_nodes import Limits
 from boardpaper.pipeline import FORMATS, find_reports, load_report
@@ -34,8 +30,33 @@ from boardpaper.render.cache import RenderCache
 from boardpaper.render.glyphs import glyph_warnings
 from boardpaper.template.library import default_library
 
+LAZY_COMMANDS = {
+    "check": ("boardpaper.cli.check", "check"),
+    "deadline": ("boardpaper.cli.pack", "deadline"),
+    "inspect": ("boardpaper.cli.provenance", "inspect_command"),
+    "new": ("boardpaper.cli.templates", "new"),
+    "pack": ("boardpaper.cli.pack", "pack"),
+    "serve": ("boardpaper.cli.serve", "serve"),
+    "templates": ("boardpaper.cli.templates", "list_templates"),
+    "verify": ("boardpaper.cli.provenance", "verify_command"),
+}
+"""Commands whose modules are imported only when that command runs (or --help lists it)."""
 
-@click.group()
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module when the command is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            module, name = LAZY_COMMANDS[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(__version__, prog_name="boardpaper")
 def cli() -> None:
     """Turn council report content written in YAML into Word and PDF committee papers."""
@@ -196,16 +217,3 @@ def main() -> None:
     """Console-script entry point."""
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as cleanly as on Ctrl-C
     cli(prog_name="boardpaper")
-
-
-for command in (
-    inspect_command,
-    verify_command,
-    list_templates,
-    new,
-    check,
-    pack,
-    deadline,
-    serve,
-):
-    cli.add_command(command)

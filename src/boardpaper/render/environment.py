@@ -78,8 +78,13 @@ def _font_files(family: str) -> dict[str, str]:
     return files
 
 
+@cache
 def python_packages(root: str = "boardpaper") -> dict[str, str]:
-    """Name -> version of ``root`` and every package it needs to run (its extras it asks for)."""
+    """Name -> version of ``root`` and every package it needs to run (its extras it asks for).
+
+    Read once per process (the manifest and the render cache key both need it); do not
+    change the returned dictionary.
+    """
     found: dict[str, str] = {}
     pending: list[tuple[str, frozenset[str]]] = [(root, frozenset())]
     seen: set[tuple[str, frozenset[str]]] = set()

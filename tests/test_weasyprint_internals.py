@@ -55,7 +55,6 @@ def test_harfbuzz_subset_answer_without_weasyprint_matches_weasyprints_own() -> 
         "from boardpaper.render.weasyprint_internals import harfbuzz_subset_available as h\n"
         "before = h()\n"
         "assert 'weasyprint' not in sys.modules\n"
-        "h.cache_clear()\n"
         "import weasyprint.pdf.fonts\n"
         "print(before, h())\n"
     )

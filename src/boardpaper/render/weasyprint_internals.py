@@ -74,7 +74,6 @@ def _first_library(names: tuple[str, ...]) -> Any:
     return None
 
 
-@cache
 def harfbuzz_subset_available() -> bool:
     """True when WeasyPrint subsets fonts with HarfBuzz (fast, no timestamps), not fontTools.
 
@@ -89,6 +88,11 @@ def harfbuzz_subset_available() -> bool:
         return bool(pdf_fonts.harfbuzz_subset) and bool(
             pdf_fonts.harfbuzz.hb_version_atleast(4, 1, 0)
         )
+    return _harfbuzz_subset_loadable()
+
+
+@cache
+def _harfbuzz_subset_loadable() -> bool:
     harfbuzz = _first_library(_HARFBUZZ_NAMES)
     if harfbuzz is None or _first_library(_HARFBUZZ_SUBSET_NAMES) is None:
         return False

@@ -43,6 +43,9 @@ DEFAULT_MAX_BYTES = 1 << 30
 
 CACHE_FORMAT = 1
 
+PRUNE_EVERY = 64
+"""A long-lived cache user (the service) prunes after this many new papers."""
+
 FONT_ROOTS = (
     "/usr/share/fonts",
     "/usr/local/share/fonts",
@@ -132,6 +135,7 @@ class RenderCache:
         self.max_bytes = max_bytes
         self.hits = 0
         self.misses = 0
+        self.stored = 0
 
     def _entry_path(self, key: str) -> Path:
         return self.folder / "entries" / key[:2] / f"{key}.json"
@@ -192,6 +196,9 @@ class RenderCache:
             _write_atomically(self._entry_path(key), json.dumps(entry, sort_keys=True).encode())
         except OSError:
             return
+        self.stored += 1
+        if self.stored % PRUNE_EVERY == 0:  # a long-running service stays within its bound
+            self.prune()
 
     def prune(self) -> None:
         """Remove the least recently used entries (and blobs no entry needs) past ``max_bytes``."""

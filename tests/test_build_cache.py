@@ -129,3 +129,20 @@ def test_the_cache_folder_stays_under_its_size_bound(project: Path) -> None:
     cache.prune()
     left = [path for path in (project / "cache").rglob("*") if path.is_file()]
     assert left == []
+
+
+def test_a_changed_data_file_misses_the_cache(project: Path, renders: list[str]) -> None:
+    for name in ("quarterly-performance-q2.yaml", "customer-and-staff-q2.csv", "kpis-q2.xlsx"):
+        shutil.copy(ROOT / "content" / name, project / "content" / name)
+    shutil.copytree(
+        ROOT / "templates" / "performance-report", project / "templates" / "performance-report"
+    )
+    build()
+    assert len(renders) == 3
+    before = outputs(project / "out")
+    data = project / "content" / "customer-and-staff-q2.csv"
+    data.write_text(data.read_text().replace("58%,72%,61%", "58%,72%,66%", 1))
+    build()
+    assert len(renders) == 4  # only the report reading the data file
+    after = outputs(project / "out")
+    assert after["quarterly-performance-q2.pdf"] != before["quarterly-performance-q2.pdf"]

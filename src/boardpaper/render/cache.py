@@ -6,7 +6,8 @@ native libraries that lay it out, and the fonts installed (reproducible builds m
 that list complete). The cache key is a sha256 over all of them, so an entry is used
 only when rendering again would give the same bytes:
 
-* content: the report text (its ``content_sha256`` is written inside the paper);
+* content: the report text (its ``content_sha256`` is written inside the paper) and the
+  sha256 of each data file (CSV, XLSX) it read;
 * template: name and ``files_hash``;
 * environment: boardpaper, every Python package it runs on, Python, Pango,
   HarfBuzz, fontconfig, zlib, libxml2, qpdf, and the state of the font folders and
@@ -113,13 +114,21 @@ def _sha256_json(value: Any) -> str:
 
 
 def paper_key(
-    content: str, template_name: str, template_hash: str, formats: tuple[str, ...]
+    content: str,
+    template_name: str,
+    template_hash: str,
+    formats: tuple[str, ...],
+    data_files: tuple[tuple[str, str], ...] = (),
 ) -> str:
-    """The cache key of one paper rendered to ``formats``."""
+    """The cache key of one paper rendered to ``formats``.
+
+    ``data_files`` are the (name, sha256) of the CSV/XLSX files the report read.
+    """
     return _sha256_json(
         {
             "environment": environment_fingerprint(),
             "content": hashlib.sha256(content.encode()).hexdigest(),
+            "data_files": [list(pair) for pair in data_files],
             "template": template_name,
             "template_sha256": template_hash,
             "formats": sorted(formats),

@@ -80,7 +80,9 @@ def render_papers(
     keys: list[str] = []
     if cache is not None:
         for index, (paper, template) in enumerate(papers):
-            key = paper_key(paper.source, template.name, template.files_hash, formats)
+            key = paper_key(
+                paper.source, template.name, template.files_hash, formats, paper.data_files
+            )
             keys.append(key)
             results[index] = cache.get(key)
     todo = [index for index, result in enumerate(results) if result is None]

@@ -11,8 +11,8 @@ import pytest
 
 from boardpaper.service.config import ServiceConfig
 from boardpaper.service.metrics import JsonLogFormatter
-from conftest import SEED_YAML, TEMPLATES
-from service_support import running_server
+from tests.helpers import SEED_YAML, TEMPLATES
+from tests.service_support import running_server
 
 SEED = SEED_YAML.read_bytes()
 
@@ -92,7 +92,7 @@ def test_serve_logs_json_lines(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from service_support import Server, free_port
+    from tests.service_support import Server, free_port
 
     port = free_port()
     env = {**os.environ, "BOARDPAPER_TOKEN": "", "BOARDPAPER_CACHE_DIR": str(tmp_path / "c")}

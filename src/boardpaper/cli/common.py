@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -78,7 +77,7 @@ def write_outputs(files: dict[Path, bytes], announce: bool = True) -> None:
         unchanged = set(write_atomically(files))
     except OutputError as error:
         click.echo(f"error: {error}; nothing was written", err=True)
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
     if announce:
         for path in files:
             click.echo(f"{'unchanged' if path in unchanged else 'wrote'} {path}")

@@ -139,9 +139,10 @@ def map_in_workers(
         futures = [pool.schedule(function, args, timeout=timeout) for args in arguments]
         results = [future.result() for future in futures]
     except BaseException:
-        pool.stop()  # Ctrl-C, a timeout or a failed render: no worker outlives the command
+        # Ctrl-C, a timeout or a failed render: no worker outlives the command.
+        pool.stop()  # type: ignore[no-untyped-call]
         pool.join()
         raise
-    pool.close()
+    pool.close()  # type: ignore[no-untyped-call]
     pool.join()
     return results

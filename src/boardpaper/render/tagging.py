@@ -138,18 +138,18 @@ def _artifact_orphans(pdf: Any, tree: Any, in_tree: set[tuple[int, int]]) -> Non
         }
         if not orphans:
             continue
-        # Only the BDC instructions that open an orphan change; every other instruction
-        # is passed through as parsed (rebuilding each one costs more than the parse).
-        instructions = pikepdf.parse_content_stream(page)
-        for index, instruction in enumerate(instructions):
-            operands = instruction.operands
+        # Every instruction is rebuilt from its parsed operands, as before: that also
+        # normalises how numbers are written ("1." -> "1"), which the bytes depend on.
+        instructions = []
+        for operands, operator in pikepdf.parse_content_stream(page):  # type: ignore[misc]
             if (
-                instruction.operator == bdc
+                operator == bdc
                 and len(operands) == 2
                 and isinstance(operands[1], pikepdf.Dictionary)
                 and int(operands[1].get("/MCID", -1)) in orphans
             ):
-                instructions[index] = pikepdf.ContentStreamInstruction(artifact, bdc)
+                operands = artifact
+            instructions.append(pikepdf.ContentStreamInstruction(operands, operator))
         page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
         kept = [None if mcid in orphans else element for mcid, element in enumerate(parents)]
         while kept and kept[-1] is None:

@@ -1,7 +1,7 @@
 """Table column widths for Word: cell texts and the text width in, one width per column out.
 
 Word lays a fixed-width table out as told, so the widths must come from how
-wide the text really is in the table's font, not from counting characters:
+wide the text really is (Arial's metrics), not from counting characters:
 a column is never narrower than its longest word ("Compared with last year"
 must not break mid-word), and the room left over goes to the columns with the
 most text, as a browser's automatic table layout (and so the PDF) does.
@@ -9,43 +9,38 @@ most text, as a browser's automatic table layout (and so the PDF) does.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
-from functools import cache
+
+from boardpaper.render.arial_widths import BOLD, REGULAR, UNITS_PER_EM
 
 AVERAGE_ADVANCE = 0.5
-"""Width of a character in ems when the font cannot be measured."""
-
-
-@cache
-def _advances(font_file: str) -> tuple[dict[int, int], int] | None:
-    """Advance widths by code point, and units per em, of a font file."""
-    try:
-        from fontTools.ttLib import TTFont
-
-        with TTFont(font_file, lazy=True, fontNumber=0) as face:
-            cmap = face.getBestCmap() or {}
-            metrics = face["hmtx"].metrics
-            widths = {code: metrics[name][0] for code, name in cmap.items() if name in metrics}
-            return widths, face["head"].unitsPerEm
-    except Exception:  # any font fontTools cannot read: fall back to an average width
-        return None
+"""Width in ems of a character the width table does not hold (a wide one counts double)."""
 
 
 class TextMeasure:
-    """Widths of text in points, in one font file (regular) and another (bold)."""
+    """Widths of text in points, by Arial's metrics (``arial_widths``), at ``size_pt``.
 
-    def __init__(self, regular: str | None, bold: str | None, size_pt: float) -> None:
-        self.regular = _advances(regular) if regular else None
-        self.bold = _advances(bold) if bold else self.regular
+    Fixed metrics rather than the machine's fonts: the .docx must be the same
+    bytes wherever it is built (it embeds no font), and Arial's proportions
+    are close enough to share a table's width among its columns in any
+    ordinary council font.
+    """
+
+    def __init__(self, size_pt: float) -> None:
         self.size_pt = size_pt
 
     def width(self, text: str, bold: bool = False) -> float:
-        table = self.bold if bold else self.regular
-        if table is None:
-            return len(text) * AVERAGE_ADVANCE * self.size_pt
-        widths, units = table
-        fallback = units * AVERAGE_ADVANCE
-        return sum(widths.get(ord(char), fallback) for char in text) * self.size_pt / units
+        widths = BOLD if bold else REGULAR
+        fallback = UNITS_PER_EM * AVERAGE_ADVANCE
+        units = 0.0
+        for char in text:
+            width = widths.get(char)
+            if width is None:
+                wide = unicodedata.east_asian_width(char) in ("W", "F")
+                width = fallback * (2 if wide else 1)
+            units += width
+        return units * self.size_pt / UNITS_PER_EM
 
 
 def column_widths(

@@ -393,12 +393,8 @@ def font_problems(look: WordLook) -> list[tuple[str, str]]:
 
 
 def table_text_measure(path: Path) -> tuple[TextMeasure, float]:
-    """How wide text is in the Word file's Table Text style, and a cell's left+right margin."""
+    """How wide text is in the Word file's Table Text size, and a cell's left+right margin."""
     look = word_look(path)
-    table = look.styles.get("Table Text", TextLook())
-    font, size = table.font or "Arial", table.size_pt or 10.5
-    regular = _match(font) if SAFE_FONT_NAME.fullmatch(font) else None
-    bold = _match(f"{font}:bold") if regular else None
+    size = look.styles.get("Table Text", TextLook()).size_pt or 10.5
     padding = look.table_cell_padding_pt or (0.0, 5.4, 0.0, 5.4)
-    measure = TextMeasure(regular[1] if regular else None, bold[1] if bold else None, size)
-    return measure, padding[1] + padding[3]
+    return TextMeasure(size), padding[1] + padding[3]

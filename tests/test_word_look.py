@@ -20,7 +20,7 @@ from boardpaper.cli.main import cli
 from boardpaper.pipeline import load_report, render
 from boardpaper.render.word_look import word_look, word_stylesheet
 from boardpaper.template.library import TemplateLibrary
-from tests.conftest import SEED_YAML, TEMPLATES
+from tests.helpers import SEED_YAML, TEMPLATES
 
 
 @pytest.fixture

@@ -18,7 +18,9 @@ import pytest
 
 from boardpaper.pipeline import load_report, render
 from boardpaper.template.library import TemplateLibrary
-from tests.conftest import ROOT
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.libreoffice
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from boardpaper.errors import Problem
+from boardpaper.errors import Problem, printable
 from boardpaper.output import OutputError, write_atomically
 
 templates_option = click.option(
@@ -36,8 +36,8 @@ def write_outputs(files: dict[Path, bytes], announce: bool = True) -> None:
     try:
         write_atomically(files)
     except OutputError as error:
-        click.echo(f"error: {error}; nothing was written", err=True)
+        click.echo(f"error: {printable(str(error))}; nothing was written", err=True)
         sys.exit(1)
     if announce:
         for path in files:
-            click.echo(f"wrote {path}")
+            click.echo(f"wrote {printable(str(path))}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE
@@ -18,8 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import FunctionLoader, StrictUndefined
 
 from boardpaper import __version__
 from boardpaper.content.model import (
@@ -33,6 +33,14 @@ from boardpaper.content.model import (
 )
 from boardpaper.render.reproducible import normalise_docx
 from boardpaper.render.stamp import provenance_of, set_docx_custom_properties
+from boardpaper.render.template_data import (
+    TEMPLATE_ERRORS,
+    PlainDataSandbox,
+    located_template_error,
+    paper_view,
+    template_view,
+)
+from boardpaper.render.word_file import check_word_file
 from boardpaper.template.library import Template
 
 STYLE_CONTRACT = (
@@ -58,9 +66,14 @@ INDENT = Cm(1.27)
 LIST_STEP = Cm(0.63)
 
 
-def jinja_environment() -> ImmutableSandboxedEnvironment:
-    """The Jinja environment for Word templates: sandboxed, strict, autoescaping."""
-    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+def jinja_environment() -> PlainDataSandbox:
+    """The Jinja environment for Word templates: sandboxed, strict, autoescaping.
+
+    Its loader finds nothing: a Word template includes no files.
+    """
+    return PlainDataSandbox(
+        undefined=StrictUndefined, autoescape=True, loader=FunctionLoader(lambda name: None)
+    )
 
 
 WORD_VARIABLES = ("paper", "fields", "template", "boardpaper_version", "body")
@@ -69,10 +82,11 @@ WORD_VARIABLES = ("paper", "fields", "template", "boardpaper_version", "body")
 
 def word_context(paper: Paper, template: Template, body: Any) -> dict[str, Any]:
     """The Jinja context of a Word template; ``body`` is the numbered body subdocument."""
+    paper = paper_view(paper)
     return {
         "paper": paper,
         "fields": paper.fields,
-        "template": template,
+        "template": template_view(template),
         "boardpaper_version": __version__,
         "body": body,
     }
@@ -84,13 +98,15 @@ def render_docx(paper: Paper, template: Template) -> bytes:
     Core properties (dates included) come from the content, never the clock;
     the provenance (``provenance_of``) goes into the custom properties.
     """
+    display = _display(template.word_template)
+    check_word_file(template.word_template, display)
     document = DocxTemplate(str(template.word_template))
     body = document.new_subdoc()
     section = document.docx.sections[0]
     text_width = section.page_width - section.left_margin - section.right_margin
     _BodyWriter(body.subdocx, text_width).write(paper)
     context = word_context(paper, template, body)
-    document.render(context, jinja_env=jinja_environment(), autoescape=True)
+    render_word_template(document, context, template.word_template, display)
     set_core_properties(
         document.docx,
         title=paper.title,
@@ -104,6 +120,21 @@ def render_docx(paper: Paper, template: Template) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return normalise_docx(buffer.getvalue())
+
+
+def render_word_template(document: Any, context: dict[str, Any], file: Any, display: str) -> None:
+    """Fill a docxtpl document's tags; a Jinja error raises TemplateError naming ``display``."""
+    try:
+        document.render(context, jinja_env=jinja_environment(), autoescape=True)
+    except TEMPLATE_ERRORS as error:
+        raise located_template_error(error, file, display) from None
+
+
+def _display(path: Any) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def set_core_properties(

@@ -12,11 +12,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
 
 from boardpaper import __version__
 from boardpaper.content.model import ListBlock, NumberedParagraph, Paper, Paragraph, Run, Table
+from boardpaper.render.template_data import (
+    TEMPLATE_ERRORS,
+    PlainDataSandbox,
+    located_template_error,
+    paper_view,
+    template_view,
+)
 from boardpaper.template.library import Template
 
 
@@ -44,10 +50,28 @@ def link_groups(runs: tuple[Run, ...]) -> list[tuple[str | None, list[Run]]]:
     return groups
 
 
+class FolderLoader(BaseLoader):
+    """Loads template files from one folder: a name (or a symlink) leading out of it is not found.
+
+    (Jinja's FileSystemLoader follows symlinks: ``followlinks`` only affects listing.)
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.root = folder.resolve()
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
+        path = (self.root / template).resolve()
+        if not (self.root in path.parents and path.is_file()):
+            raise TemplateNotFound(template)
+        source = path.read_text(encoding="utf-8")
+        mtime = path.stat().st_mtime
+        return source, str(path), lambda: path.is_file() and path.stat().st_mtime == mtime
+
+
 @cache
-def _environment(folder: Path) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(str(folder), followlinks=False),
+def _environment(folder: Path) -> PlainDataSandbox:
+    env = PlainDataSandbox(
+        loader=FolderLoader(folder),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -66,10 +90,11 @@ def html_context(
     paper: Paper, template: Template, extra: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The variables every HTML template receives (documented in docs/templates.md)."""
+    paper = paper_view(paper)
     return {
         "paper": paper,
         "fields": paper.fields,
-        "template": template,
+        "template": template_view(template),
         "boardpaper_version": __version__,
         "provenance": {},
         **(extra or {}),
@@ -78,14 +103,28 @@ def html_context(
 
 def render_html(paper: Paper, template: Template, extra: dict[str, Any] | None = None) -> str:
     """Render ``paper`` with the template's HTML file; returns the HTML text."""
-    env = _environment(template.folder)
-    jinja_template = env.get_template(template.html_template.name)
-    return jinja_template.render(html_context(paper, template, extra))
+    context = html_context(paper, template, extra)
+    return render_template_file(template.folder, template.html_template.name, context)
 
 
 def render_template_file(folder: Path, name: str, context: dict[str, Any]) -> str:
-    """Render any Jinja file of a template folder (agendas, notices) in the same sandbox."""
+    """Render any Jinja file of a template folder (agendas, notices) in the same sandbox.
+
+    A Jinja error (unknown attribute, unsafe access, include of a file outside
+    the folder) raises TemplateError located in the template file.
+    """
     env = _environment(folder)
-    return env.get_template(name).render(
-        {"boardpaper_version": __version__, "block_kind": block_kind, **context}
-    )
+    try:
+        return env.get_template(name).render(
+            {"boardpaper_version": __version__, "block_kind": block_kind, **context}
+        )
+    except TEMPLATE_ERRORS as error:
+        file = folder / name
+        raise located_template_error(error, file, _display(file)) from None
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

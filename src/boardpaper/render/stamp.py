@@ -206,6 +206,9 @@ def read_docx_properties(data: bytes) -> tuple[dict[str, str], dict[str, str]]:
     """The core properties and the text custom properties of a .docx: (core, custom)."""
     import docx
 
+    from boardpaper.render.word_file import check_word_bytes
+
+    check_word_bytes(data)
     document = docx.Document(io.BytesIO(data))
     core_props = document.core_properties
     core: dict[str, str] = {}

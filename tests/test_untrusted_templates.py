@@ -1,0 +1,180 @@
+"""Untrusted templates: they see plain data only, read nothing outside their folder, and a
+hostile Word file (tags that reach Python, a zip bomb) gives a located error, never a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from boardpaper.errors import TemplateError
+from boardpaper.pipeline import parse_report, render
+from boardpaper.render.html import html_context
+from boardpaper.template.library import TemplateLibrary
+from tests.conftest import TEMPLATES
+from tests.untrusted import MINIMAL, PASSWD_LINE, all_docx_bytes, all_pdf_bytes, no_network
+
+__all__ = ["no_network"]
+
+READ_PASSWD = "{{ template.folder.joinpath('/etc/passwd').read_text() }}"
+
+
+def copied_library(
+    tmp_path: Path, html_before_body: str | None = None, word_text: str | None = None
+) -> TemplateLibrary:
+    """council-standard copied, with text put before <body> in paper.html or into paper.docx."""
+    root = tmp_path / "templates"
+    folder = root / "council-standard"
+    shutil.copytree(TEMPLATES / "council-standard", folder)
+    if html_before_body is not None:
+        html = folder / "paper.html"
+        html.write_text(
+            html.read_text(encoding="utf-8").replace("<body", html_before_body + "<body", 1),
+            encoding="utf-8",
+        )
+    if word_text is not None:
+        document = docx.Document(str(folder / "paper.docx"))
+        document.add_paragraph(word_text)
+        document.save(str(folder / "paper.docx"))
+    return TemplateLibrary([root])
+
+
+def rendered(library: TemplateLibrary, formats: tuple[str, ...]) -> dict[str, bytes]:
+    return render(parse_report(MINIMAL, "minimal.yaml", library), formats)
+
+
+def test_html_template_cannot_read_a_file_through_template_folder(tmp_path: Path) -> None:
+    library = copied_library(tmp_path, html_before_body=READ_PASSWD)
+    with pytest.raises(TemplateError) as caught:
+        rendered(library, ("pdf",))
+    problem = caught.value.problems[0]
+    assert problem.path.endswith("paper.html")
+    assert "folder" in problem.message
+
+
+def test_word_template_cannot_read_a_file_through_template_folder(tmp_path: Path) -> None:
+    library = copied_library(tmp_path, word_text=READ_PASSWD)
+    with pytest.raises(TemplateError) as caught:
+        rendered(library, ("docx",))
+    assert caught.value.problems[0].path.endswith("paper.docx")
+    assert "folder" in caught.value.problems[0].message
+
+
+def test_templates_receive_plain_data_only(library: TemplateLibrary, seed_report) -> None:
+    """Every value reachable from the template variables is str, number, bool, date, None,
+    a dict, list or tuple of those, or a frozen model dataclass: never a Path or a loader."""
+    import dataclasses
+    import datetime as dt
+
+    allowed = (str, int, float, bool, dt.date, type(None))
+
+    def walk(value: object, where: str) -> None:
+        if isinstance(value, allowed):
+            return
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{where}.{key}")
+        elif isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                walk(item, f"{where}[{index}]")
+        elif dataclasses.is_dataclass(value) and type(value).__module__.endswith("content.model"):
+            for field in dataclasses.fields(value):
+                walk(getattr(value, field.name), f"{where}.{field.name}")
+        else:
+            pytest.fail(f"{where} is a {type(value).__name__}, not plain data")
+
+    context = html_context(seed_report.paper, seed_report.template)
+    for name in ("paper", "fields", "template", "provenance"):
+        walk(context[name], name)
+    assert context["template"]["name"] == "council-standard"
+
+
+def test_html_include_does_not_follow_a_symlink_out_of_the_folder(tmp_path: Path) -> None:
+    library = copied_library(tmp_path, html_before_body="{% include 'notes.html' %}")
+    (tmp_path / "templates" / "council-standard" / "notes.html").symlink_to("/etc/passwd")
+    with pytest.raises(TemplateError) as caught:
+        rendered(library, ("pdf",))
+    assert caught.value.problems[0].path.endswith("paper.html")
+    assert "notes.html" in caught.value.problems[0].message
+
+
+def test_html_include_inside_the_folder_still_works(tmp_path: Path) -> None:
+    library = copied_library(tmp_path, html_before_body="{% include 'notes.html' %}")
+    (tmp_path / "templates" / "council-standard" / "notes.html").write_text(
+        "<!-- included by the template -->", encoding="utf-8"
+    )
+    assert rendered(library, ("pdf",))["pdf"].startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    "tag", ["{% include 'paper.html' %}", "{{ ''.__class__ }}", "{{ paper.__class__.__mro__ }}"]
+)
+def test_word_template_tags_reaching_python_give_a_located_error(tmp_path: Path, tag: str) -> None:
+    library = copied_library(tmp_path, word_text=tag)
+    with pytest.raises(TemplateError) as caught:
+        rendered(library, ("docx",))
+    assert caught.value.problems[0].path.endswith("paper.docx")
+
+
+def test_html_template_dunder_gives_a_located_error(tmp_path: Path) -> None:
+    library = copied_library(tmp_path, html_before_body="{{ ''.__class__.__mro__ }}")
+    with pytest.raises(TemplateError) as caught:
+        rendered(library, ("pdf",))
+    assert caught.value.problems[0].path.endswith("paper.html")
+    assert caught.value.problems[0].line is not None
+
+
+def zip_bomb(template_docx: Path, unpacked: int) -> bytes:
+    """The Word template with one extra part of ``unpacked`` zero bytes (1/1000 of it packed)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(template_docx) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        with target.open(zipfile.ZipInfo("word/media/bomb.bin"), "w", force_zip64=True) as stream:
+            chunk = bytes(1024 * 1024)
+            for _ in range(unpacked // len(chunk)):
+                stream.write(chunk)
+    return buffer.getvalue()
+
+
+def test_zip_bomb_word_template_is_refused_with_a_located_error(tmp_path: Path) -> None:
+    library = copied_library(tmp_path)
+    word = tmp_path / "templates" / "council-standard" / "paper.docx"
+    word.write_bytes(zip_bomb(word, 100 * 1024 * 1024))
+    with pytest.raises(TemplateError) as caught:
+        rendered(library, ("docx",))
+    assert caught.value.problems[0].path.endswith("paper.docx")
+    assert "MB" in caught.value.problems[0].message
+
+
+def test_word_template_with_too_many_parts_is_refused(tmp_path: Path) -> None:
+    library = copied_library(tmp_path)
+    word = tmp_path / "templates" / "council-standard" / "paper.docx"
+    with zipfile.ZipFile(word, "a") as archive:
+        for index in range(5000):
+            archive.writestr(f"customXml/extra{index}.xml", "<a/>")
+    with pytest.raises(TemplateError) as caught:
+        rendered(library, ("docx",))
+    assert "parts" in caught.value.problems[0].message
+
+
+def test_inspect_refuses_a_zip_bomb_docx(tmp_path: Path, runner) -> None:
+    from boardpaper.cli.main import cli
+
+    bomb = tmp_path / "paper.docx"
+    bomb.write_bytes(zip_bomb(TEMPLATES / "council-standard" / "paper.docx", 600 * 1024 * 1024))
+    result = runner.invoke(cli, ["inspect", str(bomb)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "MB" in result.output
+
+
+def test_plain_template_still_renders_without_passwd(tmp_path: Path) -> None:
+    outputs = rendered(copied_library(tmp_path), ("docx", "pdf"))
+    assert PASSWD_LINE not in all_pdf_bytes(outputs["pdf"])
+    assert PASSWD_LINE not in all_docx_bytes(outputs["docx"])

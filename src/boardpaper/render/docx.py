@@ -31,6 +31,7 @@ from boardpaper.content.model import (
     Section,
     Table,
 )
+from boardpaper.render.bidi import isolate, isolate_value
 from boardpaper.render.reproducible import normalise_docx
 from boardpaper.render.stamp import provenance_of, set_docx_custom_properties
 from boardpaper.render.template_data import (
@@ -72,7 +73,10 @@ def jinja_environment() -> PlainDataSandbox:
     Its loader finds nothing: a Word template includes no files.
     """
     return PlainDataSandbox(
-        undefined=StrictUndefined, autoescape=True, loader=FunctionLoader(lambda name: None)
+        undefined=StrictUndefined,
+        autoescape=True,
+        loader=FunctionLoader(lambda name: None),
+        finalize=isolate_value,
     )
 
 
@@ -201,12 +205,12 @@ class _BodyWriter:
     def write(self, paper: Paper) -> None:
         for part in paper.parts:
             if part.heading:
-                self.doc.add_paragraph(part.heading, style=f"Heading {part.level}")
+                self.doc.add_paragraph(isolate(part.heading), style=f"Heading {part.level}")
             for section in part.sections:
                 self._section(section)
 
     def _section(self, section: Section) -> None:
-        self.doc.add_paragraph(section.title, style=f"Heading {section.level}")
+        self.doc.add_paragraph(isolate(section.title), style=f"Heading {section.level}")
         for block in section.blocks:
             self._block(block, indent=0)
 
@@ -215,12 +219,15 @@ class _BodyWriter:
     ) -> None:
         if isinstance(block, NumberedParagraph):
             for index, child in enumerate(block.blocks):
-                if index == 0 and isinstance(child, Paragraph) and block.number:
+                if index == 0 and block.number:
+                    # The number members quote: on its own line when the paragraph opens
+                    # with a list or a table, never dropped.
                     paragraph = self.doc.add_paragraph(style="Numbered Paragraph")
                     paragraph.add_run(f"{block.number}\t")
-                    self._runs(paragraph, child.runs)
-                else:
-                    self._block(child, indent=1)
+                    if isinstance(child, Paragraph):
+                        self._runs(paragraph, child.runs)
+                        continue
+                self._block(child, indent=1)
         elif isinstance(block, Paragraph):
             paragraph = self.doc.add_paragraph(style="Continuation" if indent else "Normal")
             self._runs(paragraph, block.runs)
@@ -301,7 +308,7 @@ class _BodyWriter:
             if run.href:
                 self._hyperlink(paragraph, run)
                 continue
-            added = paragraph.add_run(run.text)
+            added = paragraph.add_run(isolate(run.text))
             added.bold = run.bold or None
             added.italic = run.italic or None
 
@@ -310,7 +317,7 @@ class _BodyWriter:
         rel_id = self.part.relate_to(run.href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
         link = OxmlElement("w:hyperlink")
         link.set(qn("r:id"), rel_id)
-        new_run = paragraph.add_run(run.text, style="Hyperlink")
+        new_run = paragraph.add_run(isolate(run.text), style="Hyperlink")
         new_run.bold = run.bold or None
         new_run.italic = run.italic or None
         paragraph._p.remove(new_run._r)
@@ -390,7 +397,7 @@ class _BodyWriter:
             self._table_text_style_id = self.styles["Table Text"].style_id
         paragraph._p.style = self._table_text_style_id
         if text:
-            paragraph.add_run(text).bold = bold or None
+            paragraph.add_run(isolate(text)).bold = bold or None
         if fill:
             # The template's status colour; the text still says the status in words.
             shading = OxmlElement("w:shd")

@@ -16,6 +16,7 @@ from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
 
 from boardpaper import __version__
 from boardpaper.content.model import ListBlock, NumberedParagraph, Paper, Paragraph, Run, Table
+from boardpaper.render.bidi import isolate_value
 from boardpaper.render.template_data import (
     TEMPLATE_ERRORS,
     PlainDataSandbox,
@@ -77,6 +78,7 @@ def _environment(folder: Path) -> PlainDataSandbox:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=isolate_value,
     )
     env.globals.update(block_kind=block_kind, link_groups=link_groups)
     return env

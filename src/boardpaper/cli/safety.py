@@ -24,6 +24,8 @@ HELP = {
     "max_table_columns": "Most columns in one table.",
     "max_text_chars": "Longest single text value, in characters.",
     "max_word_chars": "Longest word (characters without a space).",
+    "max_blocks": "Most paragraphs and list items in one report.",
+    "max_total_table_rows": "Most table rows in one report, all tables together.",
 }
 
 

@@ -71,6 +71,8 @@ class Limits:
     max_table_columns: int = 40
     max_text_chars: int = 50_000
     max_word_chars: int = 1_000
+    max_blocks: int = 5_000
+    max_total_table_rows: int = 2_500
 
 
 @dataclass

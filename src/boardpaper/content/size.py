@@ -78,7 +78,7 @@ def size_problems(paper: Paper, limits: Limits, display: str) -> list[Problem]:
                 None,
                 "",
                 f"the report's tables hold {size.table_rows:,} rows together; "
-                f"the limit is {limits.max_total_table_rows:,} (put large data in an appendix file)",
+                f"the limit is {limits.max_total_table_rows:,} (put large data in an appendix)",
             )
         )
     return problems

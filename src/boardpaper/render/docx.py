@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
@@ -32,6 +31,7 @@ from boardpaper.content.model import (
     Section,
     Table,
 )
+from boardpaper.errors import display_path
 from boardpaper.render.bidi import isolate, isolate_value
 from boardpaper.render.reproducible import normalise_docx
 from boardpaper.render.stamp import provenance_of, set_docx_custom_properties
@@ -43,7 +43,7 @@ from boardpaper.render.template_data import (
     template_view,
 )
 from boardpaper.render.word_file import check_word_file
-from boardpaper.template.library import Template
+from boardpaper.template.manifest import Template
 
 STYLE_CONTRACT = (
     "Normal",
@@ -103,7 +103,7 @@ def render_docx(paper: Paper, template: Template) -> bytes:
     Core properties (dates included) come from the content, never the clock;
     the provenance (``provenance_of``) goes into the custom properties.
     """
-    display = _display(template.word_template)
+    display = display_path(template.word_template)
     check_word_file(template.word_template, display)
     document = DocxTemplate(str(template.word_template))
     body = document.new_subdoc()
@@ -133,13 +133,6 @@ def render_word_template(document: Any, context: dict[str, Any], file: Any, disp
         document.render(context, jinja_env=jinja_environment(), autoescape=True)
     except TEMPLATE_ERRORS as error:
         raise located_template_error(error, file, display) from None
-
-
-def _display(path: Any) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def set_core_properties(

@@ -16,6 +16,7 @@ from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
 
 from boardpaper import __version__
 from boardpaper.content.model import ListBlock, NumberedParagraph, Paper, Paragraph, Run, Table
+from boardpaper.errors import display_path
 from boardpaper.render.bidi import isolate_value
 from boardpaper.render.template_data import (
     TEMPLATE_ERRORS,
@@ -24,7 +25,7 @@ from boardpaper.render.template_data import (
     paper_view,
     template_view,
 )
-from boardpaper.template.library import Template
+from boardpaper.template.manifest import Template
 
 
 def block_kind(block: object) -> str:
@@ -122,11 +123,4 @@ def render_template_file(folder: Path, name: str, context: dict[str, Any]) -> st
         )
     except TEMPLATE_ERRORS as error:
         file = folder / name
-        raise located_template_error(error, file, _display(file)) from None
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+        raise located_template_error(error, file, display_path(file)) from None

@@ -23,7 +23,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from boardpaper.content.model import Paper
 from boardpaper.errors import Problem, TemplateError
-from boardpaper.template.library import Template
+from boardpaper.template.manifest import Template
 
 TEMPLATE_KEYS = ("name", "description", "language", "font", "recommendation_numbering", "logo")
 """The documented attributes of ``template`` (docs/templates.md); the manifest's keys join them."""

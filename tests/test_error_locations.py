@@ -88,3 +88,12 @@ def test_terminal_escapes_in_file_names_are_printed_escaped(tmp_path: Path, runn
 def test_problem_prints_control_characters_escaped() -> None:
     problem = Problem("a\x1b[2Jb.yaml", 1, 2, "", "bad")
     assert str(problem) == "a\\x1b[2Jb.yaml:1:2: bad"
+
+
+def test_quoted_template_key_with_a_committee_key_is_still_a_report(tmp_path: Path) -> None:
+    from boardpaper.pipeline import find_meetings, find_reports
+
+    text = MINIMAL.replace("template: council-standard", "'template': council-standard")
+    (tmp_path / "report.yaml").write_text(text + "committee: Audit\n", encoding="utf-8")
+    assert find_reports([tmp_path]) == [tmp_path / "report.yaml"]
+    assert find_meetings([tmp_path]) == []

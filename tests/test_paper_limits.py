@@ -50,7 +50,7 @@ def test_table_rows_are_limited_across_all_tables(library) -> None:
     one = table_report(1_500)
     table = one.split("tables:\n", 1)[1]
     text = one.replace(INTRO, INTRO + "      - table: big2\n") + table.replace("  big:", "  big2:")
-    with pytest.raises(ContentError, match="3,00[0-9] rows together; the limit is 2,500"):
+    with pytest.raises(ContentError, match=r"3,00[0-9] rows together; the limit is 2,500"):
         parse_report(text, "tables.yaml", library)
 
 

@@ -5,13 +5,14 @@ Thin click commands over ``templates.default_library`` and ``starter.starter_yam
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
 import click
 
 from boardpaper.cli.common import templates_option
-from boardpaper.errors import ContentError
+from boardpaper.errors import ContentError, printable
 from boardpaper.template.library import default_library
 from boardpaper.template.starter import starter_yaml
 
@@ -58,9 +59,19 @@ def new_report(path: Path, template_name: str, template_dirs: tuple[Path, ...]) 
         for problem in error.problems:
             click.echo(str(problem), err=True)
         sys.exit(1)
+    shown = printable(str(path))
     if path.exists():
-        raise click.UsageError(f"{path} already exists; choose a new file name")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as handle:
-        handle.write(starter_yaml(template))
-    click.echo(f"wrote {path}; fill it in, then run: boardpaper validate {path}")
+        raise click.UsageError(f"{shown} already exists; choose a new file name")
+    created = False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:
+            created = True
+            handle.write(starter_yaml(template))
+    except OSError as error:
+        click.echo(f"error: {shown}: cannot write: {error.strerror}; nothing was written", err=True)
+        if created:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        sys.exit(1)
+    click.echo(f"wrote {shown}; fill it in, then run: boardpaper validate {shown}")

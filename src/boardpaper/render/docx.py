@@ -151,8 +151,10 @@ def set_core_properties(
     """
     moment = dt.datetime.combine(day, dt.time(0, 0))
     props = docx.core_properties
-    props.title = title
-    props.subject = subject
+    # Validation keeps titles within Word's 255 characters; composed ones ("Agenda: <committee>,
+    # <date>") may still go over: shorten rather than fail (the page shows the whole text).
+    props.title = _property_text(title)
+    props.subject = _property_text(subject)
     props.language = language
     props.author = "boardpaper"
     props.last_modified_by = "boardpaper"
@@ -165,6 +167,10 @@ def set_core_properties(
     props.category = category
     props.version = __version__
     _set_language(docx.styles.element, language)
+
+
+def _property_text(text: str, limit: int = 255) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def _set_language(styles: Any, language: str) -> None:

@@ -178,3 +178,52 @@ def test_plain_template_still_renders_without_passwd(tmp_path: Path) -> None:
     outputs = rendered(copied_library(tmp_path), ("docx", "pdf"))
     assert PASSWD_LINE not in all_pdf_bytes(outputs["pdf"])
     assert PASSWD_LINE not in all_docx_bytes(outputs["docx"])
+
+
+def lint_messages(library: TemplateLibrary) -> list[str]:
+    from boardpaper.audit.template_lint import lint_template
+
+    return [str(problem) for problem in lint_template(library.get("council-standard").folder)]
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        (READ_PASSWD, "'template.folder'"),
+        ("{{ ''.__class__ }}", "'__class__'"),
+        ("{{ paper['__class__'] }}", "'__class__'"),
+        ("{{ ''.join(['a']) }}", "'join' of a literal"),
+    ],
+)
+def test_check_flags_reaching_outside_plain_data_in_html(
+    tmp_path: Path, tag: str, expected: str
+) -> None:
+    messages = lint_messages(copied_library(tmp_path, html_before_body=tag))
+    flagged = [m for m in messages if expected in m]
+    assert flagged and "paper.html:" in flagged[0], messages
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [(READ_PASSWD, "'template.folder'"), ("{{ ''.__class__ }}", "'__class__'")],
+)
+def test_check_flags_reaching_outside_plain_data_in_word(
+    tmp_path: Path, tag: str, expected: str
+) -> None:
+    messages = lint_messages(copied_library(tmp_path, word_text=tag))
+    assert any(expected in m and "paper.docx" in m for m in messages), messages
+
+
+def test_check_refuses_a_zip_bomb_word_template(tmp_path: Path) -> None:
+    library = copied_library(tmp_path)
+    word = tmp_path / "templates" / "council-standard" / "paper.docx"
+    word.write_bytes(zip_bomb(word, 100 * 1024 * 1024))
+    messages = lint_messages(library)
+    assert any("paper.docx" in m and "MB" in m for m in messages), messages
+
+
+def test_check_passes_the_built_in_templates(library: TemplateLibrary) -> None:
+    from boardpaper.audit.template_lint import lint_template
+
+    for name in library.names():
+        assert lint_template(library.get(name).folder) == [], name

@@ -453,6 +453,7 @@ PDF_BREAKAGES = {
     "artifacts-untagged": _untag_page_numbers,
     "links": _unlink_link,
     "links-tab-order": lambda pdf: pdf.pages[0].__delitem__("/Tabs"),
+    "links-print-flag": lambda pdf: [a.__setitem__("/F", 0) for a in pdf.pages[0].Annots],
 }
 
 
@@ -912,3 +913,11 @@ def test_word_template_without_a_language_still_gives_one(tmp_path: Path) -> Non
         f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}"
     )
     assert lang.get(qn("w:val")) == "en-GB"
+
+
+def test_every_link_is_printed(seed_outputs: dict[str, bytes]) -> None:
+    """An independent PDF/UA checker (outloud LNK-004) found links without the Print flag."""
+    with pikepdf.open(io.BytesIO(seed_outputs["pdf"])) as pdf:
+        links = [a for page in pdf.pages for a in page.get("/Annots", [])]
+        assert links
+        assert all(int(a.get("/F", 0)) & 4 for a in links)

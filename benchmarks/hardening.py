@@ -61,10 +61,10 @@ kind, count, fmt = {kind!r}, {count}, {fmt!r}
 if kind == "paragraphs":
     body = "".join(f"      - Item {{i}}.\\n" for i in range(count))
 else:
-    body = "".join(
-        '      - "' + " ".join(f"[l{{i}}](https://example.org/p{{i}})" for i in range(k, min(k + 400, count))) + '"\\n'
-        for k in range(0, count, 400)
-    )
+    def links(first):
+        last = min(first + 400, count)
+        return " ".join(f"[l{{i}}](https://e.org/p{{i}})" for i in range(first, last))
+    body = "".join('      - "' + links(k) + '"\\n' for k in range(0, count, 400))
 text = MINIMAL.replace("      - An introduction.\\n", body)
 started = time.perf_counter()
 try:
@@ -100,11 +100,14 @@ class Service:
 
     def __init__(self, src: Path) -> None:
         self.port = free_port()
-        self.log = tempfile.NamedTemporaryFile(prefix="boardpaper-bench-", suffix=".log")
+        # Kept open for the service's lifetime; close() closes (and so deletes) it.
+        self.log = tempfile.NamedTemporaryFile(prefix="boardpaper-bench-", suffix=".log")  # noqa: SIM115
         env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{ROOT}"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "boardpaper", "serve", "--port", str(self.port)]
-            + ["--workers", "1", "--templates", str(ROOT / "templates")],
+            [
+                *(sys.executable, "-m", "boardpaper", "serve", "--port", str(self.port)),
+                *("--workers", "1", "--templates", str(ROOT / "templates")),
+            ],
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,

@@ -227,3 +227,11 @@ def test_check_passes_the_built_in_templates(library: TemplateLibrary) -> None:
 
     for name in library.names():
         assert lint_template(library.get(name).folder) == [], name
+
+
+def test_check_gives_the_build_error_for_includes(tmp_path: Path) -> None:
+    html = copied_library(tmp_path / "a", html_before_body="{% include 'notes.html' %}")
+    (tmp_path / "a" / "templates" / "council-standard" / "notes.html").symlink_to("/etc/passwd")
+    assert any("cannot include 'notes.html'" in m for m in lint_messages(html))
+    word = copied_library(tmp_path / "b", word_text="{% include 'paper.html' %}")
+    assert any("cannot include" in m and "paper.docx" in m for m in lint_messages(word))

@@ -12,11 +12,33 @@ from __future__ import annotations
 from typing import Any
 
 
-def unsafe_accesses(tree: Any) -> list[tuple[str, int]]:
-    """(message, line) for each attribute or item a template reaches outside plain data."""
-    from jinja2 import nodes
+def unsafe_accesses(tree: Any, environment: Any = None) -> list[tuple[str, int]]:
+    """(message, line) for each attribute or item a template reaches outside plain data, and
+    each file it includes that the build would not find.
+
+    ``environment`` is the one the template renders with; None (a Word template)
+    means no file may be included at all.
+    """
+    from jinja2 import TemplateNotFound, nodes
 
     found: list[tuple[str, int]] = []
+    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        if environment is None:
+            found.append(("a Word template cannot include other files", node.lineno))
+            continue
+        name = node.template.value if isinstance(node.template, nodes.Const) else None
+        if name is None:
+            continue
+        try:
+            environment.loader.get_source(environment, name)
+        except TemplateNotFound:
+            found.append(
+                (
+                    f"cannot include {name!r}: a template may include only files inside its "
+                    "own folder (no symlinks leading out of it)",
+                    node.lineno,
+                )
+            )
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         if isinstance(node, nodes.Getattr):
             name = node.attr

@@ -312,7 +312,7 @@ def lint_html_template(template: Template) -> list[Problem]:
         problems.append(
             Problem(display, line, None, "variables", _attribute_message(name, attribute))
         )
-    for message, line in unsafe_accesses(tree):
+    for message, line in unsafe_accesses(tree, env):
         problems.append(Problem(display, line, None, "variables", message))
     return problems
 

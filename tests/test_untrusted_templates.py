@@ -235,3 +235,54 @@ def test_check_gives_the_build_error_for_includes(tmp_path: Path) -> None:
     assert any("cannot include 'notes.html'" in m for m in lint_messages(html))
     word = copied_library(tmp_path / "b", word_text="{% include 'paper.html' %}")
     assert any("cannot include" in m and "paper.docx" in m for m in lint_messages(word))
+
+
+def test_zip_bomb_agenda_docx_is_a_located_error_in_pack(tmp_path: Path, runner) -> None:
+    from boardpaper.cli.main import cli
+    from tests.conftest import MINIMAL_MEETING, make_content
+
+    header = MINIMAL_MEETING.replace(
+        "published: 2021-02-19", "published: 2021-02-19\nagenda_template: council-standard"
+    )
+    meeting = make_content(tmp_path, "", header)
+    copied_library(tmp_path)
+    agenda = tmp_path / "templates" / "council-standard" / "agenda.docx"
+    agenda.write_bytes(zip_bomb(agenda, 100 * 1024 * 1024))
+    result = runner.invoke(
+        cli,
+        [
+            "pack",
+            str(meeting),
+            "-o",
+            str(tmp_path / "out"),
+            "--templates",
+            str(tmp_path / "templates"),
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert "agenda.docx" in result.output and "MB" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_build_gives_a_located_template_error_not_a_traceback(tmp_path: Path, runner) -> None:
+    from boardpaper.cli.main import cli
+    from tests.untrusted import MINIMAL
+
+    copied_library(tmp_path, word_text="{{ ''.__class__ }}")
+    report = tmp_path / "report.yaml"
+    report.write_text(MINIMAL, encoding="utf-8")
+    result = runner.invoke(
+        cli,
+        [
+            "build",
+            str(report),
+            "-o",
+            str(tmp_path / "out"),
+            "--templates",
+            str(tmp_path / "templates"),
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert "paper.docx" in result.output and "__class__" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

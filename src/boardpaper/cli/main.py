@@ -106,7 +106,11 @@ def build(
         for warning in glyph_warnings(report.paper.source, report.source_path):
             click.echo(str(warning), err=True)
     # Everything is validated and rendered before anything is written.
-    files = render_with_manifest(loaded, formats or FORMATS, outdir)
+    try:
+        files = render_with_manifest(loaded, formats or FORMATS, outdir)
+    except ContentError as error:  # a template that fails while rendering (TemplateError)
+        report_problems(error.problems)
+        sys.exit(1)
     write_outputs(files)
 
 

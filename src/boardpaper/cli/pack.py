@@ -73,7 +73,11 @@ def pack(
     from boardpaper.meeting.pack import build_pack
 
     target = outdir or Path("build") / meeting_file.stem
-    files = build_pack(meeting, jobs)
+    try:
+        files = build_pack(meeting, jobs)
+    except ContentError as error:  # a template that fails while rendering (TemplateError)
+        report_problems(error.problems)
+        sys.exit(1)
     paths = pack_with_manifest(meeting_file, meeting, files, target, content_root)
     write_outputs(paths)
 

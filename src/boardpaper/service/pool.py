@@ -72,12 +72,15 @@ def render_job(text: bytes, display: str, formats: tuple[str, ...]) -> JobResult
         return ("problems", [problem.as_dict() for problem in error.problems])
     if formats == (VALIDATE,):
         return ("ok", {})
-    if formats != ("zip",):
-        return ("ok", render(report, formats))
-    from boardpaper.provenance.manifest import render_with_manifest
+    try:
+        if formats != ("zip",):
+            return ("ok", render(report, formats))
+        from boardpaper.provenance.manifest import render_with_manifest
 
-    folder = Path("paper")
-    files = render_with_manifest([report], FORMATS, folder, sources={display: text})
+        folder = Path("paper")
+        files = render_with_manifest([report], FORMATS, folder, sources={display: text})
+    except ContentError as error:  # a template failing while rendering: located, in the template
+        return ("problems", [problem.as_dict() for problem in error.problems])
     named = {p.relative_to(folder).as_posix(): b for p, b in files.items()}
     named["manifest.json"] = public_manifest(named["manifest.json"])
     return ("ok", {"zip": zip_files(named)})

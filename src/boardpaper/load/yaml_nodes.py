@@ -73,6 +73,8 @@ class Limits:
     max_word_chars: int = 1_000
     max_blocks: int = 5_000
     max_total_table_rows: int = 2_500
+    max_data_file_bytes: int = 5_000_000
+    max_unpacked_bytes: int = 50_000_000
 
 
 @dataclass

@@ -15,7 +15,15 @@ from typing import Any
 from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
 
 from boardpaper import __version__
-from boardpaper.content.model import ListBlock, NumberedParagraph, Paper, Paragraph, Run, Table
+from boardpaper.content.model import (
+    Figure,
+    ListBlock,
+    NumberedParagraph,
+    Paper,
+    Paragraph,
+    Run,
+    Table,
+)
 from boardpaper.errors import display_path
 from boardpaper.render.bidi import isolate_value
 from boardpaper.render.template_data import (
@@ -29,7 +37,7 @@ from boardpaper.template.manifest import Template
 
 
 def block_kind(block: object) -> str:
-    """Name a model block for templates: paragraph, list, table or numbered."""
+    """Name a model block for templates: paragraph, list, table, numbered or figure."""
     if isinstance(block, Paragraph):
         return "paragraph"
     if isinstance(block, ListBlock):
@@ -38,7 +46,18 @@ def block_kind(block: object) -> str:
         return "table"
     if isinstance(block, NumberedParagraph):
         return "numbered"
+    if isinstance(block, Figure):
+        return "figure"
     raise TypeError(f"not a block: {block!r}")
+
+
+def figure_src(figure: Figure) -> str:
+    """The figure's chart as an SVG ``data:`` URL, for ``<img src=...>`` (alt: ``figure.alt``)."""
+    import base64
+
+    from boardpaper.render.charts import render_svg
+
+    return "data:image/svg+xml;base64," + base64.b64encode(render_svg(figure.chart)).decode()
 
 
 def link_groups(runs: tuple[Run, ...]) -> list[tuple[str | None, list[Run]]]:
@@ -81,7 +100,7 @@ def _environment(folder: Path) -> PlainDataSandbox:
         keep_trailing_newline=True,
         finalize=isolate_value,
     )
-    env.globals.update(block_kind=block_kind, link_groups=link_groups)
+    env.globals.update(block_kind=block_kind, link_groups=link_groups, figure_src=figure_src)
     return env
 
 

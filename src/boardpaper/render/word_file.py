@@ -38,7 +38,7 @@ def word_file_problem(
         with zipfile.ZipFile(stream) as archive:
             entries = archive.infolist()
     except (OSError, zipfile.BadZipFile) as error:
-        return f"is not a Word file (.docx is a zip): {error}"
+        return f"not a Word (.docx) file: {error}"
     if len(entries) > MAX_PARTS:
         return f"holds {len(entries):,} parts; a Word file may hold at most {MAX_PARTS:,}"
     unpacked = sum(entry.file_size for entry in entries)

@@ -6,7 +6,6 @@ Exit codes as for every command: 0 success, 1 content or template problems, 2 us
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import click
@@ -64,7 +63,7 @@ def pack(
         meeting = load_meeting(meeting_file, library, content_root)
     except ContentError as error:
         report_problems(error.problems)
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
     reports = sum(1 for item in meeting.items if item.kind == "report")
     if check:
         click.echo(f"{meeting.source_path}: valid, {len(meeting.items)} items, {reports} reports")
@@ -77,7 +76,7 @@ def pack(
         files = build_pack(meeting, jobs)
     except ContentError as error:  # a template that fails while rendering (TemplateError)
         report_problems(error.problems)
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
     paths = pack_with_manifest(meeting_file, meeting, files, target, content_root)
     write_outputs(paths)
 

@@ -6,7 +6,6 @@ Thin click commands over ``templates.default_library`` and ``starter.starter_yam
 from __future__ import annotations
 
 import contextlib
-import sys
 from pathlib import Path
 
 import click
@@ -33,7 +32,7 @@ def list_templates(template_dirs: tuple[Path, ...]) -> None:
             continue
         click.echo(f"{name}\n    {template.description}\n    {template.folder}")
     if broken:
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
 
 
 @click.group("new")
@@ -58,7 +57,7 @@ def new_report(path: Path, template_name: str, template_dirs: tuple[Path, ...]) 
     except ContentError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
     shown = printable(str(path))
     if path.exists():
         raise click.UsageError(f"{shown} already exists; choose a new file name")
@@ -73,5 +72,5 @@ def new_report(path: Path, template_name: str, template_dirs: tuple[Path, ...]) 
         if created:
             with contextlib.suppress(OSError):
                 path.unlink()
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
     click.echo(f"wrote {shown}; fill it in, then run: boardpaper validate {shown}")

@@ -29,9 +29,10 @@ _parser = MarkdownIt("zero").enable(["list", "emphasis", "link", "image", "newli
 # "image" is parsed only so an image is put back as the text typed (see _runs): without
 # it, ![alt](url) would become "!" and a link to url.
 # Markdown autolinks, HTML and backslash escapes stay literal text: "zero" disables them.
-_parser.validateLink = lambda url: True  # we check schemes ourselves, with a located message
+# We check link schemes ourselves, with a located message.
+_parser.validateLink = lambda url: True  # type: ignore[method-assign]
 # URLs stay as typed here (an image is printed as typed); link targets are normalised in _runs.
-_parser.normalizeLink = lambda url: url
+_parser.normalizeLink = lambda url: url  # type: ignore[method-assign]
 
 
 def _star_emphasis(state: StateInline, silent: bool) -> bool:

@@ -129,7 +129,7 @@ class _SafeComposer(yaml.SafeLoader):
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         if self.check_event(AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise ComposerError(
                 None,
                 None,
@@ -142,7 +142,7 @@ class _SafeComposer(yaml.SafeLoader):
                 None,
                 None,
                 f"nested more than {self.max_depth} levels deep",
-                self.peek_event().start_mark,
+                self.peek_event().start_mark,  # type: ignore[no-untyped-call]
             )
         try:
             return super().compose_node(parent, index)
@@ -239,21 +239,21 @@ def parse_yaml(text: str, display: str, limits: Limits = Limits()) -> Node:
         if error.context_mark and "end of stream" in (error.problem or ""):
             # An unclosed quote or bracket: point at where it was opened, not at the end.
             mark = error.context_mark
-        line, column = lines.place(mark.index) if mark else (None, None)
+        mark_line, mark_column = lines.place(mark.index) if mark else (None, None)
         message = _yaml_message(error, text, mark.index if mark else None)
-        raise ContentError([Problem(display, line, column, "", message)]) from None
+        raise ContentError([Problem(display, mark_line, mark_column, "", message)]) from None
     except (ValueError, OverflowError) as error:
         # PyYAML builds "\U00110000" with chr(), which refuses code points past U+10FFFF
         # (ValueError), or past a C int (OverflowError).
         if not ("chr()" in str(error) or isinstance(error, OverflowError)) or loader is None:
             raise
-        line, column = lines.place(loader.get_mark().index)
+        escape_line, escape_column = lines.place(loader.get_mark().index)
         raise ContentError(
             [
                 Problem(
                     display,
-                    line,
-                    column,
+                    escape_line,
+                    escape_column,
                     "",
                     "an escape names no character: Unicode ends at \\U0010FFFF; fix or remove it",
                 )

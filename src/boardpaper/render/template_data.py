@@ -19,7 +19,8 @@ from typing import Any
 
 from jinja2 import TemplateError as JinjaError
 from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from boardpaper.content.model import Paper
 from boardpaper.errors import Problem, TemplateError
@@ -67,7 +68,7 @@ def plain(value: Any) -> Any:
 
 def template_view(template: Template) -> dict[str, Any]:
     """The manifest as templates see it: its own keys (plain), and the documented names."""
-    view = plain(template.raw) if isinstance(template.raw, dict) else {}
+    view: dict[str, Any] = plain(template.raw) if isinstance(template.raw, dict) else {}
     view.update(
         name=template.name,
         description=template.description,

@@ -27,6 +27,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from boardpaper import __version__
 from boardpaper.service.config import DEFAULT_DISPLAY, MEDIA_TYPES, YAML_TYPES, ServiceConfig
@@ -56,7 +57,7 @@ STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("boardpaper.service.app")
 
 
-def create_app(config: ServiceConfig) -> Starlette:
+def create_app(config: ServiceConfig) -> ASGIApp:
     """The ASGI application for ``config``; its lifespan starts and stops the worker pool."""
     library = default_library(list(config.template_dirs))
     pool = WorkerPool(
@@ -108,13 +109,13 @@ def create_app(config: ServiceConfig) -> Starlette:
         text, display = await read_report(request, config.max_body_bytes, config.body_timeout)
         kind, value = await run_job(text, display, (VALIDATE,))
         if kind == "problems":
-            return JSONResponse({"valid": False, **capped(value)})
+            return JSONResponse({"valid": False, **capped(value), "warnings": []})
         if kind != "ok":
             log.error("validation failed in a worker: %s", value)
             raise RequestError(
                 500, "Validation failed", "the report could not be checked", "render-failed"
             )
-        return JSONResponse({"valid": True, "problems": []})
+        return JSONResponse({"valid": True, "problems": [], "warnings": value["warnings"]})
 
     async def run_job(text: bytes, display: str, formats: tuple[str, ...]) -> tuple[str, Any]:
         """Run one job in the pool; the pool's refusals become problem+json errors."""

@@ -63,25 +63,22 @@ def render_job(text: bytes, display: str, formats: tuple[str, ...]) -> JobResult
     under the same pool, time limit and queue). Returns ("ok", {format: bytes}) or
     ("problems", [problem dicts]) when the report has mistakes.
     """
+    from boardpaper.build import build_upload, load_upload
     from boardpaper.errors import ContentError
-    from boardpaper.pipeline import FORMATS, parse_report, render
 
+    zipped = formats == ("zip",)
     try:
-        report = parse_report(text, display, _worker_library)
+        if formats == (VALIDATE,):
+            checked = load_upload(text, display, _worker_library)
+            return ("ok", {"warnings": [warning.as_dict() for warning in checked.warnings]})
+        # A template failing while rendering is a ContentError too: located, in the template.
+        built = build_upload(text, display, formats, _worker_library, with_manifest=zipped)
     except ContentError as error:
         return ("problems", [problem.as_dict() for problem in error.problems])
-    if formats == (VALIDATE,):
-        return ("ok", {})
-    try:
-        if formats != ("zip",):
-            return ("ok", render(report, formats))
-        from boardpaper.provenance.manifest import render_with_manifest
-
-        folder = Path("paper")
-        files = render_with_manifest([report], FORMATS, folder, sources={display: text})
-    except ContentError as error:  # a template failing while rendering: located, in the template
-        return ("problems", [problem.as_dict() for problem in error.problems])
-    named = {p.relative_to(folder).as_posix(): b for p, b in files.items()}
+    if not zipped:
+        return ("ok", {path.name: data for path, data in built.files.items()})
+    folder = Path("paper")
+    named = {p.relative_to(folder).as_posix(): b for p, b in built.files.items()}
     named["manifest.json"] = public_manifest(named["manifest.json"])
     return ("ok", {"zip": zip_files(named)})
 
@@ -257,6 +254,9 @@ class WorkerPool:
         for worker in workers:
             self._idle.put_nowait(worker)
 
+    def _stopping(self) -> bool:
+        return self.closing
+
     async def drain(self, timeout: float) -> None:
         """Admit nothing new and wait (up to ``timeout`` s) for the jobs running now to end."""
         self.closing = True
@@ -314,7 +314,7 @@ class WorkerPool:
         except BaseException:
             self.admitted -= 1
             raise
-        if self.closing:
+        if self._stopping():  # the pool began to close while this request waited
             self.admitted -= 1
             self._idle.put_nowait(worker)
             raise ShuttingDown()
@@ -419,8 +419,8 @@ class WorkerPool:
             return WorkerFailed("a render worker died; it was replaced"), self._replace(worker)
         if result is None:
             elapsed = time.monotonic() - started
-            error = RenderTimeout(f"the render was stopped after {elapsed:.1f} s")
-            return error, self._replace(worker)
+            timeout = RenderTimeout(f"the render was stopped after {elapsed:.1f} s")
+            return timeout, self._replace(worker)
         worker.jobs_done += 1
         if self.max_jobs_per_worker and worker.jobs_done >= self.max_jobs_per_worker:
             try:

@@ -240,10 +240,12 @@ def main() -> None:
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="the code to measure")
     parser.add_argument("--quick", action="store_true", help="smaller sizes only")
     parser.add_argument("--clients", type=int, default=300)
+    parser.add_argument("--service-only", action="store_true", help="items 4 and 5 only")
     args = parser.parse_args()
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     print(f"code: {args.src}; load average {os.getloadavg()[0]:.1f}; open-file limit {soft}")
-    item3(args.src, args.quick)
+    if not args.service_only:
+        item3(args.src, args.quick)
     service = Service(args.src)
     try:
         item4(service)

@@ -10,7 +10,7 @@ import pytest
 from boardpaper.cli.main import cli
 from boardpaper.errors import ContentError
 from boardpaper.pipeline import parse_report, render
-from tests.conftest import make_content
+from tests.helpers import make_content
 from tests.untrusted import MINIMAL, report_with
 
 

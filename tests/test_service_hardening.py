@@ -31,7 +31,7 @@ from service_support import (
     failing_job,
     free_port,
 )
-from tests.conftest import ROOT, SEED_YAML, TEMPLATES
+from tests.helpers import ROOT, SEED_YAML, TEMPLATES
 
 SEED = SEED_YAML.read_bytes()
 

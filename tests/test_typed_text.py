@@ -12,7 +12,7 @@ import pytest
 
 from boardpaper.content.narrative import parse_narrative
 from boardpaper.pipeline import parse_report, render
-from tests.conftest import docx_paragraphs, pdf_text
+from tests.helpers import docx_paragraphs, pdf_text
 from tests.untrusted import MINIMAL
 
 INTRO = "      - An introduction.\n"
@@ -48,8 +48,9 @@ def test_numbered_list_starting_at_3_keeps_3_and_4_in_the_pdf(typed_pdf_text: st
     assert re.search(r"4\.\s*Fourth item", typed_pdf_text)
 
 
+@pytest.mark.libreoffice
 def test_numbered_list_starting_at_3_keeps_3_and_4_in_word(typed, tmp_path) -> None:
-    from tests.conftest import convert_with_libreoffice
+    from tests.helpers import convert_with_libreoffice
 
     text = pdf_text(convert_with_libreoffice(typed["docx"], tmp_path))
     assert re.search(r"3\.\s*Third item", text), text
@@ -101,8 +102,9 @@ def test_a_right_to_left_override_stays_inside_its_own_text(typed_pdf_text: str)
     assert "Last paragraph." in typed_pdf_text
 
 
+@pytest.mark.libreoffice
 def test_a_right_to_left_override_is_isolated_in_word(typed, tmp_path) -> None:
-    from tests.conftest import convert_with_libreoffice
+    from tests.helpers import convert_with_libreoffice
 
     printed = pdf_text(convert_with_libreoffice(typed["docx"], tmp_path))
     line = next(line for line in printed.splitlines() if "Start" in line)

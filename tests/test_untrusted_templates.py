@@ -16,7 +16,7 @@ from boardpaper.errors import TemplateError
 from boardpaper.pipeline import parse_report, render
 from boardpaper.render.html import html_context
 from boardpaper.template.library import TemplateLibrary
-from tests.conftest import TEMPLATES
+from tests.helpers import TEMPLATES
 from tests.untrusted import MINIMAL, PASSWD_LINE, all_docx_bytes, all_pdf_bytes, no_network
 
 __all__ = ["no_network"]
@@ -239,7 +239,7 @@ def test_check_gives_the_build_error_for_includes(tmp_path: Path) -> None:
 
 def test_zip_bomb_agenda_docx_is_a_located_error_in_pack(tmp_path: Path, runner) -> None:
     from boardpaper.cli.main import cli
-    from tests.conftest import MINIMAL_MEETING, make_content
+    from tests.helpers import MINIMAL_MEETING, make_content
 
     header = MINIMAL_MEETING.replace(
         "published: 2021-02-19", "published: 2021-02-19\nagenda_template: council-standard"

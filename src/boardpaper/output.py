@@ -33,13 +33,15 @@ class OutputError(Exception):
     """An output could not be written (read-only folder, disk full...)."""
 
 
-def write_atomically(files: dict[Path, bytes]) -> None:
+def write_atomically(files: dict[Path, bytes]) -> list[Path]:
     """Write every file: each goes to a temporary file beside it, then replaces the target.
 
     Every target is checked first, and all temporary files are written and
     synced before any target is replaced, so a full disk, a read-only folder
     or a folder in a file's place fails the build before it changes anything.
-    Raises OutputError naming the file.
+    A target that already holds exactly these bytes is left alone (its time
+    stamp too, so tools that watch files see no change). Returns the files left
+    alone. Raises OutputError naming the file.
     """
     preflight(list(files))
     folders = sorted({target.parent for target in files})
@@ -48,7 +50,19 @@ def write_atomically(files: dict[Path, bytes]) -> None:
             locks.enter_context(folder_lock(folder))
         for folder in folders:
             remove_stale_temporaries(folder, {target.name for target in files})
-        _stage_and_replace(files)
+        unchanged = [target for target, data in files.items() if _holds(target, data)]
+        _stage_and_replace({t: d for t, d in files.items() if t not in unchanged})
+    return unchanged
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    """Whether ``target`` is a regular file with exactly ``data`` in it."""
+    try:
+        if not target.is_file() or target.is_symlink() or target.stat().st_size != len(data):
+            return False
+        return target.read_bytes() == data
+    except OSError:
+        return False
 
 
 def preflight(targets: list[Path]) -> None:

@@ -12,9 +12,12 @@ processes with a real time limit (``service_pool``), an optional bearer token
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
 import re
+import time
 from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -30,6 +33,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from boardpaper import __version__
+from boardpaper.render.cache import CachedPaper, RenderCache, environment_fingerprint
 from boardpaper.service.config import DEFAULT_DISPLAY, MEDIA_TYPES, YAML_TYPES, ServiceConfig
 from boardpaper.service.connections import (
     HeaderTimeoutProtocol,
@@ -37,6 +41,8 @@ from boardpaper.service.connections import (
     raise_file_limit,
 )
 from boardpaper.service.guard import GuardMiddleware
+from boardpaper.service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from boardpaper.service.metrics import ServiceMetrics, configure_logging
 from boardpaper.service.openapi import openapi_document
 from boardpaper.service.pool import (
     VALIDATE,
@@ -47,7 +53,7 @@ from boardpaper.service.pool import (
     WorkerPool,
 )
 from boardpaper.service.problems import RequestError, problem
-from boardpaper.template.library import default_library
+from boardpaper.template.library import TemplateLibrary, default_library
 from boardpaper.template.manifest import Template
 from boardpaper.template.starter import starter_yaml
 
@@ -69,11 +75,17 @@ def create_app(config: ServiceConfig) -> ASGIApp:
         config.recycle_after,
     )
 
+    metrics = ServiceMetrics(pool.status)
+    cache = RenderCache(config.cache_dir) if config.cache_dir is not None else None
+    request_keys = RequestKeys()
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Load every template now: a broken template stops the service at start, not later.
         for name in library.names():
             library.get(name)
+        if cache is not None:
+            await anyio.to_thread.run_sync(request_keys.prepare, library)
         await pool.start()
         log.info("boardpaper service ready: %d render workers", pool.size)
         try:
@@ -84,6 +96,9 @@ def create_app(config: ServiceConfig) -> ASGIApp:
 
     async def index(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    async def metrics_page(request: Request) -> Response:
+        return Response(metrics.exposition(), media_type=METRICS_CONTENT_TYPE)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok", "version": __version__, **pool.status()})
@@ -107,46 +122,15 @@ def create_app(config: ServiceConfig) -> ASGIApp:
     async def validate(request: Request) -> Response:
         # Validating 1 MB can cost as much CPU as a render: same pool, limit and queue.
         text, display = await read_report(request, config.max_body_bytes, config.body_timeout)
-        kind, value = await run_job(text, display, (VALIDATE,))
+        kind, value = await submit(text, display, VALIDATE)
         if kind == "problems":
             return JSONResponse({"valid": False, **capped(value), "warnings": []})
         if kind != "ok":
-            log.error("validation failed in a worker: %s", value)
+            log.error("validation failed in a worker: %s", value)  # the error's kind only
             raise RequestError(
                 500, "Validation failed", "the report could not be checked", "render-failed"
             )
         return JSONResponse({"valid": True, "problems": [], "warnings": value["warnings"]})
-
-    async def run_job(text: bytes, display: str, formats: tuple[str, ...]) -> tuple[str, Any]:
-        """Run one job in the pool; the pool's refusals become problem+json errors."""
-        try:
-            return await pool.submit(text, display, formats)
-        except ShuttingDown:
-            raise RequestError(
-                503,
-                "Shutting down",
-                "the service is stopping; send the request again in a moment",
-                "shutting-down",
-                headers={"Retry-After": "5"},
-            ) from None
-        except Saturated:
-            retry = str(max(1, math.ceil(config.render_timeout / 10)))
-            raise RequestError(
-                503,
-                "Busy",
-                "every render worker is busy and the queue is full; try again shortly",
-                "busy",
-                headers={"Retry-After": retry},
-            ) from None
-        except RenderTimeout as error:
-            raise RequestError(
-                504,
-                "Render timed out",
-                f"{error}: the limit is {config.render_timeout:g} s",
-                "render-timeout",
-            ) from None
-        except WorkerFailed as error:
-            raise RequestError(500, "Render failed", str(error), "worker-failed") from None
 
     async def papers(request: Request) -> Response:
         wanted = request.query_params.get("format", "pdf")
@@ -158,24 +142,77 @@ def create_app(config: ServiceConfig) -> ASGIApp:
                 "unknown-format",
             )
         text, display = await read_report(request, config.max_body_bytes, config.body_timeout)
-        kind, value = await run_job(text, display, (wanted,))
+        started = time.monotonic()
+        key = request_keys.key(text, display, wanted) if cache is not None else ""
+        if cache is not None:
+            cached = await anyio.to_thread.run_sync(cache.get, key)
+            metrics.cache.labels("hit" if cached else "miss").inc()
+            if cached is not None:
+                metrics.renders.labels(wanted, "cached").inc()
+                metrics.render_seconds.labels(wanted).observe(time.monotonic() - started)
+                return paper_response(cached.files[wanted], display, wanted)
+        try:
+            files = await render(text, display, wanted)
+        finally:
+            metrics.render_seconds.labels(wanted).observe(time.monotonic() - started)
+        if cache is not None:
+            await anyio.to_thread.run_sync(cache.put, key, CachedPaper(files, ()))
+        return paper_response(files[wanted], display, wanted)
+
+    async def submit(text: bytes, display: str, wanted: str) -> tuple[str, Any]:
+        """Run one job on a warm worker; the pool's refusals become the RequestError to send."""
+        try:
+            return await pool.submit(text, display, (wanted,))
+        except ShuttingDown:
+            raise RequestError(
+                503,
+                "Shutting down",
+                "the service is stopping; send the request again in a moment",
+                "shutting-down",
+                headers={"Retry-After": "5"},
+            ) from None
+        except Saturated:
+            metrics.renders.labels(wanted, "busy").inc()
+            retry = str(max(1, math.ceil(config.render_timeout / 10)))
+            raise RequestError(
+                503,
+                "Busy",
+                "every render worker is busy and the queue is full; try again shortly",
+                "busy",
+                headers={"Retry-After": retry},
+            ) from None
+        except RenderTimeout as error:
+            metrics.renders.labels(wanted, "timeout").inc()
+            raise RequestError(
+                504,
+                "Render timed out",
+                f"{error}: the limit is {config.render_timeout:g} s",
+                "render-timeout",
+            ) from None
+        except WorkerFailed as error:
+            metrics.renders.labels(wanted, "failed").inc()
+            raise RequestError(500, "Render failed", str(error), "worker-failed") from None
+
+    async def render(text: bytes, display: str, wanted: str) -> dict[str, bytes]:
+        """Render on a warm worker; returns format -> bytes or raises the RequestError to send."""
+        kind, value = await submit(text, display, wanted)
         if kind == "problems":
+            metrics.renders.labels(wanted, "problems").inc()
             raise content_problem(value)
         if kind != "ok":
+            metrics.renders.labels(wanted, "failed").inc()
             log.error("render failed in a worker: %s", value)  # the error's kind, no content
             raise RequestError(
                 500, "Render failed", "the paper could not be rendered", "render-failed"
             )
-        stem = Path(display).stem or "paper"
-        return Response(
-            value[wanted],
-            media_type=MEDIA_TYPES[wanted],
-            headers={"Content-Disposition": f'attachment; filename="{stem}.{wanted}"'},
-        )
+        metrics.renders.labels(wanted, "rendered").inc()
+        files: dict[str, bytes] = value
+        return files
 
     routes = [
         Route("/", index),
         Route("/healthz", healthz),
+        Route("/metrics", metrics_page),
         Route("/api/v1/openapi.json", openapi),
         Route("/api/v1/templates", templates),
         Route("/api/v1/templates/{name}/starter", starter),
@@ -219,6 +256,35 @@ async def _http_error(request: Request, error: Exception) -> Response:
 async def _server_error(request: Request, error: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem(500, "Internal Server Error", "something went wrong on the server", "internal")
+
+
+def paper_response(data: bytes, display: str, wanted: str) -> Response:
+    """The rendered file, named after the report."""
+    stem = Path(display).stem or "paper"
+    return Response(
+        data,
+        media_type=MEDIA_TYPES[wanted],
+        headers={"Content-Disposition": f'attachment; filename="{stem}.{wanted}"'},
+    )
+
+
+class RequestKeys:
+    """Render-cache keys for requests: the same body, name and format with the same
+    templates and environment give the same paper (a zip's manifest names the upload)."""
+
+    def __init__(self) -> None:
+        self.context = ""
+
+    def prepare(self, library: TemplateLibrary) -> None:
+        """Fingerprint the templates and environment once, at start-up."""
+        templates = {name: library.get(name).files_hash for name in library.names()}
+        self.context = hashlib.sha256(
+            json.dumps([templates, environment_fingerprint()], sort_keys=True).encode()
+        ).hexdigest()
+
+    def key(self, text: bytes, display: str, wanted: str) -> str:
+        request = [self.context, hashlib.sha256(text).hexdigest(), display, wanted]
+        return hashlib.sha256(json.dumps(request).encode()).hexdigest()
 
 
 MAX_PROBLEMS = 200
@@ -358,11 +424,11 @@ def describe_template(template: Template) -> dict[str, Any]:
     }
 
 
-def serve(config: ServiceConfig, host: str, port: int) -> None:
-    """Run the service with uvicorn until interrupted."""
+def serve(config: ServiceConfig, host: str, port: int, log_format: str = "json") -> None:
+    """Run the service with uvicorn until interrupted; logs go to stderr as JSON lines."""
     import uvicorn
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging(log_format)
     settings = uvicorn_config(config, host, port)
     install_repeat_filter("uvicorn", "uvicorn.error", "asyncio")
     uvicorn.Server(settings).run()
@@ -378,6 +444,7 @@ def uvicorn_config(config: ServiceConfig, host: str, port: int, **overrides: Any
         host=host,
         port=port,
         http=HeaderTimeoutProtocol,
+        log_config=None,  # uvicorn's records go through the handler configured by serve
         access_log=False,
         log_level="info",
         server_header=False,

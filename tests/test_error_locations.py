@@ -58,10 +58,33 @@ def test_missing_key_after_a_line_separator_is_located_as_the_editor_shows(libra
 
 
 def test_tab_inside_a_value_is_not_called_indentation(library) -> None:
-    problem = problems_of(report_with(title="title: Budget\tmonitoring"), library)[0]
-    assert "indentation" not in problem.message
-    assert "tab" in problem.message and "quotes" in problem.message
-    assert (problem.line, problem.column) == (line_of(MINIMAL, "title:"), 14)
+    """libyaml accepts a tab inside a plain value (kept as typed); PyYAML alone refuses it,
+    and then the message must not call it indentation."""
+    text = report_with(title="title: Budget\tmonitoring")
+    try:
+        report = parse_report(text, "report.yaml", library)
+    except ContentError as error:
+        problem = error.problems[0]
+        assert "indentation" not in problem.message
+        assert "tab" in problem.message and "quotes" in problem.message
+        assert (problem.line, problem.column) == (line_of(MINIMAL, "title:"), 14)
+    else:
+        assert report.paper.title == "Budget\tmonitoring"
+
+
+def test_tab_in_a_value_for_pyyaml_alone_is_not_called_indentation() -> None:
+    from boardpaper.load import yaml_nodes
+
+    saved = yaml_nodes._FAST_PARSER
+    yaml_nodes._FAST_PARSER = None
+    try:
+        with pytest.raises(ContentError) as caught:
+            yaml_nodes.parse_yaml("title: Budget\tmonitoring\n", "report.yaml")
+    finally:
+        yaml_nodes._FAST_PARSER = saved
+    problem = caught.value.problems[0]
+    assert "indentation" not in problem.message and "quotes" in problem.message
+    assert (problem.line, problem.column) == (1, 14)
 
 
 def test_tab_used_as_indentation_is_still_called_indentation(library) -> None:

@@ -21,6 +21,18 @@ SEED_TEXT = (
 TEMPLATES = ROOT / "templates"
 
 
+def copy_template(name: str, folder: Path) -> Path:
+    """A self-contained copy of the shipped template ``name`` (its chain flattened, as
+    ``boardpaper new template``) in ``folder``, whose name it takes; returns ``folder``."""
+    from boardpaper.template.flatten import flattened_files
+
+    template = TemplateLibrary([TEMPLATES]).get(name)
+    for relative, data in flattened_files(template, folder.name).items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_bytes(data)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def library() -> TemplateLibrary:
     return TemplateLibrary([TEMPLATES])

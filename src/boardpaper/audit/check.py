@@ -35,7 +35,7 @@ def check_project(paths: list[Path], library: TemplateLibrary, render: bool = Tr
     from boardpaper.pipeline import find_meetings, find_reports
 
     cases = [
-        Case("template", name, lint_template(folder))
+        Case("template", name, lint_template(folder, library))
         for name, folder in _template_folders(paths, library)
     ]
     refused: list[Problem] = []  # symlinks leading out of the content folder

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,11 @@ LABELS = [
     "signed_off_by",
     "provisional",
     "provisional_note",
+    "estimate",
+    "estimate_note",
+    "not_applicable",
+    "override",
+    "override_note",
 ]
 """Words a template may set for its sections (``labels:``); see docs/templates.md."""
 
@@ -73,6 +79,14 @@ REQUIRED_LABELS = {
 
 
 INDICATOR_COLUMNS = ["indicator", "previous", "value", "target", "status", "direction"]
+
+
+COMPARISONS = ["last_year", "last_period"]
+"""What a direction column compares this period with (``against:``)."""
+
+
+RULE_WORDS = {"statuses": ("green", "amber", "red"), "directions": ("better", "same", "worse")}
+"""The status and direction values an indicators section with ``rules:`` must offer."""
 
 
 COLOUR = r"#[0-9a-fA-F]{6}"
@@ -101,6 +115,7 @@ SECTION_CHANGES = (
     "labels",
     "statuses",
     "directions",
+    "rules",
 )
 """What ``overrides:`` may change of an inherited section (its type and columns stay)."""
 
@@ -148,7 +163,26 @@ def manifest_schema(partial: bool = False) -> Record:
             "columns": Field(ListOf(Text()), required=False),
         }
     )
-    column = Record({"field": Field(Text(pattern=r"[a-z_][a-z0-9_]*")), "heading": Field(Text())})
+    column = Record(
+        {
+            "field": Field(Text(pattern=r"[a-z_][a-z0-9_]*")),
+            "heading": Field(Text()),
+            "against": Field(
+                Choice(COMPARISONS),
+                required=False,
+                description="A direction column: compare with last_year or last_period",
+            ),
+        }
+    )
+    rules = Record(
+        {
+            "amber_within": Field(
+                Text(pattern=r"\d{1,3}(\.\d+)?%", hint="a percentage like 10%"),
+                description="Missed by no more than this share of the target: Amber",
+            )
+        },
+        description="How status is computed from value and target",
+    )
     choice = Record(
         {
             "value": Field(Text(pattern=r"[a-z_][a-z0-9_]*", hint="a lower-case word")),
@@ -169,6 +203,7 @@ def manifest_schema(partial: bool = False) -> Record:
         "statuses": Field(ListOf(choice), required=False),
         "directions": Field(ListOf(choice), required=False),
         "labels": Field(labels, required=False),
+        "rules": Field(rules, required=False),
     }
     section = Record(section_fields)
     changes = {**section_fields, **front_field.fields}
@@ -283,6 +318,7 @@ class Column:
 
     field: str
     heading: str
+    against: str | None = None
 
 
 @dataclass(frozen=True)
@@ -298,6 +334,13 @@ class SectionSpec:
     statuses: tuple[ChoiceSpec, ...] = ()
     directions: tuple[ChoiceSpec, ...] = ()
     labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    amber_within: Decimal | None = None
+    """``rules: amber_within`` in percent of the target (an indicators section computes status)."""
+
+    @property
+    def direction_columns(self) -> tuple[str, ...]:
+        """What each direction column compares with, in column order."""
+        return tuple(c.against or "last_year" for c in self.columns if c.field == "direction")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from boardpaper.cli.main import cli
 from boardpaper.errors import TemplateError
 from boardpaper.pipeline import load_report, render
 from boardpaper.template.library import TemplateLibrary, default_library, load_template
-from tests.conftest import ROOT, SEED_YAML, TEMPLATES, copy_template, docx_paragraphs, pdf_text
+from tests.helpers import ROOT, SEED_YAML, TEMPLATES, copy_template, docx_paragraphs, pdf_text
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ Thin click commands over ``library.default_library``, ``starter.starter_yaml`` a
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -38,7 +37,7 @@ def list_templates(template_dirs: tuple[Path, ...]) -> None:
             continue
         click.echo(f"{name}\n    {template.description}\n    {template.folder}")
     if broken:
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
 
 
 @click.group("new")
@@ -63,7 +62,7 @@ def new_report(path: Path, template_name: str, template_dirs: tuple[Path, ...]) 
     except ContentError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
     if path.exists():
         raise click.UsageError(f"{path} already exists; choose a new file name")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -118,7 +117,7 @@ def new_template(
     except ContentError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
     target = folder or Path("templates") / name
     if target.name != name:
         raise click.UsageError(f"the folder must be called {name!r} (its manifest's name)")
@@ -128,7 +127,7 @@ def new_template(
         files = child_files(template, name) if keep_extends else flattened_files(template, name)
     except FlattenError as error:
         click.echo(f"{display_path(template.html_template)}: {error}", err=True)
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
     try:
         write_atomically({target / relative: data for relative, data in sorted(files.items())})
     except OutputError as error:

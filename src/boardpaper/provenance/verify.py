@@ -210,7 +210,8 @@ def _check_input(entry: dict[str, Any], context: RebuildContext) -> Check:
 def _with_parents(names: list[str], templates: dict[str, Any]) -> list[str]:
     """The templates ``names`` and every one they extend (recorded as ``extends``)."""
     found: list[str] = []
-    for name in names:
+    for start in names:
+        name: Any = start
         while isinstance(name, str) and name not in found:
             found.append(name)
             name = (templates.get(name) or {}).get("extends")

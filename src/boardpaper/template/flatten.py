@@ -168,7 +168,7 @@ def _replace_blocks(source: str, overrides: dict[str, str]) -> str:
     for name, _tag_start, inner_start, inner_end, _end in _spans(source):
         inner = source[inner_start:inner_end]
         if name in overrides:
-            new = SUPER.sub(lambda _, parent=inner: parent, overrides[name])
+            new = inner.join(SUPER.split(overrides[name]))  # {{ super() }}: the parent's
         else:
             new = _replace_blocks(inner, overrides)
         out.append(source[last:inner_start] + new)

@@ -146,7 +146,9 @@ OVERRIDABLE = (
 """What ``overrides:`` may change of an inherited field or section (not its type)."""
 
 
-def apply_overrides(data: dict[str, Any], overrides: dict[str, Any]) -> tuple[dict, list[str]]:
+def apply_overrides(
+    data: dict[str, Any], overrides: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
     """Change inherited front-sheet fields and sections by their ``field`` name.
 
     Returns the new manifest data and the override names that match no field.

@@ -126,7 +126,7 @@ def _load(
         data.pop("extends", None)
     data, unused = apply_overrides(data, own.get("overrides", {}))
     for name in unused:
-        place = node.value["overrides"].key_places[name]  # type: ignore[index, union-attr]
+        place = node.value["overrides"].key_places[name]  # type: ignore[index]
         problem(f"overrides.{name}", "no inherited field or section has this name", place)
     problems.extend(_check_override_keys(own.get("overrides", {}), data, node, display))
     if is_base:
@@ -281,6 +281,7 @@ def _template(
                         statuses=tuple(ChoiceSpec(**c) for c in s.get("statuses", ())),
                         directions=tuple(ChoiceSpec(**c) for c in s.get("directions", ())),
                         labels=dict(s.get("labels", {})),
+                        chart_colours={k: str(v) for k, v in s.get("chart", {}).items()},
                         amber_within=(
                             Decimal(str(s["rules"]["amber_within"]).rstrip("%"))
                             if "rules" in s
@@ -362,7 +363,7 @@ def _check_section_options(data: dict[str, Any], node: Any, display: str) -> lis
                         "only a direction column of an 'indicators' section uses this",
                     )
             if kind != "indicators":
-                for extra in ("statuses", "directions", "rules"):
+                for extra in ("statuses", "directions", "rules", "chart"):
                     if extra in section:
                         need(where, f"{key}.{extra}", "only an 'indicators' section uses this")
     return problems

@@ -43,6 +43,7 @@ class FlattenError(ValueError):
 def flattened_files(template: Template, name: str) -> dict[str, bytes]:
     """Relative path -> bytes of a self-contained copy of ``template`` called ``name``."""
     files: dict[str, bytes] = {}
+    named = _jinja_files_named(template.raw)
     for link in template.chain:
         for path in template_files(link.folder):
             relative = path.relative_to(link.folder).as_posix()
@@ -51,7 +52,11 @@ def flattened_files(template: Template, name: str) -> dict[str, bytes]:
             found = find_file(template.chain, relative)
             if found is None:
                 continue
-            if found.suffix in JINJA_SUFFIXES:
+            if found.suffix in JINJA_SUFFIXES and link != template.chain[0]:
+                if relative not in named:
+                    continue  # a parent's layout: written into the files that extend it
+                files[relative] = flatten_jinja(template.chain, relative).encode()
+            elif found.suffix in JINJA_SUFFIXES:
                 files[relative] = flatten_jinja(template.chain, relative).encode()
             else:
                 files[relative] = found.read_bytes()
@@ -60,6 +65,14 @@ def flattened_files(template: Template, name: str) -> dict[str, bytes]:
         files[STYLESHEET] = _joined_css(template.chain, sheets).encode()
     files["template.yaml"] = _manifest_text(template, name).encode()
     return files
+
+
+def _jinja_files_named(manifest: dict[str, Any]) -> set[str]:
+    """The Jinja files the manifest names: the paper's HTML and the agenda's."""
+    agenda = manifest.get("agenda") or {}
+    names = [manifest.get("html_template")]
+    names += [agenda.get(key) for key in ("html_template", "notice_template", "stamp_template")]
+    return {str(name) for name in names if name}
 
 
 def child_files(template: Template, name: str) -> dict[str, bytes]:

@@ -146,9 +146,25 @@ def render_html(paper: Paper, template: Template, extra: dict[str, Any] | None =
     env = _environment(template.chain)
     try:
         jinja_template = env.get_template(str(template.raw.get("html_template", "paper.html")))
-        return jinja_template.render(html_context(paper, template, extra))
+        html = jinja_template.render(html_context(paper, template, extra))
     except jinja2.TemplateError as error:
         raise _located(error, template.html_template) from None
+    return with_word_look(html, template)
+
+
+def with_word_look(html: str, template: Template) -> str:
+    """Add the look of the template's Word file (``word_look``) to a paper's HTML.
+
+    A ``<style>`` at the end of ``<head>``, after the template's own CSS; its
+    declarations are ``!important``, so what the Word file says wins.
+    """
+    from boardpaper.render.word_look import word_look, word_stylesheet
+
+    css = word_stylesheet(word_look(template.word_template))
+    head_end = html.find("</head>")
+    if head_end < 0:
+        return html
+    return f"{html[:head_end]}<style>\n{css}</style>\n{html[head_end:]}"
 
 
 def _located(error: jinja2.TemplateError, path: Path) -> TemplateError:

@@ -160,7 +160,7 @@ def agenda_html(meeting: Meeting, plan: PackPlan, in_pack: bool) -> str:
 
     spec = meeting.template.raw["agenda"]
     return render_template_file(
-        meeting.template.folder, spec["html_template"], _agenda_context(meeting, plan, in_pack)
+        meeting.template, spec["html_template"], _agenda_context(meeting, plan, in_pack)
     )
 
 
@@ -169,7 +169,7 @@ def notice_html(meeting: Meeting, item: AgendaItem) -> str:
 
     spec = meeting.template.raw["agenda"]
     return render_template_file(
-        meeting.template.folder,
+        meeting.template,
         spec["notice_template"],
         {
             "meeting": meeting,
@@ -194,7 +194,7 @@ def stamp_html(
         pages += [{"exempt": item.exempt and plan.members}] * length
     spec = meeting.template.raw["agenda"]
     return render_template_file(
-        meeting.template.folder,
+        meeting.template,
         spec["stamp_template"],
         {
             "meeting": meeting,
@@ -219,7 +219,9 @@ def render_agenda_docx(
     from boardpaper.render.word_file import check_word_file
 
     spec = meeting.template.raw["agenda"]
-    word_file = meeting.template.folder / spec["word_template"]
+    word_file = meeting.template.find(spec["word_template"]) or (
+        meeting.template.folder / spec["word_template"]
+    )  # load_template checked it exists
     display = display_path(word_file)
     check_word_file(word_file, display)
     document = DocxTemplate(str(word_file))

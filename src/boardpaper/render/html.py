@@ -9,6 +9,7 @@ a template cannot read elsewhere.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -179,9 +180,12 @@ def _located(error: jinja2.TemplateError, path: Path) -> TemplateError:
     else:
         message = f"Jinja: {error.message or error}"
     where = getattr(error, "filename", None) or str(path)
-    return TemplateError(
-        [Problem(display_path(Path(where)), getattr(error, "lineno", None), None, "", message)]
-    )
+    line = getattr(error, "lineno", None)
+    if line is None:  # a runtime error: the template line Jinja was running
+        for frame in traceback.extract_tb(error.__traceback__):
+            if frame.filename and Path(frame.filename).name == Path(where).name:
+                line = frame.lineno
+    return TemplateError([Problem(display_path(Path(where)), line, None, "", message)])
 
 
 def render_template_file(template: Template, name: str, context: dict[str, Any]) -> str:

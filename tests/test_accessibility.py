@@ -21,8 +21,9 @@ from boardpaper.audit.docx import audit_docx
 from boardpaper.audit.pdf import audit_pdf
 from boardpaper.audit.rules import DOCX_RULES, PDF_RULES
 from boardpaper.pipeline import find_reports, load_report, render
+from boardpaper.template.inherit import base_folder
 from boardpaper.template.library import TemplateLibrary
-from tests.helpers import ROOT, SEED_YAML, convert_with_libreoffice
+from tests.helpers import ROOT, SEED_YAML, convert_with_libreoffice, copy_template
 
 SAMPLES = find_reports([ROOT / "content"])
 
@@ -453,6 +454,7 @@ PDF_BREAKAGES = {
     "artifacts-untagged": _untag_page_numbers,
     "links": _unlink_link,
     "links-tab-order": lambda pdf: pdf.pages[0].__delitem__("/Tabs"),
+    "links-print-flag": lambda pdf: [a.__setitem__("/F", 0) for a in pdf.pages[0].Annots],
 }
 
 
@@ -502,7 +504,7 @@ def _html_pdf(body: str, stylesheet: bool = False) -> bytes:
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Test</title>'
         f"{link}</head><body><h1>Test paper</h1>{body}</body></html>"
     )
-    return html_to_pdf(html, ROOT / "templates" / "council-standard")
+    return html_to_pdf(html, base_folder())
 
 
 def test_pdf_link_text_must_be_descriptive() -> None:
@@ -689,10 +691,9 @@ def test_sample_list_is_not_empty() -> None:
 
 
 def _template_copy(tmp_path: Path, language_line: str | None) -> TemplateLibrary:
-    import shutil
 
     folder = tmp_path / "council-standard"
-    shutil.copytree(ROOT / "templates" / "council-standard", folder)
+    copy_template("council-standard", folder)
     manifest = folder / "template.yaml"
     lines = [
         line
@@ -809,7 +810,7 @@ def test_paragraph_link_and_list_crossing_pages_stay_whole() -> None:
         '</head><body><h1>Split</h1><p style="margin-top: 80mm">Read <a '
         f'href="https://example.org/plan">the {words}</a> now.</p><ul>{items}</ul></body></html>'
     )
-    data = html_to_pdf(html, ROOT / "templates" / "council-standard")
+    data = html_to_pdf(html, base_folder())
     assert audit_pdf(data, "split.pdf") == []
     with pikepdf.open(io.BytesIO(data)) as pdf:
         pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
@@ -872,8 +873,10 @@ def test_libreoffice_reads_the_word_structure_as_accessible(
     problems = [str(p) for p in audit_pdf(data, "libreoffice.pdf")]
     # LibreOffice 7.4's exporter never writes /Tabs /S on a page with links (the front
     # sheet's email links): a property of its PDF writer, not of the Word document.
+    # Nor does it set the Print flag on link annotations (ours do, since issue 19).
     tab_order = "has links but its tab order does not follow the structure"
-    assert [p for p in problems if tab_order not in p] == []
+    print_flag = "lacks the Print flag"
+    assert [p for p in problems if tab_order not in p and print_flag not in p] == []
     document = docx.Document(io.BytesIO(seed_outputs["docx"]))
     word_levels = [
         int(p.style.name.split()[-1]) for p in document.paragraphs if p.style.name[:8] == "Heading "
@@ -925,3 +928,11 @@ def test_word_template_without_a_language_still_gives_one(tmp_path: Path) -> Non
         f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}"
     )
     assert lang.get(qn("w:val")) == "en-GB"
+
+
+def test_every_link_is_printed(seed_outputs: dict[str, bytes]) -> None:
+    """An independent PDF/UA checker (outloud LNK-004) found links without the Print flag."""
+    with pikepdf.open(io.BytesIO(seed_outputs["pdf"])) as pdf:
+        links = [a for page in pdf.pages for a in page.get("/Annots", [])]
+        assert links
+        assert all(int(a.get("/F", 0)) & 4 for a in links)

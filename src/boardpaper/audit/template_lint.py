@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from boardpaper.audit.template_access import unsafe_accesses
 from boardpaper.errors import ContentError, Problem, display_path
-from boardpaper.template.library import load_template
+from boardpaper.render.template_data import template_view
+from boardpaper.render.word_file import word_file_problem
+from boardpaper.template.library import TemplateLibrary, load_template
 from boardpaper.template.manifest import Template
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -40,10 +43,10 @@ OPENERS = {"for", "if", "macro", "call", "filter", "with", "block", "raw", "auto
 MIDDLES = {"else": {"if", "for"}, "elif": {"if"}}
 
 
-def lint_template(folder: Path) -> list[Problem]:
-    """Every problem of one template folder: manifest, Word file, HTML file."""
+def lint_template(folder: Path, library: TemplateLibrary | None = None) -> list[Problem]:
+    """Every problem of one template folder: manifest (and those it extends), Word, HTML."""
     try:
-        template = load_template(folder)
+        template = load_template(folder, library=library)
     except ContentError as error:
         return list(error.problems)
     problems: list[Problem] = []
@@ -65,6 +68,9 @@ def lint_word_template(template: Template) -> list[Problem]:
     """Tags split across runs or unbalanced, unknown variables and missing styles."""
     path = template.word_template
     display = display_path(path)
+    too_large = word_file_problem(path)
+    if too_large:
+        return [Problem(display, None, None, "", too_large)]
     try:
         with zipfile.ZipFile(path) as archive:
             parts = {
@@ -256,6 +262,8 @@ def _lint_word_variables(template: Template, display: str) -> list[Problem]:
         problems.append(
             Problem(display, None, None, "variables", _attribute_message(name, attribute))
         )
+    for message, _line in unsafe_accesses(tree):
+        problems.append(Problem(display, None, None, "variables", message))
     if "body" not in _loaded_names(tree):
         problems.append(
             Problem(
@@ -292,13 +300,13 @@ def lint_html_template(template: Template) -> list[Problem]:
     from boardpaper.render.html import HTML_VARIABLES, _environment
 
     display = display_path(template.html_template)
-    env = _environment(template.folder)
+    env = _environment(template.chain)
     source = template.html_template.read_text(encoding="utf-8")
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as error:
         return [Problem(display, error.lineno, None, "", f"Jinja syntax error: {error.message}")]
-    provided = set(HTML_VARIABLES) | set(env.globals) | _assigned_names(tree)
+    provided = set(HTML_VARIABLES) | set(env.globals) | _defined_names(env, tree)
     problems = []
     for name in sorted(meta.find_undeclared_variables(tree) - provided):
         problems.append(
@@ -315,7 +323,27 @@ def lint_html_template(template: Template) -> list[Problem]:
         problems.append(
             Problem(display, line, None, "variables", _attribute_message(name, attribute))
         )
+    for message, line in unsafe_accesses(tree, env):
+        problems.append(Problem(display, line, None, "variables", message))
     return problems
+
+
+def _defined_names(env: Any, tree: Any, depth: int = 0) -> set[str]:
+    """Names the template (and the files it extends or imports from) defines: what it sets,
+    and its macros, which Jinja counts as undeclared where a block uses them."""
+    from jinja2 import TemplateError, nodes
+
+    names = _assigned_names(tree) | {node.name for node in tree.find_all(nodes.Macro)}
+    if depth > 8:
+        return names
+    for node in tree.find_all((nodes.Extends, nodes.FromImport, nodes.Import)):
+        if isinstance(node.template, nodes.Const):
+            try:
+                source = env.loader.get_source(env, node.template.value)[0]
+                names |= _defined_names(env, env.parse(source), depth + 1)
+            except TemplateError:
+                continue  # a missing parent is the renderer's error, not a variable problem
+    return names
 
 
 def _assigned_names(tree: Any) -> set[str]:
@@ -366,7 +394,7 @@ def _known_attributes(template: Template) -> dict[str, set[str]]:
 
     return {
         "paper": public(Paper),
-        "template": public(Template),
+        "template": set(template_view(template)) | {n for n in dir(dict) if n[0] != "_"},
         "fields": set(report_schema(template).fields) | {n for n in dir(dict) if n[0] != "_"},
     }
 

@@ -13,6 +13,7 @@ from boardpaper.content.tables import TableKind
 from boardpaper.errors import ContentError, Problem
 from boardpaper.load.validators import (
     INVALID,
+    PROPERTY_CHARS,
     Context,
     Field,
     Kind,
@@ -37,7 +38,9 @@ def report_schema(template: Template) -> Record:
             root,
             spec.field,
             Field(
-                front_kind(spec),
+                Text(spec.description, max_chars=PROPERTY_CHARS)
+                if spec.type == "text" and spec.field in ("title", "meeting")
+                else front_kind(spec),
                 spec.required,
                 spec.description or spec.label,
             ),

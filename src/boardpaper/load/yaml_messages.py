@@ -11,6 +11,7 @@ has to edit, and explained with what to do.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import yaml
 
@@ -21,21 +22,46 @@ _REAL_KEY = re.compile(r"[a-z_][a-z0-9_]*")
 _KEY_LINE = re.compile(r"^(?P<lead>(?:\s*-\s)*\s*)(?P<key>[^\s#\"'][^:#]*?):(?:\s|$)")
 
 
-def yaml_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[int | None, int | None, str]:
-    """The place (1-based line and column) and plain message for a YAML syntax error."""
+def yaml_problem(
+    error: yaml.MarkedYAMLError, text: str, place_of: Callable[[int], tuple[int, int]]
+) -> tuple[int | None, int | None, str]:
+    """The place (1-based line and column) and plain message for a YAML syntax error.
+
+    ``place_of`` turns a character offset into the line and column an editor shows
+    (``yaml_nodes.LineIndex.place``): PyYAML's own line numbers drift after a U+2028.
+    """
     lines = text.splitlines()
+    starts = [0]
+    for line_text in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line_text))
+
+    def at(line: int, column: int) -> tuple[int, int]:
+        """A PyYAML (0-based) line and column as the editor's place."""
+        return place_of(starts[min(line, len(starts) - 1)] + column)
+
     problem = error.problem or ""
     mark = error.problem_mark or error.context_mark
-    place = (mark.line + 1, mark.column + 1) if mark else (None, None)
     if error.context_mark and "end of stream" in problem:
         # An unclosed quote or bracket: point at where it was opened, not at the end.
-        place = (error.context_mark.line + 1, error.context_mark.column + 1)
+        mark = error.context_mark
+    place: tuple[int | None, int | None] = place_of(mark.index) if mark else (None, None)
     if "'\\t'" in problem or "\\t" in problem:
+        offset = mark.index if mark else 0
+        line_start = max(text.rfind(char, 0, offset) for char in "\r\n") + 1
+        if mark and text[line_start:offset].strip(" \t"):
+            return (
+                *place,
+                "a tab character inside a value: PyYAML accepts tabs only inside quotes; "
+                "replace it with spaces or put the value in quotes",
+            )
         return (*place, "a tab character is not allowed for indentation in YAML; use spaces")
     if problem == "mapping values are not allowed here" and error.problem_mark:
         return (*place, _colon_in_text(lines, error.problem_mark.line, error.problem_mark.column))
     if error.context == "while scanning a simple key" and error.context_mark:
-        return _line_without_colon(lines, error.context_mark.line, error.context_mark.column)
+        line, column, message = _line_without_colon(
+            lines, error.context_mark.line, error.context_mark.column
+        )
+        return (*at(line - 1, column - 1), message)
     if problem.startswith("expected <block end>") and error.problem_mark and error.context_mark:
         return (*place, _not_lined_up(lines, error))
     if error.context == "while scanning a quoted scalar" and "end of stream" in problem:

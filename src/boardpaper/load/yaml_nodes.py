@@ -9,6 +9,7 @@ decides what each one means.
 
 from __future__ import annotations
 
+import bisect
 import re
 import stat
 from dataclasses import dataclass, field
@@ -40,6 +41,28 @@ STANDARD_TAGS = {
 _NOT_XML_TEXT = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ud800-\\udfff\\ufffe\\uffff]")
 
 
+_LONG_ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
+"""A YAML escape naming a code point by 8 hex digits (checked against U+10FFFF)."""
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class LineIndex:
+    """Character offsets to (line, column), 1-based, as a text editor counts them.
+
+    Lines end at LF, CRLF or a lone CR (old Mac files). PyYAML also ends lines at
+    U+0085, U+2028 and U+2029, which editors show inside a line: its own line
+    numbers drift after one, so places are computed from offsets here.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+
+    def place(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
 @dataclass(frozen=True)
 class Limits:
     """Size limits that keep a hostile or mistaken file from exhausting the machine.
@@ -54,6 +77,8 @@ class Limits:
     max_table_columns: int = 40
     max_text_chars: int = 50_000
     max_word_chars: int = 1_000
+    max_blocks: int = 5_000
+    max_total_table_rows: int = 2_500
     max_data_file_bytes: int = 5_000_000
     max_unpacked_bytes: int = 50_000_000
 
@@ -253,6 +278,7 @@ def parse_yaml(
                 )
             ]
         )
+    lines = LineIndex(text)
     try:
         # The reader checks every character as the loader is made: keep that inside the try.
         root = _compose(text, limits)
@@ -270,8 +296,28 @@ def parse_yaml(
             ]
         ) from None
     except yaml.MarkedYAMLError as error:
-        mark_line, mark_column, message = yaml_problem(error, text)
+        mark_line, mark_column, message = yaml_problem(error, text, lines.place)
         raise ContentError([Problem(display, mark_line, mark_column, "", message)]) from None
+    except (ValueError, OverflowError):
+        # PyYAML builds "\U00110000" with chr(), which refuses code points past U+10FFFF
+        # (ValueError), or past a C int (OverflowError).
+        escape = next(
+            (m for m in _LONG_ESCAPE.finditer(text) if int(m.group(1), 16) > 0x10FFFF), None
+        )
+        if escape is None:
+            raise
+        escape_line, escape_column = lines.place(escape.start())
+        raise ContentError(
+            [
+                Problem(
+                    display,
+                    escape_line,
+                    escape_column,
+                    "",
+                    "an escape names no character: Unicode ends at \\U0010FFFF; fix or remove it",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as error:
         raise ContentError([Problem(display, None, None, "", f"not valid YAML: {error}")]) from None
     except RecursionError:
@@ -281,7 +327,7 @@ def parse_yaml(
     if root is None:
         raise ContentError([Problem(display, 1, 1, "", "the file is empty")])
     found: list[Problem] = []
-    node = _convert(root, display, "", found, limits)
+    node = _convert(root, display, "", found, limits, lines)
     if problems is not None:
         problems.extend(found)
     elif found:
@@ -296,9 +342,14 @@ def load_yaml(path: Path, display: str | None = None, limits: Limits = Limits())
 
 
 def _convert(
-    node: yaml.Node, display: str, key: str, problems: list[Problem], limits: Limits
+    node: yaml.Node,
+    display: str,
+    key: str,
+    problems: list[Problem],
+    limits: Limits,
+    lines: LineIndex,
 ) -> Node:
-    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    line, column = lines.place(node.start_mark.index)
     already = len(problems)
     tag = STANDARD_TAGS.get(node.tag)
     if tag is None:
@@ -338,7 +389,7 @@ def _convert(
     reported = len(problems) > already
     if isinstance(node, SequenceNode):
         items = [
-            _convert(item, display, f"{key}[{index}]", problems, limits)
+            _convert(item, display, f"{key}[{index}]", problems, limits, lines)
             for index, item in enumerate(node.value)
         ]
         style = "flow" if node.flow_style else None
@@ -347,7 +398,7 @@ def _convert(
     mapping: dict[str, Node] = {}
     places: dict[str, tuple[int, int]] = {}
     for key_node, value_node in node.value:
-        key_line, key_column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+        key_line, key_column = lines.place(key_node.start_mark.index)
         if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
             problems.append(Problem(display, key_line, key_column, key, "keys must be plain words"))
             continue
@@ -371,15 +422,16 @@ def _convert(
                 )
             )
             continue
-        mapping[name] = _convert(value_node, display, child_key, problems, limits)
+        mapping[name] = _convert(value_node, display, child_key, problems, limits, lines)
         places[name] = (key_line, key_column)
     return Node("map", mapping, "map", line, column, places, reported=reported)
 
 
 def _place_of(data: bytes, offset: int) -> tuple[int, int]:
+    """The line and column (in bytes) of a byte offset; CR, LF and CRLF end lines."""
     before = data[:offset]
-    line = before.count(b"\n") + 1
-    column = offset - (before.rfind(b"\n") + 1) + 1
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+    column = offset - (max(before.rfind(b"\n"), before.rfind(b"\r")) + 1) + 1
     return line, column
 
 

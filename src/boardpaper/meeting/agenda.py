@@ -165,7 +165,7 @@ def agenda_html(meeting: Meeting, plan: PackPlan, in_pack: bool) -> str:
 
     spec = meeting.template.raw["agenda"]
     return render_template_file(
-        meeting.template.folder, spec["html_template"], _agenda_context(meeting, plan, in_pack)
+        meeting.template, spec["html_template"], _agenda_context(meeting, plan, in_pack)
     )
 
 
@@ -174,7 +174,7 @@ def notice_html(meeting: Meeting, item: AgendaItem) -> str:
 
     spec = meeting.template.raw["agenda"]
     return render_template_file(
-        meeting.template.folder,
+        meeting.template,
         spec["notice_template"],
         {
             "meeting": meeting,
@@ -199,7 +199,7 @@ def stamp_html(
         pages += [{"exempt": item.exempt and plan.members}] * length
     spec = meeting.template.raw["agenda"]
     return render_template_file(
-        meeting.template.folder,
+        meeting.template,
         spec["stamp_template"],
         {
             "meeting": meeting,
@@ -217,14 +217,21 @@ def render_agenda_docx(
     """The agenda front sheet as Word, from the template's agenda Word file."""
     from docxtpl import DocxTemplate
 
-    from boardpaper.render.docx import jinja_environment, set_core_properties
+    from boardpaper.errors import display_path
+    from boardpaper.render.docx import render_word_template, set_core_properties
     from boardpaper.render.reproducible import normalise_docx
     from boardpaper.render.stamp import set_docx_custom_properties
+    from boardpaper.render.word_file import check_word_file
 
     spec = meeting.template.raw["agenda"]
-    document = DocxTemplate(str(meeting.template.folder / spec["word_template"]))
+    word_file = meeting.template.find(spec["word_template"]) or (
+        meeting.template.folder / spec["word_template"]
+    )  # load_template checked it exists
+    display = display_path(word_file)
+    check_word_file(word_file, display)
+    document = DocxTemplate(str(word_file))
     context = _agenda_context(meeting, plan, in_pack=False)
-    document.render(context, jinja_env=jinja_environment(), autoescape=True)
+    render_word_template(document, context, word_file, display)
     set_core_properties(
         document.docx,
         title=context["document_title"],

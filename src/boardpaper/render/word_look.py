@@ -28,7 +28,9 @@ import docx
 from docx.oxml.ns import qn
 from docx.shared import Length
 
+from boardpaper.errors import display_path
 from boardpaper.render.column_widths import TextMeasure
+from boardpaper.render.word_file import check_word_file
 
 LOOK_STYLES = ("Normal", "Heading 1", "Heading 2", "Heading 3", "Header", "Footer", "Table Text")
 """Paragraph styles whose text look the PDF takes from the Word file."""
@@ -202,15 +204,19 @@ def _table_look(document: Any) -> tuple[str | None, str | None, Any]:
             edge = margins.find(qn(f"w:{side}"))
             if edge is None and side in ("right", "left"):
                 edge = margins.find(qn("w:end" if side == "right" else "w:start"))
-            width = edge.get(qn("w:w")) if edge is not None else None
-            sides.append(int(width) / 20 if width and width.isdigit() else 0.0)
+            twips = edge.get(qn("w:w")) if edge is not None else None
+            sides.append(int(twips) / 20 if twips and twips.isdigit() else 0.0)
         padding = tuple(sides)
     return border, fill, padding
 
 
 @cache
 def read_word_look(path: Path, mtime_ns: int = 0) -> WordLook:
-    """Read a Word template's look (``mtime_ns`` only keys the cache)."""
+    """Read a Word template's look (``mtime_ns`` only keys the cache).
+
+    Raises TemplateError, located at the file, when it would unpack past the limits.
+    """
+    check_word_file(path, display_path(path))
     document = docx.Document(str(path))
     section = document.sections[0]
     defaults = _defaults(document)
@@ -366,7 +372,7 @@ def font_line_factor(font: str) -> float:
 
         with TTFont(found[1], lazy=True, fontNumber=0) as face:
             os2 = face["OS/2"]
-            return (os2.usWinAscent + os2.usWinDescent) / face["head"].unitsPerEm
+            return float((os2.usWinAscent + os2.usWinDescent) / face["head"].unitsPerEm)
     except Exception:  # a font fontTools cannot read: Word's usual figure
         return 1.15
 

@@ -287,6 +287,7 @@ def _template(
                             if "rules" in s
                             else None
                         ),
+                        unit_formats=dict(s.get("number_formats", {})),
                     )
                     for s in part["sections"]
                 ),
@@ -363,7 +364,7 @@ def _check_section_options(data: dict[str, Any], node: Any, display: str) -> lis
                         "only a direction column of an 'indicators' section uses this",
                     )
             if kind != "indicators":
-                for extra in ("statuses", "directions", "rules", "chart"):
+                for extra in ("statuses", "directions", "rules", "number_formats", "chart"):
                     if extra in section:
                         need(where, f"{key}.{extra}", "only an 'indicators' section uses this")
     return problems

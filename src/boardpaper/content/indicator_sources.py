@@ -4,6 +4,10 @@ Each value an author wrote, in the report or in a CSV/XLSX cell, becomes a
 ``Slot``: the value as stored and where it is, in the file's own terms, so
 ``content.indicators`` can check every figure and say exactly where a wrong
 one is. Also the readers that turn a slot into a figure, a word or yes/no.
+
+Longer than 400 lines on purpose: the two sources (YAML items, data-file rows)
+and the slot readers are one vocabulary; split, each half would import the other's
+private helpers.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ sections, headings, numbering style, standard wording), a Word template and an
 HTML template with its CSS, or only what it changes of the template it
 ``extends`` (``template.inherit``). Everything a council changes lives there,
 never in Python. A name or path in; a ``Template`` (or located problems) out.
+
+Longer than 400 lines on purpose: loading a chain and checking it (overrides,
+section options, cross-field rules) is one procedure over the same raw manifest.
 """
 
 from __future__ import annotations

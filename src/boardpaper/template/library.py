@@ -5,6 +5,9 @@ sections, headings, numbering style, standard wording), a Word template and an
 HTML template with its CSS, or only what it changes of the template it
 ``extends`` (``template.inherit``). Everything a council changes lives there,
 never in Python. A name or path in; a ``Template`` (or located problems) out.
+
+Longer than 400 lines on purpose: loading a chain and checking it (overrides,
+section options, cross-field rules) is one procedure over the same raw manifest.
 """
 
 from __future__ import annotations
@@ -295,6 +298,7 @@ def _template(
                         preambles=tuple(str(p) for p in s.get("preambles", ())),
                         when_absent=str(s.get("when_absent", "")),
                         requires=tuple(s.get("requires", DEFAULT_SIGNOFF_REQUIRES)),
+                        unit_formats=dict(s.get("number_formats", {})),
                     )
                     for s in part["sections"]
                 ),
@@ -394,7 +398,7 @@ def _check_section_options(data: dict[str, Any], node: Any, display: str) -> lis
             if section.get("required", True) and "when_absent" in section:
                 need(where, f"{key}.when_absent", "only a section with 'required: no' uses this")
             if kind != "indicators":
-                for extra in ("statuses", "directions", "rules", "chart"):
+                for extra in ("statuses", "directions", "rules", "number_formats", "chart"):
                     if extra in section:
                         need(where, f"{key}.{extra}", "only an 'indicators' section uses this")
     return problems

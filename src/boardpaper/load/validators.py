@@ -9,13 +9,14 @@ report (see ``content.report_schema``).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from boardpaper.errors import Problem
+from boardpaper.load.suggestions import SUGGESTIONS, closest, unknown_key
+from boardpaper.load.suggestions import did_you_mean as did_you_mean
 from boardpaper.load.yaml_nodes import Limits, Node, describe
 
 INVALID: Any = object()
@@ -384,37 +385,3 @@ class Record(Kind):
         if self.description:
             schema["description"] = self.description
         return schema
-
-
-SUGGESTIONS = 500
-"""Problems after which "did you mean" is no longer worked out (nobody reads that far)."""
-
-
-def did_you_mean(word: str, options: list[str]) -> str:
-    """Return " (did you mean 'x'?)" for the option closest to ``word``, or ""."""
-    close = closest(word, options)
-    return f" (did you mean {close!r}?)" if close else ""
-
-
-def closest(word: str, options: list[str]) -> str | None:
-    """The option ``word`` was most likely meant to be: a near spelling, or a longer or
-    shorter name made of the same words (``executive_summary`` for ``summary``)."""
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    if close:
-        return close[0]
-    words = _words(word)
-    for option in options:
-        theirs = _words(option)
-        if words and theirs and (words <= theirs or theirs <= words):
-            return option
-    return None
-
-
-def _words(name: str) -> set[str]:
-    return {part for part in re.split(r"[\W_]+", name.lower()) if part}
-
-
-def unknown_key(name: str, fields: dict[str, Any]) -> str:
-    """The message for a key a mapping does not have: a did-you-mean and the keys allowed."""
-    allowed = ", ".join(fields) if fields else "none"
-    return f"unknown key{did_you_mean(name, list(fields))}; keys allowed here: {allowed}"

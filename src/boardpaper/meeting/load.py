@@ -29,6 +29,7 @@ from boardpaper.meeting.deadlines import (
     holidays_between,
     last_publication_date,
 )
+from boardpaper.meeting.free_items import free_items
 from boardpaper.meeting.schema import (
     DEFAULT_WORDING,
     AgendaItem,
@@ -283,7 +284,7 @@ def _items(
             )
             continue
         if "heading" in raw:
-            items.extend(_free_items(number, raw))
+            items.extend(free_items(number, raw))
             continue
         report = reports[index]
         items.append(
@@ -398,30 +399,3 @@ def _member(given: dict[str, Any], template: Template) -> Member:
     """A member with their own title, or the agenda template's ``member_title``."""
     default = str((template.raw.get("agenda") or {}).get("member_title", ""))
     return Member(str(given["name"]), str(given.get("title", default)))
-
-
-def _free_items(number: str, raw: dict[str, Any]) -> list[AgendaItem]:
-    """An item of the meeting's own and its sub-items, lettered (a), (b) ..."""
-    found = [AgendaItem(number, "free", str(raw["heading"]), str(raw.get("text", "")))]
-    for index, sub in enumerate(raw.get("items", ())):
-        letter = _letters(index)
-        found.append(
-            AgendaItem(
-                number=f"{number}({letter})",
-                kind="free",
-                heading=str(sub["heading"]),
-                text=str(sub.get("text", "")),
-                label=f"({letter})",
-            )
-        )
-    return found
-
-
-def _letters(index: int) -> str:
-    """0 -> "a", 25 -> "z", 26 -> "aa": sub-item letters."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("a") + remainder) + letters
-    return letters

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from boardpaper import __version__
-from boardpaper.content.model import format_date
+from boardpaper.content.model import format_date, lower_roman
 from boardpaper.meeting.schema import AgendaItem, Meeting
 
 EXEMPT_DESCRIPTIONS = {
@@ -139,6 +139,11 @@ def agenda_entries(meeting: Meeting, plan: PackPlan) -> list[AgendaEntry]:
     return entries
 
 
+def front_matter_roman(meeting: Meeting) -> bool:
+    """Whether the agenda template numbers a pack's agenda pages i, ii ... (reports from 1)."""
+    return bool(meeting.template.raw["agenda"].get("front_matter_pages") == "roman")
+
+
 def agenda_title(plan: PackPlan) -> str:
     return "Supplementary Agenda" if plan.supplement else "Agenda"
 
@@ -190,20 +195,32 @@ def notice_html(meeting: Meeting, item: AgendaItem) -> str:
 def stamp_html(
     meeting: Meeting, plan: PackPlan, body: Callable[[AgendaItem, bool], tuple[bytes, int]]
 ) -> str:
-    """The page-number layer: one empty page per pack page, exempt pages marked."""
+    """The page-number layer: one empty page per pack page, exempt pages marked.
+
+    Each page has its ``label``, the number printed on it: with the template's
+    ``front_matter_pages: roman`` the agenda's pages are i, ii ... and the reports
+    start at 1; otherwise the pack's pages count on from the agenda's 1.
+    """
     from boardpaper.render.html import render_template_file
 
-    pages: list[dict[str, Any]] = [{"exempt": False}] * plan.agenda_pages
+    spec = meeting.template.raw["agenda"]
+    roman = front_matter_roman(meeting)
+    pages: list[dict[str, Any]] = [
+        {"exempt": False, "label": lower_roman(number) if roman else str(number)}
+        for number in range(1, plan.agenda_pages + 1)
+    ]
     for item in plan.bodies:
         length = body(item, plan.members)[1]
-        pages += [{"exempt": item.exempt and plan.members}] * length
-    spec = meeting.template.raw["agenda"]
+        for _ in range(length):
+            number = len(pages) + 1 - (plan.agenda_pages if roman else 0)
+            pages.append({"exempt": item.exempt and plan.members, "label": str(number)})
     return render_template_file(
         meeting.template,
         spec["stamp_template"],
         {
             "meeting": meeting,
             "pages": pages,
+            "numbering": "roman" if roman else "continuous",
             "language": meeting.template.language,
             "date_iso": meeting.date.isoformat(),
             "document_title": plan.title,

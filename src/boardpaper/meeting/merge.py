@@ -74,12 +74,16 @@ def merge_parts(
     language: str,
     outline_entries: list[OutlineEntry],
     properties: dict[str, str] | None = None,
+    page_labels: tuple[tuple[int, str], ...] = (),
 ) -> bytes:
     """Join ``parts`` in order into one tagged PDF titled ``title``; returns its bytes.
 
     ``stamp`` (if given) has exactly one page per page of the result and is drawn
     over each page. ``outline_entries`` are the top-level bookmarks, in order.
     ``properties`` (provenance) go into the Info dictionary and the XMP metadata.
+    ``page_labels``: (first page index, style) pairs, style ``r`` (i, ii ...) or ``D``
+    (1, 2 ...), each range counting from 1: the page numbers a PDF reader shows and
+    goes to (/PageLabels). Empty: the reader's own 1, 2 ...
     """
     out = pikepdf.new()
     document_elem = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
@@ -166,6 +170,12 @@ def merge_parts(
             flat.append(String(name))
             flat.append(dest)
         out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Names=flat)))
+    if page_labels:
+        nums = Array()
+        for first, style in page_labels:
+            nums.append(first)
+            nums.append(Dictionary(S=Name("/" + style)))
+        out.Root.PageLabels = Dictionary(Nums=nums)
     if stamp is not None:
         _stamp_pages(out, stamp)
     marks = []

@@ -40,6 +40,7 @@ from boardpaper.meeting.agenda import (
     agenda_html,
     agenda_title,
     exempt_statement,
+    front_matter_roman,
     notice_html,
     render_agenda_docx,
     stamp_html,
@@ -178,9 +179,11 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
     public_main = plans[0]
     supplement = next((plan for plan in plans if plan.supplement and not plan.members), None)
     standalone = [public_main] + ([supplement] if supplement is not None else [])
+    roman = front_matter_roman(meeting)
     for _ in range(4):
         for plan in plans:
-            page = plan.agenda_pages + 1
+            # Roman front matter: the agenda is i, ii ... and the first report starts at 1.
+            page = 1 if roman else plan.agenda_pages + 1
             plan.ranges = {}
             for item in plan.bodies:
                 length = body(item, plan.members)[1]
@@ -239,8 +242,9 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
                 outline.append(OutlineEntry(title, len(parts) - 1))
             else:
                 outline.append(OutlineEntry(title, 0, anchor=item.anchor))
+        labels = ((0, "r"), (plan.agenda_pages, "D")) if roman else ()
         files[f"{plan.name}.pdf"] = merge_parts(
-            parts, stamp, plan.title, template.language, outline, provenance
+            parts, stamp, plan.title, template.language, outline, provenance, labels
         )
     return files
 

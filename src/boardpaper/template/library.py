@@ -144,6 +144,9 @@ def _load(
     for key in REQUIRED_KEYS:
         if key not in data:
             problem(key, "required but missing" + inherited)
+    for key in AGENDA_FILES if "agenda" in data else ():
+        if key not in data["agenda"]:
+            problem(f"agenda.{key}", "required but missing" + inherited)
     if problems:
         raise TemplateError(problems)
     where = " or the templates it extends" if parent else ""

@@ -364,10 +364,20 @@ def manifest_schema(partial: bool = False) -> Record:
             name: spec if name == "name" else replace(spec, required=False)
             for name, spec in top.fields.items()
         }
+        # The agenda block merges key by key: a child may set one of its keys.
+        agenda = agenda_manifest_schema()
+        agenda.fields = {
+            name: replace(spec, required=False) for name, spec in agenda.fields.items()
+        }
+        top.fields["agenda"] = replace(top.fields["agenda"], kind=agenda)
     return top
 
 
 AGENDA_FILES = ("html_template", "notice_template", "stamp_template", "word_template", "stylesheet")
+
+
+FRONT_MATTER_PAGES = ["continuous", "roman"]
+"""How a pack numbers the agenda's pages (``agenda: front_matter_pages``)."""
 
 
 PROCEDURAL_ITEMS = ["apologies", "declarations_of_interest", "minutes", "public_questions"]
@@ -388,6 +398,13 @@ def agenda_manifest_schema() -> Record:
             "stamp_template": Field(Text(), description="Page-number layer of a pack"),
             "word_template": Field(Text(), description="Agenda front sheet (Word, docxtpl)"),
             "stylesheet": Field(Text(), description="CSS added to every document in a pack"),
+            "front_matter_pages": Field(
+                Choice(FRONT_MATTER_PAGES),
+                required=False,
+                description="How a pack numbers the agenda's own pages: continuous (the "
+                "default: 1, 2 ... and the reports go on) or roman (i, ii ...; the reports "
+                "start at page 1)",
+            ),
             "member_title": Field(
                 Text(),
                 required=False,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from boardpaper.content.assemble import assemble
+from boardpaper.content.attachments import Attachment
 from boardpaper.content.model import Paper
 from boardpaper.content.size import size_problems
 from boardpaper.content.validate import validate_report
@@ -34,6 +35,8 @@ class LoadedReport:
     paper: Paper
     template: Template
     source_path: str
+    attachments: tuple[Attachment, ...] = ()
+    """Its appendices as PDF files (``attachments:``), which follow it in a pack."""
 
 
 def load_report(
@@ -72,6 +75,8 @@ def parse_report(
         raise ContentError([*read_problems, *error.problems]) from None
     ctx = Context(display, limits, problems=read_problems, folder=folder)
     data = validate_report(node, template, ctx)
+    # Attached files go to the pack, not into the paper's own fields (templates see those).
+    attachments = tuple(data.pop("attachments", None) or ())
     paper = assemble(data, template, source=text)
     if ctx.data_files:
         data_files = tuple(sorted((table.name, table.sha256) for table in ctx.data_files.values()))
@@ -80,7 +85,7 @@ def parse_report(
     problems = size_problems(paper, limits, display)
     if problems:
         raise ContentError(problems)
-    return LoadedReport(paper, template, display)
+    return LoadedReport(paper, template, display, attachments)
 
 
 def _template_for(node: Node, display: str, library: TemplateLibrary) -> Template:

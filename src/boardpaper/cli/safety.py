@@ -27,6 +27,8 @@ HELP = {
     "max_total_table_rows": "Most table rows in one report, all tables together.",
     "max_data_file_bytes": "Largest CSV or XLSX data file, in bytes.",
     "max_unpacked_bytes": "Most bytes an XLSX data file may unpack to.",
+    "max_attachment_bytes": "Largest attached PDF (an appendix, minutes), in bytes.",
+    "max_attachment_pages": "Most pages of one attached PDF.",
 }
 
 

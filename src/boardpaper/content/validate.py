@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from boardpaper.content.attachments import AttachmentsKind
 from boardpaper.content.kinds import FRONT_SHEET_KINDS, SECTION_KINDS
 from boardpaper.content.tables import TableKind
 from boardpaper.errors import ContentError, Problem
@@ -60,6 +61,12 @@ def report_schema(template: Template) -> Record:
         required=False,
         description="Tables, by name; place one with '- table: name'",
     )
+    if "attachments" not in root:  # a template's own field of that name wins
+        root["attachments"] = Field(
+            AttachmentsKind(),
+            required=False,
+            description="Appendices as PDF files, added after the report in the meeting's pack",
+        )
     return Record(
         root, description=f"A report for the {template.name!r} template: {template.description}"
     )

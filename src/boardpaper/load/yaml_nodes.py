@@ -84,6 +84,8 @@ class Limits:
     max_total_table_rows: int = 2_500
     max_data_file_bytes: int = 5_000_000
     max_unpacked_bytes: int = 50_000_000
+    max_attachment_bytes: int = 20_000_000
+    max_attachment_pages: int = 300
 
 
 @dataclass

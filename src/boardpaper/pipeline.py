@@ -69,7 +69,8 @@ def parse_report(
     try:
         template = _template_for(node, display, library)
     except ContentError as error:
-        raise ContentError([*read_problems, *error.problems]) from None
+        # A broken template stays a TemplateError (the CLI and service tell them apart).
+        raise type(error)([*read_problems, *error.problems]) from None
     ctx = Context(display, limits, problems=read_problems, folder=folder)
     data = validate_report(node, template, ctx)
     paper = assemble(data, template, source=text)

@@ -17,16 +17,17 @@ from boardpaper import __version__
 from boardpaper.cli.check import check
 from boardpaper.cli.common import report_problems, templates_option, write_outputs
 from boardpaper.cli.pack import deadline, pack
+from boardpaper.cli.preview import preview
 from boardpaper.cli.provenance import inspect_command, verify_command
 from boardpaper.cli.safety import interruptible, limits_options
 from boardpaper.cli.serve import serve
 from boardpaper.cli.templates import list_templates, new
 from boardpaper.errors import ContentError, Problem
 from boardpaper.load.yaml_nodes import Limits
-from boardpaper.pipeline import FORMATS, find_reports, load_report
+from boardpaper.pipeline import FORMATS, _display, find_reports, load_report
 from boardpaper.provenance.manifest import render_with_manifest
 from boardpaper.render.glyphs import glyph_warnings
-from boardpaper.template.library import default_library
+from boardpaper.template.library import TemplateLibrary, default_library
 
 
 @click.group()
@@ -54,6 +55,7 @@ def cli() -> None:
     multiple=True,
     help="Only these formats (default: all).",
 )
+@click.option("--watch", is_flag=True, help="Build again each time a report or template is saved.")
 @templates_option
 @limits_options
 @interruptible
@@ -61,20 +63,47 @@ def build(
     paths: tuple[Path, ...],
     outdir: Path,
     formats: tuple[str, ...],
+    watch: bool,
     template_dirs: tuple[Path, ...],
     limits: Limits,
 ) -> None:
     """Build OUTDIR/<name>.docx and .pdf for each report in PATHS (default: content/).
 
     Also writes OUTDIR/manifest.json (inputs, outputs, versions, fonts) for
-    `boardpaper verify`.
+    `boardpaper verify`. With --watch, builds again after every save until Ctrl-C.
     """
-    library = default_library(list(template_dirs))
+    roots = list(paths) or [Path("content")]
+    ok = build_once(roots, outdir, formats, default_library(list(template_dirs)), limits)
+    if not watch:
+        if not ok:
+            sys.exit(1)
+        return
+    from boardpaper.preview.watch import changes
+
+    click.echo("watching for saves (Ctrl-C to stop)", err=True)
     try:
-        reports_paths = find_reports(list(paths) or [Path("content")])
+        for changed in changes(roots, default_library(list(template_dirs)).roots):
+            if all(outdir.resolve() in path.parents for path in changed):
+                continue  # our own outputs
+            click.echo(f"saved: {', '.join(sorted(_display(path) for path in changed))}", err=True)
+            build_once(roots, outdir, formats, default_library(list(template_dirs)), limits)
+    except KeyboardInterrupt:
+        click.echo("stopped watching", err=True)
+
+
+def build_once(
+    roots: list[Path],
+    outdir: Path,
+    formats: tuple[str, ...],
+    library: TemplateLibrary,
+    limits: Limits,
+) -> bool:
+    """One build of every report under ``roots``; prints problems; True when papers were written."""
+    try:
+        reports_paths = find_reports(roots)
     except ContentError as error:
         report_problems(error.problems)
-        sys.exit(1)
+        return False
     if not reports_paths:
         raise click.UsageError("no report files found")
     problems: list[Problem] = []
@@ -101,13 +130,14 @@ def build(
         targets[stem] = report.source_path
     if problems:
         report_problems(problems)
-        sys.exit(1)
+        return False
     for report in loaded:
         for warning in glyph_warnings(report.paper.source, report.source_path):
             click.echo(str(warning), err=True)
     # Everything is validated and rendered before anything is written.
     files = render_with_manifest(loaded, formats or FORMATS, outdir)
     write_outputs(files)
+    return True
 
 
 @cli.command()
@@ -196,5 +226,6 @@ for command in (
     pack,
     deadline,
     serve,
+    preview,
 ):
     cli.add_command(command)

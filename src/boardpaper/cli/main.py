@@ -20,8 +20,10 @@ from boardpaper.cli.pack import deadline, pack
 from boardpaper.cli.preview import preview
 from boardpaper.cli.provenance import inspect_command, verify_command
 from boardpaper.cli.safety import interruptible, limits_options
+from boardpaper.cli.schema import schema
 from boardpaper.cli.serve import serve
 from boardpaper.cli.templates import list_templates, new
+from boardpaper.content.placeholders import placeholder_problems, report_starter
 from boardpaper.errors import ContentError, Problem
 from boardpaper.load.yaml_nodes import Limits
 from boardpaper.pipeline import FORMATS, _display, find_reports, load_report
@@ -159,7 +161,15 @@ def validate(
             problems.extend(error.problems)
         else:
             if not as_json:
-                for warning in glyph_warnings(report.paper.source, report.source_path):
+                for warning in [
+                    *placeholder_problems(
+                        report.paper.source,
+                        report_starter(report.template),
+                        report.source_path,
+                        warning=True,
+                    ),
+                    *glyph_warnings(report.paper.source, report.source_path),
+                ]:
                     click.echo(str(warning), err=True)
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in problems], indent=2))
@@ -172,43 +182,6 @@ def validate(
         if not as_json:
             click.echo(f"{len(problems)} problem(s)", err=True)
         sys.exit(1)
-
-
-@cli.command()
-@click.option("--template", "template_name", help="Only this template's report format.")
-@templates_option
-def schema(template_name: str | None, template_dirs: tuple[Path, ...]) -> None:
-    """Print the JSON Schema of report files, for editors such as VS Code."""
-    from boardpaper.content.report import report_schema
-
-    library = default_library(list(template_dirs))
-    names = [template_name] if template_name else library.names()
-    branches = []
-    for name in names:
-        try:
-            template = library.get(name)
-        except KeyError:
-            raise click.BadParameter(
-                f"no template called {name!r}", param_hint="--template"
-            ) from None
-        except ContentError as error:
-            report_problems(error.problems)
-            sys.exit(1)
-        branches.append(
-            {
-                "if": {"properties": {"template": {"const": name}}, "required": ["template"]},
-                "then": report_schema(template).json_schema(),
-            }
-        )
-    document = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "boardpaper report",
-        "type": "object",
-        "required": ["template"],
-        "properties": {"template": {"enum": names, "description": "The template this report uses"}},
-        "allOf": branches,
-    }
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def main() -> None:
@@ -227,5 +200,6 @@ for command in (
     deadline,
     serve,
     preview,
+    schema,
 ):
     cli.add_command(command)

@@ -8,18 +8,39 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from boardpaper.cli.common import report_problems, templates_option, write_outputs
 from boardpaper.content.model import format_date
-from boardpaper.errors import ContentError
+from boardpaper.content.placeholders import placeholder_problems, report_starter
+from boardpaper.errors import ContentError, Problem
 from boardpaper.meeting.deadlines import DEFAULT_NATION, NATIONS, bank_holiday, is_working_day
 from boardpaper.meeting.deadlines import last_publication_date as latest_date
+
+if TYPE_CHECKING:
+    from boardpaper.meeting.load import Meeting
 
 
 def _long(day: dt.date) -> str:
     return f"{day:%A} {format_date(day)}"
+
+
+def meeting_placeholders(meeting: Meeting) -> list[Problem]:
+    """Starter placeholders left in the meeting file and in each of its reports."""
+    from boardpaper.meeting.starter import meeting_starter_yaml
+
+    template = meeting.template.name
+    problems = placeholder_problems(
+        meeting.source, meeting_starter_yaml(template), meeting.source_path
+    )
+    for item in meeting.items:
+        if item.report is not None:
+            report = item.report
+            starter = report_starter(report.template)
+            problems.extend(placeholder_problems(report.paper.source, starter, report.source_path))
+    return problems
 
 
 @click.command()
@@ -63,6 +84,10 @@ def pack(
         meeting = load_meeting(meeting_file, library, content_root)
     except ContentError as error:
         report_problems(error.problems)
+        sys.exit(1)
+    placeholders = meeting_placeholders(meeting)
+    if placeholders:
+        report_problems(placeholders)
         sys.exit(1)
     reports = sum(1 for item in meeting.items if item.kind == "report")
     if check:

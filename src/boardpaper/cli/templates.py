@@ -1,4 +1,4 @@
-"""``boardpaper templates`` and ``boardpaper new report``: what templates there are, and a start.
+"""``boardpaper templates`` and ``boardpaper new``: what templates there are, and a start.
 
 Thin click commands over ``templates.default_library`` and ``starter.starter_yaml``.
 """
@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 
 from boardpaper.cli.common import templates_option
+from boardpaper.cli.schema import write_schema_for
 from boardpaper.errors import ContentError
-from boardpaper.template.library import default_library
+from boardpaper.template.library import TemplateLibrary, default_library
 from boardpaper.template.starter import starter_yaml
 
 
@@ -58,9 +59,39 @@ def new_report(path: Path, template_name: str, template_dirs: tuple[Path, ...]) 
         for problem in error.problems:
             click.echo(str(problem), err=True)
         sys.exit(1)
+    _write_new(path, "report", starter_yaml(template), library)
+    click.echo(f"wrote {path}; fill it in, then run: boardpaper validate {path}")
+
+
+@new.command("meeting")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--template",
+    "template_name",
+    default="council-standard",
+    show_default=True,
+    help="The template whose agenda layout the meeting uses.",
+)
+@templates_option
+def new_meeting(path: Path, template_name: str, template_dirs: tuple[Path, ...]) -> None:
+    """Write PATH: a commented starter meeting file that validates as written."""
+    from boardpaper.meeting.starter import meeting_starter_yaml
+
+    library = default_library(list(template_dirs))
+    if template_name not in library.names():
+        names = ", ".join(library.names())
+        raise click.BadParameter(
+            f"no template called {template_name!r}; available: {names}", param_hint="--template"
+        )
+    _write_new(path, "meeting", meeting_starter_yaml(template_name), library)
+    click.echo(f"wrote {path}; fill it in, then run: boardpaper pack {path} --check")
+
+
+def _write_new(path: Path, kind: str, text: str, library: TemplateLibrary) -> None:
+    """Write a new starter file, headed by the modeline that gives editors its schema."""
     if path.exists():
         raise click.UsageError(f"{path} already exists; choose a new file name")
     path.parent.mkdir(parents=True, exist_ok=True)
+    modeline = write_schema_for(kind, path, library)
     with path.open("x", encoding="utf-8") as handle:
-        handle.write(starter_yaml(template))
-    click.echo(f"wrote {path}; fill it in, then run: boardpaper validate {path}")
+        handle.write(modeline + text)

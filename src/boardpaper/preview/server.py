@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from boardpaper.content.placeholders import placeholder_problems, report_starter
 from boardpaper.errors import ContentError, Problem
 from boardpaper.load.yaml_nodes import Limits
 from boardpaper.pipeline import find_reports, load_report
@@ -106,7 +107,12 @@ class Preview:
             return Entry(
                 display, page.encode(), error.problems, [], None, time.perf_counter() - started
             )
-        warnings = glyph_warnings(report.paper.source, display)
+        warnings = [
+            *placeholder_problems(
+                report.paper.source, report_starter(report.template), display, warning=True
+            ),
+            *glyph_warnings(report.paper.source, display),
+        ]
         page = paper_page(paper_html, report, version, warnings)
         return Entry(
             display,

@@ -24,9 +24,9 @@ from boardpaper.cli.schema import schema
 from boardpaper.cli.serve import serve
 from boardpaper.cli.templates import list_templates, new
 from boardpaper.content.placeholders import placeholder_problems, report_starter
-from boardpaper.errors import ContentError, Problem
+from boardpaper.errors import ContentError, Problem, display_path
 from boardpaper.load.yaml_nodes import Limits
-from boardpaper.pipeline import FORMATS, _display, find_reports, load_report
+from boardpaper.pipeline import FORMATS, find_reports, load_report
 from boardpaper.provenance.manifest import render_with_manifest
 from boardpaper.render.glyphs import glyph_warnings
 from boardpaper.template.library import TemplateLibrary, default_library
@@ -87,7 +87,8 @@ def build(
         for changed in changes(roots, default_library(list(template_dirs)).roots):
             if all(outdir.resolve() in path.parents for path in changed):
                 continue  # our own outputs
-            click.echo(f"saved: {', '.join(sorted(_display(path) for path in changed))}", err=True)
+            saved = ", ".join(sorted(display_path(path) for path in changed))
+            click.echo(f"saved: {saved}", err=True)
             build_once(roots, outdir, formats, default_library(list(template_dirs)), limits)
     except KeyboardInterrupt:
         click.echo("stopped watching", err=True)

@@ -20,7 +20,7 @@ from boardpaper.meeting.deadlines import DEFAULT_NATION, NATIONS, bank_holiday, 
 from boardpaper.meeting.deadlines import last_publication_date as latest_date
 
 if TYPE_CHECKING:
-    from boardpaper.meeting.load import Meeting
+    from boardpaper.meeting.schema import Meeting
 
 
 def _long(day: dt.date) -> str:

@@ -31,7 +31,7 @@ def report_schema_document(library: TemplateLibrary, names: list[str]) -> dict[s
 
     Raises KeyError for an unknown template, ContentError for a broken one.
     """
-    from boardpaper.content.report import report_schema
+    from boardpaper.content.validate import report_schema
 
     branches = [
         {
@@ -52,7 +52,7 @@ def report_schema_document(library: TemplateLibrary, names: list[str]) -> dict[s
 
 def meeting_schema_document() -> dict[str, Any]:
     """The schema of meeting files (``boardpaper pack``)."""
-    from boardpaper.meeting.load import meeting_schema
+    from boardpaper.meeting.schema import meeting_schema
 
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -16,7 +16,7 @@ import re
 
 from boardpaper.errors import Problem
 from boardpaper.load.yaml_nodes import Node, parse_yaml
-from boardpaper.template.library import Template
+from boardpaper.template.manifest import Template
 from boardpaper.template.starter import EXAMPLE_EMAIL, starter_yaml
 
 _FIXED_DAY = dt.date(2000, 1, 1)  # starter dates are real dates, never placeholders

@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from boardpaper.content.placeholders import placeholder_problems, report_starter
-from boardpaper.errors import ContentError, Problem
+from boardpaper.errors import ContentError, Problem, display_path
 from boardpaper.load.yaml_nodes import Limits
 from boardpaper.pipeline import find_reports, load_report
 from boardpaper.preview.page import index_page, paper_page, problems_page
@@ -94,7 +94,7 @@ class Preview:
         from boardpaper.render.html import render_html
 
         started = time.perf_counter()
-        display = _display_of(path)
+        display = display_path(path)
         try:
             report = load_report(path, self.library, self.limits, display)
             paper_html = render_html(report.paper, report.template)
@@ -139,13 +139,7 @@ class Preview:
 
 def _key(path: Path) -> str:
     """The URL segment of a report: its path, %-encoded into one segment."""
-    return quote(_display_of(path), safe="")
-
-
-def _display_of(path: Path) -> str:
-    from boardpaper.pipeline import _display
-
-    return _display(path)
+    return quote(display_path(path), safe="")
 
 
 def make_server(preview: Preview, port: int = 0) -> ThreadingHTTPServer:

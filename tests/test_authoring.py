@@ -133,3 +133,21 @@ def test_placeholders_are_read_from_the_starter_and_samples_have_none(library):
     meeting = meeting_starter_yaml("council-standard")
     sample = ROOT / "content" / "meetings" / "children-and-young-people-2021-03-01.yaml"
     assert placeholder_problems(sample.read_text(encoding="utf-8"), meeting, "m.yaml") == []
+
+
+def test_check_refuses_placeholders_in_reports_and_meetings(runner, tmp_path):
+    with contextlib.chdir(tmp_path):
+        runner.invoke(cli, ["new", "report", "content/r.yaml", "--template", "council-standard"])
+        runner.invoke(cli, ["new", "meeting", "content/meetings/m.yaml"])
+        result = runner.invoke(cli, ["check", "content"])
+        assert result.exit_code == 1
+        lines = result.stderr.splitlines()
+        assert any(
+            line.startswith("content/r.yaml:") and 'placeholder "Meeting goes here"' in line
+            for line in lines
+        )
+        assert any(
+            line.startswith("content/meetings/m.yaml:") and '"Committee goes here"' in line
+            for line in lines
+        )
+        assert not any("warning:" in line for line in lines if "placeholder" in line)

@@ -12,6 +12,7 @@ import click
 
 from boardpaper.audit.check import audit_built, check_project, junit_xml
 from boardpaper.cli.common import templates_option, write_outputs
+from boardpaper.cli.progress import progress_for, verbosity_options
 from boardpaper.template.library import default_library
 
 
@@ -28,11 +29,13 @@ from boardpaper.template.library import default_library
     is_flag=True,
     help="Audit the .pdf and .docx files already built under PATHS (e.g. build/) instead.",
 )
+@verbosity_options
 @templates_option
 def check(
     paths: tuple[Path, ...],
     junit_path: Path | None,
     accessibility: bool,
+    verbosity: int,
     template_dirs: tuple[Path, ...],
 ) -> None:
     """Validate, render and audit every report in PATHS (default: content/); lint every template.
@@ -45,7 +48,11 @@ def check(
             raise click.UsageError("no .pdf or .docx files found to audit")
     else:
         library = default_library(list(template_dirs))
-        cases = check_project(list(paths) or [Path("content")], library)
+        progress = progress_for(verbosity)
+        try:
+            cases = check_project(list(paths) or [Path("content")], library, progress=progress)
+        finally:
+            progress.close()
     problems = [problem for case in cases for problem in case.problems]
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -58,4 +65,5 @@ def check(
     if problems:
         click.echo(f"{len(problems)} problem(s) in {checked}", err=True)
         sys.exit(1)
-    click.echo(f"checked {checked}: no problems")
+    if verbosity >= 0:
+        click.echo(f"checked {checked}: no problems")

@@ -18,6 +18,7 @@ from boardpaper.cli.check import check
 from boardpaper.cli.common import report_problems, templates_option, write_outputs
 from boardpaper.cli.pack import deadline, pack
 from boardpaper.cli.preview import preview
+from boardpaper.cli.progress import progress_for, verbosity_options
 from boardpaper.cli.provenance import inspect_command, verify_command
 from boardpaper.cli.safety import interruptible, limits_options
 from boardpaper.cli.schema import schema
@@ -58,6 +59,7 @@ def cli() -> None:
     help="Only these formats (default: all).",
 )
 @click.option("--watch", is_flag=True, help="Build again each time a report or template is saved.")
+@verbosity_options
 @templates_option
 @limits_options
 @interruptible
@@ -66,6 +68,7 @@ def build(
     outdir: Path,
     formats: tuple[str, ...],
     watch: bool,
+    verbosity: int,
     template_dirs: tuple[Path, ...],
     limits: Limits,
 ) -> None:
@@ -75,7 +78,8 @@ def build(
     `boardpaper verify`. With --watch, builds again after every save until Ctrl-C.
     """
     roots = list(paths) or [Path("content")]
-    ok = build_once(roots, outdir, formats, default_library(list(template_dirs)), limits)
+    library = default_library(list(template_dirs))
+    ok = build_once(roots, outdir, formats, library, limits, verbosity)
     if not watch:
         if not ok:
             sys.exit(1)
@@ -89,7 +93,8 @@ def build(
                 continue  # our own outputs
             saved = ", ".join(sorted(display_path(path) for path in changed))
             click.echo(f"saved: {saved}", err=True)
-            build_once(roots, outdir, formats, default_library(list(template_dirs)), limits)
+            library = default_library(list(template_dirs))
+            build_once(roots, outdir, formats, library, limits, verbosity)
     except KeyboardInterrupt:
         click.echo("stopped watching", err=True)
 
@@ -100,6 +105,7 @@ def build_once(
     formats: tuple[str, ...],
     library: TemplateLibrary,
     limits: Limits,
+    verbosity: int = 0,
 ) -> bool:
     """One build of every report under ``roots``; prints problems; True when papers were written."""
     try:
@@ -138,8 +144,12 @@ def build_once(
         for warning in glyph_warnings(report.paper.source, report.source_path):
             click.echo(str(warning), err=True)
     # Everything is validated and rendered before anything is written.
-    files = render_with_manifest(loaded, formats or FORMATS, outdir)
-    write_outputs(files)
+    progress = progress_for(verbosity)
+    try:
+        files = render_with_manifest(loaded, formats or FORMATS, outdir, progress=progress)
+    finally:
+        progress.close()
+    write_outputs(files, announce=verbosity >= 0)
     return True
 
 

@@ -8,39 +8,20 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from boardpaper.cli.common import report_problems, templates_option, write_outputs
+from boardpaper.cli.progress import progress_for, verbosity_options
 from boardpaper.content.model import format_date
-from boardpaper.content.placeholders import placeholder_problems, report_starter
-from boardpaper.errors import ContentError, Problem
+from boardpaper.errors import ContentError
 from boardpaper.meeting.deadlines import DEFAULT_NATION, NATIONS, bank_holiday, is_working_day
 from boardpaper.meeting.deadlines import last_publication_date as latest_date
-
-if TYPE_CHECKING:
-    from boardpaper.meeting.schema import Meeting
+from boardpaper.meeting.starter import meeting_placeholders
 
 
 def _long(day: dt.date) -> str:
     return f"{day:%A} {format_date(day)}"
-
-
-def meeting_placeholders(meeting: Meeting) -> list[Problem]:
-    """Starter placeholders left in the meeting file and in each of its reports."""
-    from boardpaper.meeting.starter import meeting_starter_yaml
-
-    template = meeting.template.name
-    problems = placeholder_problems(
-        meeting.source, meeting_starter_yaml(template), meeting.source_path
-    )
-    for item in meeting.items:
-        if item.report is not None:
-            report = item.report
-            starter = report_starter(report.template)
-            problems.extend(placeholder_problems(report.paper.source, starter, report.source_path))
-    return problems
 
 
 @click.command()
@@ -60,6 +41,7 @@ def meeting_placeholders(meeting: Meeting) -> list[Problem]:
 )
 @click.option("--check", is_flag=True, help="Only validate the meeting, its reports and deadlines.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Worker processes (default: cores).")
+@verbosity_options
 @templates_option
 def pack(
     meeting_file: Path,
@@ -67,6 +49,7 @@ def pack(
     content_root: Path | None,
     check: bool,
     jobs: int | None,
+    verbosity: int,
     template_dirs: tuple[Path, ...],
 ) -> None:
     """Build the agenda and document packs for MEETING_FILE.
@@ -97,9 +80,13 @@ def pack(
     from boardpaper.meeting.pack import build_pack
 
     target = outdir or Path("build") / meeting_file.stem
-    files = build_pack(meeting, jobs)
+    progress = progress_for(verbosity)
+    try:
+        files = build_pack(meeting, jobs, progress)
+    finally:
+        progress.close()
     paths = pack_with_manifest(meeting_file, meeting, files, target, content_root)
-    write_outputs(paths)
+    write_outputs(paths, announce=verbosity >= 0)
 
 
 @click.command()

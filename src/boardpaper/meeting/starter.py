@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from boardpaper.content.placeholders import placeholder_problems, report_starter
+from boardpaper.errors import Problem
 from boardpaper.meeting.deadlines import DEFAULT_NATION, last_publication_date
+from boardpaper.meeting.schema import Meeting
 from boardpaper.template.starter import EXAMPLE_EMAIL
 
 WEEKS_AHEAD = 3
@@ -64,3 +67,18 @@ def meeting_starter_yaml(agenda_template: str, today: dt.date | None = None) -> 
             "",
         ]
     )
+
+
+def meeting_placeholders(meeting: Meeting, with_reports: bool = True) -> list[Problem]:
+    """Starter placeholders left in the meeting file (and, ``with_reports``, in its reports)."""
+    starter = meeting_starter_yaml(meeting.template.name)
+    problems = placeholder_problems(meeting.source, starter, meeting.source_path)
+    for item in meeting.items:
+        if with_reports and item.report is not None:
+            report = item.report
+            problems.extend(
+                placeholder_problems(
+                    report.paper.source, report_starter(report.template), report.source_path
+                )
+            )
+    return problems

@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from boardpaper.pipeline import LoadedReport, render
+from boardpaper.progress import Progress
 from boardpaper.render.environment import FontUse, environment
 from boardpaper.render.stamp import content_sha256
 from boardpaper.template.library import builtin_templates_dir
@@ -150,6 +151,7 @@ def render_with_manifest(
     outdir: Path,
     root: Path | None = None,
     sources: dict[str, bytes] | None = None,
+    progress: Progress | None = None,
 ) -> dict[Path, bytes]:
     """Render each report to OUTDIR/<file stem>.<format> plus OUTDIR/manifest.json.
 
@@ -160,12 +162,15 @@ def render_with_manifest(
     """
     files: dict[Path, bytes] = {}
     manifest = ManifestBuilder(outdir, root)
+    progress = progress or Progress()
+    progress.add(len(reports), "rendered")
     for report in reports:
         stem = Path(report.source_path).stem
         rendered = render(report, formats, fonts=manifest.fonts)
         outputs = {fmt: (outdir / f"{stem}.{fmt}", data) for fmt, data in rendered.items()}
         manifest.add_report(report, outputs, (sources or {}).get(report.source_path))
         files.update(outputs.values())
+        progress.done(report.source_path)
     files[outdir / MANIFEST_NAME] = manifest.to_bytes()
     return files
 

@@ -12,6 +12,7 @@ import yaml
 
 from boardpaper.cli.main import cli
 from boardpaper.content.placeholders import placeholder_problems, report_starter
+from boardpaper.load.yaml_nodes import Limits
 from boardpaper.meeting.starter import meeting_starter_yaml
 from boardpaper.template.starter import starter_yaml
 from conftest import ROOT, SEED_YAML
@@ -75,6 +76,14 @@ def test_the_schema_catches_what_an_editor_should_flag(runner):
     assert not validator.is_valid(no_rows)
     empty_row = {**seed, "tables": {"t": {"columns": ["A", "B"], "rows": [[]]}}}
     assert not validator.is_valid(empty_row)
+    # Row lengths as far as JSON Schema can say them: up to the column limit.
+    limits = Limits()
+    wide = [f"c{n}" for n in range(limits.max_table_columns + 1)]
+    assert not validator.is_valid({**seed, "tables": {"t": {"columns": wide, "rows": [["x"]]}}})
+    long_row = {**seed, "tables": {"t": {"columns": ["A"], "rows": [wide]}}}
+    assert not validator.is_valid(long_row)
+    fits = {**seed, "tables": {"t": {"columns": ["A", "B"], "rows": [["x", "y"]]}}}
+    assert validator.is_valid(fits)
 
 
 def test_meeting_schema_new_meeting_and_the_sample(runner, tmp_path):

@@ -245,3 +245,22 @@ def test_build_watch_rebuilds_on_save_with_the_build_messages(tmp_path):
     finally:
         process.terminate()
         process.communicate(timeout=20)
+
+
+def test_a_template_broken_while_previewing_is_a_problem_not_a_crash(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(
+        Path(__file__).resolve().parents[1] / "templates" / "council-standard",
+        tmp_path / "templates" / "council-standard",
+    )
+    report = tmp_path / "report.yaml"
+    report.write_text(SEED, encoding="utf-8")
+    state = Preview([report], default_library)
+    state.refresh()
+    assert not state.entries["report.yaml"].problems
+    layout = tmp_path / "templates" / "council-standard" / "paper.html"
+    layout.write_text(layout.read_text(encoding="utf-8") + "{{ no_such_thing }}", encoding="utf-8")
+    state.refresh({layout.resolve()})
+    entry = state.entries["report.yaml"]
+    assert "the paper could not be made: UndefinedError" in entry.problems[0].message
+    assert b"front-sheet" not in entry.page

@@ -119,6 +119,8 @@ def render(
 
     Both formats carry the report's provenance. Fonts the PDF embeds are
     appended to ``fonts`` when a list is given (for the build manifest).
+    ``html`` (not one of ``FORMATS``: no file is built from it) is the HTML the
+    PDF is laid out from, as UTF-8, for ``boardpaper preview``.
     """
     outputs: dict[str, bytes] = {}
     for fmt in formats:
@@ -130,6 +132,10 @@ def render(
             from boardpaper.render.pdf import render_pdf
 
             outputs["pdf"] = render_pdf(report.paper, report.template, fonts=fonts)
+        elif fmt == "html":
+            from boardpaper.render.html import render_html
+
+            outputs["html"] = render_html(report.paper, report.template).encode("utf-8")
         else:
             raise ValueError(f"unknown format {fmt!r}")
     return outputs

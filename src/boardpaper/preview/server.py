@@ -23,7 +23,7 @@ from urllib.parse import quote, unquote, urlsplit
 from boardpaper.content.placeholders import placeholder_problems, report_starter
 from boardpaper.errors import ContentError, Problem, display_path
 from boardpaper.load.yaml_nodes import Limits
-from boardpaper.pipeline import find_reports, load_report
+from boardpaper.pipeline import find_reports, load_report, render
 from boardpaper.preview.page import index_page, paper_page, problems_page
 from boardpaper.render.glyphs import glyph_warnings
 from boardpaper.template.library import TemplateLibrary
@@ -91,22 +91,24 @@ class Preview:
         return list(rebuilt.values())
 
     def _build(self, path: Path, version: int) -> Entry:
-        from boardpaper.render.html import render_html
-
         started = time.perf_counter()
         display = display_path(path)
+        problems: list[Problem] = []
         try:
             report = load_report(path, self.library, self.limits, display)
-            paper_html = render_html(report.paper, report.template)
+            paper_html = render(report, ("html",))["html"].decode("utf-8")
         except ContentError as error:
+            problems = error.problems
+        except Exception as error:  # a template being edited may break: say so, keep watching
+            message = f"the paper could not be made: {type(error).__name__}: {error}"
+            problems = [Problem(display, None, None, "", message)]
+        if problems:
             try:
                 source = path.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 source = None
-            page = problems_page(display, error.problems, source, version)
-            return Entry(
-                display, page.encode(), error.problems, [], None, time.perf_counter() - started
-            )
+            page = problems_page(display, problems, source, version)
+            return Entry(display, page.encode(), problems, [], None, time.perf_counter() - started)
         warnings = [
             *placeholder_problems(
                 report.paper.source, report_starter(report.template), display, warning=True

@@ -203,6 +203,13 @@ def test_start_from_a_template_and_accessibility_basics(page):
     page.keyboard.press("Enter")
     page.wait_for_selector("#status.ok")
     assert "template: performance-report" in editor_text(page)
+    # The starter is valid, but each placeholder in it is listed and marked as a warning.
+    assert "placeholders from the starter are still to replace" in page.inner_text("#status")
+    warnings = page.locator("#problems li.warning")
+    assert warnings.count() >= 10
+    assert "Committee goes here" in warnings.first.inner_text()
+    assert page.locator(".cm-lint-marker-warning").count() >= 5
+    assert page.locator(".cm-lint-marker-error").count() == 0
     # YAML is highlighted: keys and values are drawn in different token styles.
     assert page.locator(".cm-line span[class^='ͼ']").count() > 10
     # Tab does not trap the keyboard in the editor: it moves on to the next control.

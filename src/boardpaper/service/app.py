@@ -29,6 +29,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from boardpaper import __version__
+from boardpaper.content.placeholders import placeholder_problems, report_starter
 from boardpaper.errors import ContentError
 from boardpaper.pipeline import parse_report
 from boardpaper.service.config import DEFAULT_DISPLAY, MEDIA_TYPES, YAML_TYPES, ServiceConfig
@@ -100,11 +101,15 @@ def create_app(config: ServiceConfig) -> Starlette:
     async def validate(request: Request) -> Response:
         text, display = await read_report(request, config.max_body_bytes)
         try:
-            await anyio.to_thread.run_sync(parse_report, text, display, library)
+            report = await anyio.to_thread.run_sync(parse_report, text, display, library)
         except ContentError as error:
             problems = [p.as_dict() for p in error.problems]
-            return JSONResponse({"valid": False, "problems": problems})
-        return JSONResponse({"valid": True, "problems": []})
+            return JSONResponse({"valid": False, "problems": problems, "warnings": []})
+        starter = report_starter(report.template)
+        warnings = placeholder_problems(report.paper.source, starter, display, warning=True)
+        return JSONResponse(
+            {"valid": True, "problems": [], "warnings": [w.as_dict() for w in warnings]}
+        )
 
     async def papers(request: Request) -> Response:
         wanted = request.query_params.get("format", "pdf")

@@ -77,7 +77,7 @@ def openapi_document(config: ServiceConfig) -> dict[str, Any]:
             },
             "/api/v1/validate": {
                 "post": {
-                    "summary": "Check a report; returns its located problems",
+                    "summary": "Check a report; returns its located problems and warnings",
                     "requestBody": report_body,
                     "responses": {
                         "200": {
@@ -89,6 +89,14 @@ def openapi_document(config: ServiceConfig) -> dict[str, Any]:
                                         "properties": {
                                             "valid": {"type": "boolean"},
                                             "problems": {
+                                                "type": "array",
+                                                "items": {
+                                                    "$ref": "#/components/schemas/LocatedProblem"
+                                                },
+                                            },
+                                            "warnings": {
+                                                "description": "Starter placeholders left in "
+                                                "a valid report: check and pack refuse them",
                                                 "type": "array",
                                                 "items": {
                                                     "$ref": "#/components/schemas/LocatedProblem"

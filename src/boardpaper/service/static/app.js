@@ -107,11 +107,15 @@ function showCursor() {
   $("cursor").textContent = "Line " + line.number + ", column " + (head - line.from + 1);
 }
 
-function showProblems(problems) {
+// Problems stop the paper; warnings (placeholders left from the starter) do not, but
+// `boardpaper check` and `pack` refuse them, so they are listed and marked too.
+function showProblems(problems, warnings = []) {
   problemsList.replaceChildren();
   const diagnostics = [];
-  for (const p of problems) {
+  for (const p of [...problems, ...warnings]) {
+    const warning = !problems.includes(p);
     const item = document.createElement("li");
+    if (warning) item.className = "warning";
     const where = document.createElement(p.line ? "button" : "span");
     where.className = "where";
     where.textContent = p.line ? "Line " + p.line + (p.column ? ", column " + p.column : "") : "Whole report";
@@ -132,7 +136,7 @@ function showProblems(problems) {
     diagnostics.push({
       from,
       to: view.state.doc.lineAt(from).to,
-      severity: "error",
+      severity: warning ? "warning" : "error",
       message: (p.key ? p.key + ": " : "") + p.message,
     });
   }
@@ -189,10 +193,14 @@ async function validateNow() {
   }
   const result = await response.json();
   if (seq !== checkSeq) return;
-  showProblems(result.problems);
+  const warnings = result.warnings || [];
+  showProblems(result.problems, warnings);
   if (result.valid) {
     status.className = "ok";
-    status.textContent = "No problems found.";
+    const w = warnings.length;
+    status.textContent = "No problems found." + (w ? " " + w + (w === 1
+      ? " placeholder from the starter is" : " placeholders from the starter are")
+      + " still to replace." : "");
     validText = current;
     setDownloads(true);
     if (current !== previewText) updatePreview(current);

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -45,7 +46,7 @@ def start_preview(report: Path) -> tuple[subprocess.Popen[str], str]:
         text=True,
     )
     assert process.stdout is not None
-    for line in process.stdout:
+    for line in iter(process.stdout.readline, ""):
         if "Ctrl-C" in line:
             return process, line.split(" at ", 1)[1].split()[0]
     raise SystemExit("boardpaper preview did not start")
@@ -94,11 +95,16 @@ def main() -> None:
                 browser.close()
         finally:
             process.terminate()
-            process.wait(timeout=10)
+            said, _ = process.communicate(timeout=10)
+    renders = [float(x) for x in re.findall(r"preview updated \((\d+\.\d+) s\)", said)]
     load = os.getloadavg()
     median = statistics.median(samples)
     print(f"save -> refreshed paper, {len(samples)} saves: median {median:.3f} s, ", end="")
     print(f"min {min(samples):.3f} s, max {max(samples):.3f} s (target <= {TARGET_SECONDS} s)")
+    if renders:
+        print(
+            f"of which the server's validate + render, median: {statistics.median(renders):.3f} s"
+        )
     print(f"save making the report invalid -> problems shown: {broken:.3f} s")
     print(f"save fixing it -> paper shown again: {fixed:.3f} s")
     loads = " ".join(f"{value:.2f}" for value in load)

@@ -199,6 +199,14 @@ def test_browser_page_follows_saves_and_never_shows_a_stale_paper(preview_proces
         report.write_text(SEED.replace(TITLE, "Saved again"), encoding="utf-8")
         page.wait_for_selector("text=Saved again", timeout=20_000)
         assert page.locator("#problems").count() == 0
+        # A change of text only: the body is swapped in place, the reader stays where they were.
+        page.evaluate("window.scrollTo(0, 900); window.notReloaded = true")
+        time.sleep(0.3)
+        report.write_text(SEED.replace(TITLE, "Third save"), encoding="utf-8")
+        page.wait_for_selector("text=Third save", timeout=20_000)
+        assert page.evaluate("window.notReloaded") is True
+        assert page.evaluate("window.scrollY") == 900
+        assert page.title() == "Third save"
         browser.close()
 
 

@@ -19,19 +19,40 @@ from boardpaper.pipeline import LoadedReport
 RELOAD_SCRIPT = """
 (() => {
   "use strict";
-  const version = %(version)s;
+  // On each new version, fetch the page again and swap its body in place: no navigation,
+  // so the scroll position stays and nothing is fetched twice. A page whose stylesheets
+  // changed (the paper became a problems list, or back) is reloaded whole.
+  let current = %(version)s;
+  let newest = 0;
   const key = "boardpaper-preview-scroll:" + location.pathname;
   const saved = sessionStorage.getItem(key);
   if (saved !== null) { sessionStorage.removeItem(key); window.scrollTo(0, Number(saved)); }
-  const status = document.getElementById("boardpaper-preview-status");
+  const styles = (doc) => [...doc.head.querySelectorAll("link[rel=stylesheet], style")]
+    .map((element) => element.outerHTML).join("\\n");
+  const reload = () => {
+    sessionStorage.setItem(key, String(window.scrollY));
+    location.reload();
+  };
   const events = new EventSource("/events");
-  events.onmessage = (event) => {
-    if (Number(event.data) !== version) {
-      sessionStorage.setItem(key, String(window.scrollY));
-      location.reload();
+  events.onmessage = async (event) => {
+    const version = Number(event.data);
+    if (version === current) return;
+    const asked = ++newest;
+    try {
+      const response = await fetch(location.pathname, { cache: "no-store" });
+      if (!response.ok) throw new Error(String(response.status));
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      if (asked !== newest) return;
+      if (styles(page) !== styles(document)) { reload(); return; }
+      document.title = page.title;
+      document.body.replaceWith(page.body);
+      current = version;
+    } catch (error) {
+      reload();
     }
   };
   events.onerror = () => {
+    const status = document.getElementById("boardpaper-preview-status");
     if (status) status.textContent = "The preview has stopped: run boardpaper preview again.";
   };
 })();

@@ -178,6 +178,7 @@ def validate(
                         report_starter(report.template),
                         report.source_path,
                         warning=True,
+                        limits=limits,
                     ),
                     *glyph_warnings(report.paper.source, report.source_path),
                 ]:

@@ -14,8 +14,8 @@ import datetime as dt
 import functools
 import re
 
-from boardpaper.errors import Problem
-from boardpaper.load.yaml_nodes import Node, parse_yaml
+from boardpaper.errors import ContentError, Problem
+from boardpaper.load.yaml_nodes import Limits, Node, parse_yaml
 from boardpaper.template.manifest import Template
 from boardpaper.template.starter import EXAMPLE_EMAIL, starter_yaml
 
@@ -46,16 +46,25 @@ def _pattern(key: str) -> str:
 
 
 def placeholder_problems(
-    source: str, starter: str, display: str, warning: bool = False
+    source: str,
+    starter: str,
+    display: str,
+    warning: bool = False,
+    limits: Limits = Limits(),
 ) -> list[Problem]:
     """One located problem per value in ``source`` still holding starter text, in file order.
 
-    With ``warning``, each message starts "warning: " (``validate`` goes on; ``check`` does not).
+    ``source`` is a report (or meeting) already validated under ``limits``. With
+    ``warning``, each message starts "warning: " (``validate`` goes on; ``check`` does not).
     """
     prefix = "warning: " if warning else ""
     placeholders = starter_placeholders(starter)
     problems = []
-    for key, node in _keyed_scalars(parse_yaml(source, display), ""):
+    try:
+        tree = parse_yaml(source, display, limits)
+    except ContentError:  # not validated under these limits: its own problems say more
+        return []
+    for key, node in _keyed_scalars(tree, ""):
         text = str(node.value).strip()
         if (_pattern(key), text) in placeholders:
             problems.append(

@@ -111,7 +111,11 @@ class Preview:
             return Entry(display, page.encode(), problems, [], None, time.perf_counter() - started)
         warnings = [
             *placeholder_problems(
-                report.paper.source, report_starter(report.template), display, warning=True
+                report.paper.source,
+                report_starter(report.template),
+                display,
+                warning=True,
+                limits=self.limits,
             ),
             *glyph_warnings(report.paper.source, display),
         ]

@@ -15,13 +15,14 @@ from typing import Any
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm
+from docx.shared import Cm, Inches
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from boardpaper import __version__
 from boardpaper.content.model import (
+    Figure,
     ListBlock,
     NumberedParagraph,
     Paper,
@@ -184,8 +185,26 @@ class _BodyWriter:
             self._list(block, indent, depth=0)
         elif isinstance(block, Table):
             self._table(block)
+        elif isinstance(block, Figure):
+            self._figure(block)
         else:
             raise TypeError(f"not a block: {block!r}")
+
+    def _figure(self, figure: Figure) -> None:
+        """The chart as a PNG picture with its alt text (``descr``), then its caption."""
+        from boardpaper.render.charts import render_png, size_inches
+
+        width, _height = size_inches(figure.chart)
+        paragraph = self.doc.add_paragraph(style="Normal")
+        paragraph.paragraph_format.keep_with_next = True
+        shown = min(int(Inches(width)), self.text_width or int(Inches(width)))
+        run = paragraph.add_run()
+        run.add_picture(io.BytesIO(render_png(figure.chart)), width=shown)
+        doc_pr = run._r.find(".//" + qn("wp:docPr"))
+        doc_pr.set("descr", figure.alt)
+        doc_pr.set("name", figure.name)
+        caption = self.doc.add_paragraph(style="Normal")
+        caption.add_run(figure.caption).bold = True
 
     def _list(self, block: ListBlock, indent: int, depth: int) -> None:
         level = min(depth, 2)
@@ -274,6 +293,10 @@ class _BodyWriter:
         paragraph._p.append(link)
 
     def _table(self, table: Table) -> None:
+        if table.group:
+            heading = self.doc.add_paragraph(style="Normal")
+            heading.paragraph_format.keep_with_next = True
+            heading.add_run(table.group).bold = True
         grid = self.doc.add_table(rows=1 + len(table.rows), cols=len(table.columns))
         grid.style = self.styles["Table Grid"]
         tbl_pr = grid._tbl.tblPr

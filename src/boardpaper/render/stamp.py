@@ -32,8 +32,12 @@ PROPERTY_NAMES = {
     "template": "BoardpaperTemplate",
     "template_sha256": "BoardpaperTemplateSHA256",
     "content_sha256": "BoardpaperContentSHA256",
+    "data_sha256": "BoardpaperDataSHA256",
 }
 """Provenance field -> the property name used in .docx, PDF Info and XMP."""
+
+OPTIONAL_FIELDS = ("data_sha256",)
+"""Provenance written only when there is something to say (reports without data files)."""
 
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 
@@ -46,18 +50,24 @@ class Provenance:
     template: str
     template_sha256: str
     content_sha256: str
+    data_sha256: str = ""
+    """The data files read, "name=sha256" joined by "; "; empty (and not written) if none."""
 
     def properties(self) -> dict[str, str]:
         """The provenance as named properties (``PROPERTY_NAMES``), in a fixed order."""
-        return {name: getattr(self, field) for field, name in PROPERTY_NAMES.items()}
+        return {
+            name: getattr(self, field)
+            for field, name in PROPERTY_NAMES.items()
+            if getattr(self, field) or field not in OPTIONAL_FIELDS
+        }
 
     @classmethod
     def from_properties(cls, properties: dict[str, str]) -> Provenance | None:
-        """Read named properties back; None unless every field is there."""
+        """Read named properties back; None unless every required field is there."""
         values = {field: properties.get(name) for field, name in PROPERTY_NAMES.items()}
-        if any(value is None for value in values.values()):
+        if any(value is None for field, value in values.items() if field not in OPTIONAL_FIELDS):
             return None
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**{field: value or "" for field, value in values.items()})
 
 
 def content_sha256(text: str) -> str:
@@ -78,6 +88,7 @@ def provenance_of(paper: Paper, template: Template) -> Provenance:
         template=template.name,
         template_sha256=template.files_hash,
         content_sha256=content_sha256(paper.source),
+        data_sha256="; ".join(f"{name}={digest}" for name, digest in paper.data_files),
     )
 
 

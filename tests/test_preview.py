@@ -272,3 +272,20 @@ def test_a_template_broken_while_previewing_is_a_problem_not_a_crash(tmp_path, m
     entry = state.entries["report.yaml"]
     assert "the paper could not be made: UndefinedError" in entry.problems[0].message
     assert b"front-sheet" not in entry.page
+
+
+def test_a_port_in_use_is_one_usage_line(tmp_path, runner, monkeypatch):
+    import socket
+
+    from boardpaper.cli.main import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "report.yaml").write_text(SEED, encoding="utf-8")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(cli, ["preview", "report.yaml", "--no-open", "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert "Traceback" not in result.output

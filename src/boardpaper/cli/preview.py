@@ -49,7 +49,13 @@ def preview(
     _announce(state.refresh())
     for problem in state.path_problems:
         click.echo(str(problem), err=True)
-    server = make_server(state, port)
+    try:
+        server = make_server(state, port)
+    except OSError as error:
+        raise click.UsageError(
+            f"cannot listen on 127.0.0.1:{port} ({error.strerror}); "
+            "choose another --port, or leave it out for any free one"
+        ) from None
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     threading.Thread(target=server.serve_forever, name="preview-http", daemon=True).start()
     click.echo(f"Preview of {len(state.entries)} report(s) at {url} (Ctrl-C to stop)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -205,9 +206,19 @@ def test_start_from_a_template_and_accessibility_basics(page):
     assert "template: performance-report" in editor_text(page)
     # The starter is valid, but each placeholder in it is listed and marked as a warning.
     assert "placeholders from the starter are still to replace" in page.inner_text("#status")
-    warnings = page.locator("#problems li.warning")
-    assert warnings.count() >= 10
+    assert page.locator("#problems li").count() == 0
+    summary = page.inner_text("#warnings-summary")
+    assert re.fullmatch(r"\d+ placeholders from the starter to replace", summary)
+    page.click("#warnings-summary")  # folded away until asked for
+    warnings = page.locator("#warnings li.warning")
+    assert warnings.count() == int(summary.split()[0]) >= 10
     assert "Committee goes here" in warnings.first.inner_text()
+    warnings.first.locator("button").click()
+    assert (
+        page.locator("#cursor")
+        .inner_text()
+        .startswith(f"Line {warnings.first.get_attribute('data-line')}, column ")
+    )
     assert page.locator(".cm-lint-marker-warning").count() >= 5
     assert page.locator(".cm-lint-marker-error").count() == 0
     # YAML is highlighted: keys and values are drawn in different token styles.

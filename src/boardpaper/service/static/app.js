@@ -11,6 +11,7 @@ import {
 const VALIDATE_DELAY_MS = 400;
 const $ = (id) => document.getElementById(id);
 const problemsList = $("problems");
+const warningsList = $("warnings");
 const status = $("status");
 const paperStatus = $("paper-status");
 const preview = $("preview");
@@ -111,6 +112,7 @@ function showCursor() {
 // `boardpaper check` and `pack` refuse them, so they are listed and marked too.
 function showProblems(problems, warnings = []) {
   problemsList.replaceChildren();
+  warningsList.replaceChildren();
   const diagnostics = [];
   for (const p of [...problems, ...warnings]) {
     const warning = !problems.includes(p);
@@ -131,7 +133,7 @@ function showProblems(problems, warnings = []) {
     }
     item.append(p.message);
     item.dataset.line = p.line || "";
-    problemsList.append(item);
+    (warning ? warningsList : problemsList).append(item);
     const from = position(p.line || 1, p.line ? p.column : 1);
     diagnostics.push({
       from,
@@ -140,6 +142,10 @@ function showProblems(problems, warnings = []) {
       message: (p.key ? p.key + ": " : "") + p.message,
     });
   }
+  $("warnings-box").hidden = warnings.length === 0;
+  $("warnings-summary").textContent = warnings.length === 1
+    ? "1 placeholder from the starter to replace"
+    : warnings.length + " placeholders from the starter to replace";
   view.dispatch(setDiagnostics(view.state, diagnostics));
   view.contentDOM.setAttribute("aria-invalid", problems.length ? "true" : "false");
   $("report").classList.toggle("invalid", problems.length > 0);

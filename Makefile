@@ -27,6 +27,7 @@ papers: setup
 test: setup-test
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 clean:

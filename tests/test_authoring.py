@@ -15,7 +15,7 @@ from boardpaper.content.placeholders import placeholder_problems, report_starter
 from boardpaper.load.yaml_nodes import Limits
 from boardpaper.meeting.starter import meeting_starter_yaml
 from boardpaper.template.starter import starter_yaml
-from conftest import ROOT, SEED_YAML
+from tests.helpers import ROOT, SEED_YAML
 
 TEMPLATES = ["cabinet-decision", "council-standard", "performance-report"]
 MODELINE = "# yaml-language-server: $schema="

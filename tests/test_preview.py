@@ -15,7 +15,7 @@ import pytest
 from boardpaper.preview.server import Preview, make_server
 from boardpaper.preview.watch import changes
 from boardpaper.template.library import default_library
-from conftest import SEED_YAML
+from tests.helpers import SEED_YAML
 
 SEED = SEED_YAML.read_text(encoding="utf-8")
 TITLE = "Children's Improvement Plan Update"
@@ -167,6 +167,7 @@ def preview_process(tmp_path):
         process.communicate(timeout=20)
 
 
+@pytest.mark.chromium
 def test_browser_page_follows_saves_and_never_shows_a_stale_paper(preview_process):
     from playwright.sync_api import sync_playwright
 

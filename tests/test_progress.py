@@ -12,7 +12,7 @@ import pytest
 from boardpaper.cli import progress as cli_progress
 from boardpaper.cli.main import cli
 from boardpaper.cli.progress import LineProgress, TerminalProgress
-from conftest import SEED_YAML, make_content
+from tests.helpers import SEED_YAML, make_content
 
 
 class FakeTerminal(io.StringIO):

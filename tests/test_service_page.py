@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_YAML
+from tests.helpers import SEED_YAML
+
+pytestmark = pytest.mark.chromium
 
 CHROMIUM = Path("/usr/bin/chromium")
 SEED = SEED_YAML.read_text(encoding="utf-8")

@@ -6,194 +6,25 @@ Author mistakes are printed as located lines, never as tracebacks.
 
 from __future__ import annotations
 
-import json
 import signal
-import sys
-from pathlib import Path
 
 import click
 
 from boardpaper import __version__
+from boardpaper.cli.build import build, validate
 from boardpaper.cli.check import check
-from boardpaper.cli.common import report_problems, templates_option, write_outputs
 from boardpaper.cli.pack import deadline, pack
 from boardpaper.cli.preview import preview
-from boardpaper.cli.progress import progress_for, verbosity_options
 from boardpaper.cli.provenance import inspect_command, verify_command
-from boardpaper.cli.safety import interruptible, limits_options
 from boardpaper.cli.schema import schema
 from boardpaper.cli.serve import serve
 from boardpaper.cli.templates import list_templates, new
-from boardpaper.content.placeholders import placeholder_problems, report_starter
-from boardpaper.errors import ContentError, Problem, display_path
-from boardpaper.load.yaml_nodes import Limits
-from boardpaper.pipeline import FORMATS, find_reports, load_report
-from boardpaper.provenance.manifest import render_with_manifest
-from boardpaper.render.glyphs import glyph_warnings
-from boardpaper.template.library import TemplateLibrary, default_library
 
 
 @click.group()
 @click.version_option(__version__, prog_name="boardpaper")
 def cli() -> None:
     """Turn council report content written in YAML into Word and PDF committee papers."""
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    default="build",
-    type=click.Path(file_okay=False, path_type=Path),
-    show_default=True,
-    help="Folder for the papers.",
-)
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    type=click.Choice(FORMATS),
-    multiple=True,
-    help="Only these formats (default: all).",
-)
-@click.option("--watch", is_flag=True, help="Build again each time a report or template is saved.")
-@verbosity_options
-@templates_option
-@limits_options
-@interruptible
-def build(
-    paths: tuple[Path, ...],
-    outdir: Path,
-    formats: tuple[str, ...],
-    watch: bool,
-    verbosity: int,
-    template_dirs: tuple[Path, ...],
-    limits: Limits,
-) -> None:
-    """Build OUTDIR/<name>.docx and .pdf for each report in PATHS (default: content/).
-
-    Also writes OUTDIR/manifest.json (inputs, outputs, versions, fonts) for
-    `boardpaper verify`. With --watch, builds again after every save until Ctrl-C.
-    """
-    roots = list(paths) or [Path("content")]
-    library = default_library(list(template_dirs))
-    ok = build_once(roots, outdir, formats, library, limits, verbosity)
-    if not watch:
-        if not ok:
-            sys.exit(1)
-        return
-    from boardpaper.preview.watch import changes
-
-    click.echo("watching for saves (Ctrl-C to stop)", err=True)
-    try:
-        for changed in changes(roots, default_library(list(template_dirs)).roots):
-            if all(outdir.resolve() in path.parents for path in changed):
-                continue  # our own outputs
-            saved = ", ".join(sorted(display_path(path) for path in changed))
-            click.echo(f"saved: {saved}", err=True)
-            library = default_library(list(template_dirs))
-            build_once(roots, outdir, formats, library, limits, verbosity)
-    except KeyboardInterrupt:
-        click.echo("stopped watching", err=True)
-
-
-def build_once(
-    roots: list[Path],
-    outdir: Path,
-    formats: tuple[str, ...],
-    library: TemplateLibrary,
-    limits: Limits,
-    verbosity: int = 0,
-) -> bool:
-    """One build of every report under ``roots``; prints problems; True when papers were written."""
-    try:
-        reports_paths = find_reports(roots)
-    except ContentError as error:
-        report_problems(error.problems)
-        return False
-    if not reports_paths:
-        raise click.UsageError("no report files found")
-    problems: list[Problem] = []
-    loaded = []
-    for path in reports_paths:
-        try:
-            loaded.append(load_report(path, library, limits))
-        except ContentError as error:
-            problems.extend(error.problems)
-    targets: dict[str, str] = {}
-    for report in loaded:
-        # casefold: on Windows and macOS disks, Report.yaml and report.yaml write one file.
-        stem = Path(report.source_path).stem.casefold()
-        if stem in targets:
-            problems.append(
-                Problem(
-                    report.source_path,
-                    None,
-                    None,
-                    "",
-                    f"writes the same output name {stem!r} as {targets[stem]}; rename one file",
-                )
-            )
-        targets[stem] = report.source_path
-    if problems:
-        report_problems(problems)
-        return False
-    for report in loaded:
-        for warning in glyph_warnings(report.paper.source, report.source_path):
-            click.echo(str(warning), err=True)
-    # Everything is validated and rendered before anything is written.
-    progress = progress_for(verbosity)
-    try:
-        files = render_with_manifest(loaded, formats or FORMATS, outdir, progress=progress)
-    finally:
-        progress.close()
-    write_outputs(files, announce=verbosity >= 0)
-    return True
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
-@templates_option
-@limits_options
-def validate(
-    paths: tuple[Path, ...], as_json: bool, template_dirs: tuple[Path, ...], limits: Limits
-) -> None:
-    """Check reports in PATHS (default: content/) without writing anything."""
-    library = default_library(list(template_dirs))
-    problems: list[Problem] = []
-    reports_paths = find_reports(list(paths) or [Path("content")], problems)
-    for path in reports_paths:
-        try:
-            report = load_report(path, library, limits)
-        except ContentError as error:
-            problems.extend(error.problems)
-        else:
-            if not as_json:
-                for warning in [
-                    *placeholder_problems(
-                        report.paper.source,
-                        report_starter(report.template),
-                        report.source_path,
-                        warning=True,
-                        limits=limits,
-                    ),
-                    *glyph_warnings(report.paper.source, report.source_path),
-                ]:
-                    click.echo(str(warning), err=True)
-    if as_json:
-        click.echo(json.dumps([p.as_dict() for p in problems], indent=2))
-    elif problems:
-        for problem in problems:
-            click.echo(str(problem), err=True)
-    else:
-        click.echo(f"{len(reports_paths)} report(s) valid")
-    if problems:
-        if not as_json:
-            click.echo(f"{len(problems)} problem(s)", err=True)
-        sys.exit(1)
 
 
 def main() -> None:
@@ -203,6 +34,9 @@ def main() -> None:
 
 
 for command in (
+    build,
+    validate,
+    schema,
     inspect_command,
     verify_command,
     list_templates,
@@ -212,6 +46,5 @@ for command in (
     deadline,
     serve,
     preview,
-    schema,
 ):
     cli.add_command(command)

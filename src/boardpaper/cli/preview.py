@@ -56,7 +56,7 @@ def preview(
             f"cannot listen on 127.0.0.1:{port} ({error.strerror}); "
             "choose another --port, or leave it out for any free one"
         ) from None
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    url = f"http://127.0.0.1:{server.server_port}/"
     threading.Thread(target=server.serve_forever, name="preview-http", daemon=True).start()
     click.echo(f"Preview of {len(state.entries)} report(s) at {url} (Ctrl-C to stop)")
     if open_browser:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +100,9 @@ def schema(kind: str, template_name: str | None, template_dirs: tuple[Path, ...]
     """Print the JSON Schema of report (default) or meeting files, for editors such as VS Code."""
     if kind == "meeting":
         if template_name:
-            raise click.BadParameter("only report schemas depend on a template", "--template")
+            raise click.BadParameter(
+                "only report schemas depend on a template", param_hint="--template"
+            )
         click.echo(schema_text(meeting_schema_document()), nl=False)
         return
     library = default_library(list(template_dirs))
@@ -114,5 +115,5 @@ def schema(kind: str, template_name: str | None, template_dirs: tuple[Path, ...]
         ) from None
     except ContentError as error:
         report_problems(error.problems)
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
     click.echo(schema_text(document), nl=False)

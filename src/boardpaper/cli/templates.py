@@ -5,7 +5,6 @@ Thin click commands over ``templates.default_library`` and ``starter.starter_yam
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -33,7 +32,7 @@ def list_templates(template_dirs: tuple[Path, ...]) -> None:
             continue
         click.echo(f"{name}\n    {template.description}\n    {template.folder}")
     if broken:
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
 
 
 @click.group("new")
@@ -58,7 +57,7 @@ def new_report(path: Path, template_name: str, template_dirs: tuple[Path, ...]) 
     except ContentError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
     _write_new(path, "report", starter_yaml(template), library)
     click.echo(f"wrote {path}; fill it in, then run: boardpaper validate {path}")
 

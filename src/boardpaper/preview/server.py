@@ -156,6 +156,7 @@ def make_server(preview: Preview, port: int = 0) -> ThreadingHTTPServer:
 
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
+    Handler.port = server.server_port
     return server
 
 
@@ -163,6 +164,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     """Serves the index, each report's page, its template's assets and the reload events."""
 
     state: Preview
+    port: int
     protocol_version = "HTTP/1.1"
     server_version = "boardpaper-preview"
 
@@ -170,7 +172,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         """Requests are not logged: the terminal is for the author's messages."""
 
     def do_GET(self) -> None:
-        port = self.server.server_address[1]
+        port = self.port
         if self.headers.get("Host") not in {f"127.0.0.1:{port}", f"localhost:{port}"}:
             self._send(HTTPStatus.FORBIDDEN, b"preview answers on 127.0.0.1 only", "text/plain")
             return
@@ -217,11 +219,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
         sent: int | None = None
         try:
             while True:
+                last = sent
+
+                def news(last: int | None = last) -> bool:
+                    return state.stopping or state.version != last
+
                 with state.changed:
-                    state.changed.wait_for(
-                        lambda last=sent: state.stopping or state.version != last,
-                        KEEPALIVE_SECONDS,
-                    )
+                    state.changed.wait_for(news, KEEPALIVE_SECONDS)
                     if state.stopping:
                         return
                     version = state.version

@@ -31,7 +31,10 @@ def project(tmp_path, monkeypatch):
 def test_build_verbose_prints_a_line_per_paper_and_quiet_prints_nothing(project, runner):
     result = runner.invoke(cli, ["build", "-f", "docx", "-o", "out", "--verbose"])
     assert result.exit_code == 0, result.output
-    assert re.fullmatch(r"\[1/1\] rendered content/seed.yaml \(\d+\.\d s\)\n", result.stderr)
+    assert re.fullmatch(
+        r"\[1/1\] rendered content/seed.yaml( \(unchanged, from the cache\))? \(\d+\.\d s\)\n",
+        result.stderr,
+    )
     assert "wrote out/seed.docx" in result.stdout
     result = runner.invoke(cli, ["build", "-f", "docx", "-o", "out", "-q"])
     assert result.exit_code == 0
@@ -39,7 +42,7 @@ def test_build_verbose_prints_a_line_per_paper_and_quiet_prints_nothing(project,
     # Without a terminal and without -v (a CI log): no progress, the files written.
     result = runner.invoke(cli, ["build", "-f", "docx", "-o", "out"])
     assert result.stderr == ""
-    assert result.stdout.splitlines() == ["wrote out/seed.docx", "wrote out/manifest.json"]
+    assert result.stdout.splitlines() == ["unchanged out/seed.docx", "unchanged out/manifest.json"]
     assert runner.invoke(cli, ["build", "-q", "-v"]).exit_code == 2
 
 

@@ -131,23 +131,12 @@ def render(
     ``html`` (not one of ``FORMATS``: no file is built from it) is the HTML the
     PDF is laid out from, as UTF-8, for ``boardpaper preview``.
     """
-    outputs: dict[str, bytes] = {}
-    for fmt in formats:
-        if fmt == "docx":
-            from boardpaper.render.docx import render_docx
+    from boardpaper.render.parallel import render_paper
 
-            outputs["docx"] = render_docx(report.paper, report.template)
-        elif fmt == "pdf":
-            from boardpaper.render.pdf import render_pdf
-
-            outputs["pdf"] = render_pdf(report.paper, report.template, fonts=fonts)
-        elif fmt == "html":
-            from boardpaper.render.html import render_html
-
-            outputs["html"] = render_html(report.paper, report.template).encode("utf-8")
-        else:
-            raise ValueError(f"unknown format {fmt!r}")
-    return outputs
+    rendered = render_paper(report.paper, report.template, formats)
+    if fonts is not None:
+        fonts.extend(rendered.fonts)
+    return rendered.files
 
 
 def find_reports(paths: list[Path], problems: list[Problem] | None = None) -> list[Path]:

@@ -36,6 +36,7 @@ def check_project(
     paths: list[Path],
     library: TemplateLibrary,
     render: bool = True,
+    jobs: int | None = 1,
     progress: Progress | None = None,
 ) -> list[Case]:
     """Lint every template the reports can use, validate, render and audit every report,
@@ -55,9 +56,18 @@ def check_project(
     meetings = find_meetings(paths)
     progress = progress or Progress()
     progress.add(len(reports) + len(meetings), "checked")
-    for path in reports:
-        cases.append(check_report(path, library, render))
-        progress.done(display_path(path))
+    # Reports are rendered and audited by ``jobs`` worker processes (None: one per core).
+    from boardpaper.render.parallel import map_in_workers
+
+    arguments = [(path, library, render) for path in reports]
+    cases.extend(
+        map_in_workers(
+            check_report,
+            arguments,
+            jobs if render else 1,
+            on_result=lambda position: progress.done(display_path(reports[position])),
+        )
+    )
     for path in meetings:
         cases.append(check_meeting(path, library))
         progress.done(display_path(path))

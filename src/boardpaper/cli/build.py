@@ -7,18 +7,25 @@ anything is rendered, and rendered before anything is written.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from boardpaper.build import build as build_papers
 from boardpaper.build import load_reports
-from boardpaper.cli.common import report_problems, templates_option, write_outputs
+from boardpaper.cli.common import (
+    render_options,
+    report_problems,
+    templates_option,
+    write_outputs,
+)
 from boardpaper.cli.progress import progress_for, verbosity_options
 from boardpaper.cli.safety import interruptible, limits_options
 from boardpaper.errors import ContentError, Problem, display_path
 from boardpaper.load.yaml_nodes import Limits
 from boardpaper.pipeline import FORMATS
+from boardpaper.render.cache import RenderCache
 from boardpaper.template.library import TemplateLibrary, default_library
 
 
@@ -44,6 +51,7 @@ from boardpaper.template.library import TemplateLibrary, default_library
 @click.option("--watch", is_flag=True, help="Build again each time a report or template is saved.")
 @verbosity_options
 @templates_option
+@render_options
 @limits_options
 @interruptible
 def build(
@@ -53,15 +61,21 @@ def build(
     watch: bool,
     verbosity: int,
     template_dirs: tuple[Path, ...],
+    jobs: int | None,
+    cache: RenderCache | None,
     limits: Limits,
 ) -> None:
     """Build OUTDIR/<name>.docx and .pdf for each report in PATHS (default: content/).
 
     Also writes OUTDIR/manifest.json (inputs, outputs, versions, fonts) for
-    `boardpaper verify`. With --watch, builds again after every save until Ctrl-C.
+    `boardpaper verify`. Papers render in parallel (-j) and a paper whose content,
+    template, libraries and fonts are all unchanged is taken from the render cache
+    (--no-cache to render everything); files whose bytes would not change are not rewritten.
+    With --watch, builds again after every save until Ctrl-C.
     """
     roots = list(paths) or [Path("content")]
-    ok = build_once(roots, outdir, formats, default_library(list(template_dirs)), limits, verbosity)
+    settings = BuildSettings(outdir, formats or FORMATS, limits, jobs, cache, verbosity)
+    ok = build_once(roots, default_library(list(template_dirs)), settings)
     if not watch:
         if not ok:
             raise click.exceptions.Exit(1)
@@ -75,24 +89,37 @@ def build(
                 continue  # our own outputs
             saved = ", ".join(sorted(display_path(path) for path in changed))
             click.echo(f"saved: {saved}", err=True)
-            library = default_library(list(template_dirs))
-            build_once(roots, outdir, formats, library, limits, verbosity)
+            build_once(roots, default_library(list(template_dirs)), settings)
     except KeyboardInterrupt:
         click.echo("stopped watching", err=True)
 
 
-def build_once(
-    roots: list[Path],
-    outdir: Path,
-    formats: tuple[str, ...],
-    library: TemplateLibrary,
-    limits: Limits,
-    verbosity: int = 0,
-) -> bool:
+@dataclass(frozen=True)
+class BuildSettings:
+    """The options of one ``boardpaper build`` run, kept for each rebuild under --watch."""
+
+    outdir: Path
+    formats: tuple[str, ...]
+    limits: Limits
+    jobs: int | None
+    cache: RenderCache | None
+    verbosity: int
+
+
+def build_once(roots: list[Path], library: TemplateLibrary, settings: BuildSettings) -> bool:
     """One build of every report under ``roots``, its messages printed; True when written."""
-    progress = progress_for(verbosity)
+    progress = progress_for(settings.verbosity)
     try:
-        result = build_papers(roots, outdir, formats or FORMATS, library, limits, progress)
+        result = build_papers(
+            roots,
+            settings.outdir,
+            settings.formats,
+            library,
+            settings.limits,
+            jobs=settings.jobs,
+            cache=settings.cache,
+            progress=progress,
+        )
     except ContentError as error:
         report_problems(error.problems)
         return False
@@ -102,7 +129,7 @@ def build_once(
         raise click.UsageError("no report files found")
     for warning in result.warnings:
         click.echo(str(warning), err=True)
-    write_outputs(result.files, announce=verbosity >= 0)
+    write_outputs(result.files, announce=settings.verbosity >= 0)
     return True
 
 

@@ -28,12 +28,20 @@ from boardpaper.template.library import default_library
     is_flag=True,
     help="Audit the .pdf and .docx files already built under PATHS (e.g. build/) instead.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Reports rendered and audited at once, each in its own process [default: one per core].",
+)
 @verbosity_options
 @templates_option
 def check(
     paths: tuple[Path, ...],
     junit_path: Path | None,
     accessibility: bool,
+    jobs: int | None,
     verbosity: int,
     template_dirs: tuple[Path, ...],
 ) -> None:
@@ -49,7 +57,9 @@ def check(
         library = default_library(list(template_dirs))
         progress = progress_for(verbosity)
         try:
-            cases = check_project(list(paths) or [Path("content")], library, progress=progress)
+            cases = check_project(
+                list(paths) or [Path("content")], library, jobs=jobs, progress=progress
+            )
         finally:
             progress.close()
     problems = [problem for case in cases for problem in case.problems]

@@ -20,9 +20,11 @@ import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from boardpaper.pipeline import LoadedReport, render
+from boardpaper.pipeline import LoadedReport
 from boardpaper.progress import Progress
+from boardpaper.render.cache import RenderCache
 from boardpaper.render.environment import FontUse, environment
+from boardpaper.render.parallel import render_papers
 from boardpaper.render.stamp import content_sha256
 from boardpaper.template.library import builtin_templates_dir
 from boardpaper.template.manifest import Template, template_files
@@ -167,6 +169,8 @@ def render_with_manifest(
     outdir: Path,
     root: Path | None = None,
     sources: dict[str, bytes] | None = None,
+    jobs: int | None = 1,
+    cache: RenderCache | None = None,
     progress: Progress | None = None,
 ) -> dict[Path, bytes]:
     """Render each report to OUTDIR/<file stem>.<format> plus OUTDIR/manifest.json.
@@ -174,19 +178,24 @@ def render_with_manifest(
     Returns path -> bytes; nothing is written (hand it to ``write_atomically``,
     or zip it). Input paths in the manifest are relative to ``root`` (default:
     the working directory). ``sources`` maps a report's ``source_path`` to its
-    bytes when it was not read from that file (an upload).
+    bytes when it was not read from that file (an upload). ``jobs`` worker
+    processes render (None: one per core; 1: in this process); papers in
+    ``cache`` are taken from it. ``progress`` hears of each paper as it is done.
     """
     files: dict[Path, bytes] = {}
     manifest = ManifestBuilder(outdir, root)
-    progress = progress or Progress()
-    progress.add(len(reports), "rendered")
-    for report in reports:
+    papers = [(report.paper, report.template) for report in reports]
+    names = [report.source_path for report in reports]
+    rendered_papers = render_papers(
+        papers, formats, jobs=jobs, cache=cache, progress=progress, names=names
+    )
+    for report, rendered_paper in zip(reports, rendered_papers, strict=True):
         stem = Path(report.source_path).stem
-        rendered = render(report, formats, fonts=manifest.fonts)
+        manifest.fonts.extend(rendered_paper.fonts)
+        rendered = rendered_paper.files
         outputs = {fmt: (outdir / f"{stem}.{fmt}", data) for fmt, data in rendered.items()}
         manifest.add_report(report, outputs, (sources or {}).get(report.source_path))
         files.update(outputs.values())
-        progress.done(report.source_path)
     files[outdir / MANIFEST_NAME] = manifest.to_bytes()
     return files
 

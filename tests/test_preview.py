@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import re
 import shutil
 import subprocess
 import sys
@@ -60,11 +61,14 @@ def test_the_page_is_the_papers_html_with_its_css(running):
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert TITLE.replace("'", "&#39;") in page
     assert '<section class="front-sheet"' in page
-    assert 'href="paper.css"' in page
-    status, headers, css = get(port, page_path + "paper.css")
-    assert status == 200 and headers["Content-Type"] == "text/css"
-    council = Path(state.entries["report.yaml"].template_folder)
-    assert css == (council / "paper.css").read_bytes()
+    sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)">', page)
+    assert sheets and all(sheet.startswith("_chain/") for sheet in sheets)
+    folders = state.entries["report.yaml"].template_folders
+    for sheet in sheets:
+        status, headers, css = get(port, page_path + sheet)
+        assert status == 200 and headers["Content-Type"] == "text/css"
+        _, index, relative = sheet.split("/", 2)
+        assert css == (folders[int(index)] / relative).read_bytes()
 
 
 def test_only_template_files_are_served_and_only_to_localhost(running):
@@ -202,11 +206,12 @@ def test_browser_page_follows_saves_and_never_shows_a_stale_paper(preview_proces
         assert page.locator("#problems").count() == 0
         # A change of text only: the body is swapped in place, the reader stays where they were.
         page.evaluate("window.scrollTo(0, 900); window.notReloaded = true")
+        place = page.evaluate("window.scrollY")
         time.sleep(0.3)
         report.write_text(SEED.replace(TITLE, "Third save"), encoding="utf-8")
         page.wait_for_selector("text=Third save", timeout=20_000)
         assert page.evaluate("window.notReloaded") is True
-        assert page.evaluate("window.scrollY") == 900
+        assert page.evaluate("window.scrollY") == place
         assert page.title() == "Third save"
         browser.close()
 
@@ -257,21 +262,22 @@ def test_build_watch_rebuilds_on_save_with_the_build_messages(tmp_path):
 
 
 def test_a_template_broken_while_previewing_is_a_problem_not_a_crash(tmp_path, monkeypatch):
+    from boardpaper.preview import server
+
     monkeypatch.chdir(tmp_path)
-    shutil.copytree(
-        Path(__file__).resolve().parents[1] / "templates" / "council-standard",
-        tmp_path / "templates" / "council-standard",
-    )
     report = tmp_path / "report.yaml"
     report.write_text(SEED, encoding="utf-8")
     state = Preview([report], default_library)
     state.refresh()
     assert not state.entries["report.yaml"].problems
-    layout = tmp_path / "templates" / "council-standard" / "paper.html"
-    layout.write_text(layout.read_text(encoding="utf-8") + "{{ no_such_thing }}", encoding="utf-8")
-    state.refresh({layout.resolve()})
+
+    def broken_layout(*_args: object) -> dict[str, bytes]:
+        raise KeyError("no_such_thing")  # as a template being edited can fail
+
+    monkeypatch.setattr(server, "render", broken_layout)
+    state.refresh({report.resolve()})
     entry = state.entries["report.yaml"]
-    assert "the paper could not be made: UndefinedError" in entry.problems[0].message
+    assert "the paper could not be made: KeyError" in entry.problems[0].message
     assert b"front-sheet" not in entry.page
 
 

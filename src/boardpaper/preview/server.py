@@ -39,7 +39,7 @@ class Entry:
     page: bytes
     problems: list[Problem]
     warnings: list[Problem]
-    template_folder: Path | None
+    template_folders: tuple[Path, ...]
     seconds: float
 
 
@@ -108,7 +108,7 @@ class Preview:
             except OSError:
                 source = None
             page = problems_page(display, problems, source, version)
-            return Entry(display, page.encode(), problems, [], None, time.perf_counter() - started)
+            return Entry(display, page.encode(), problems, [], (), time.perf_counter() - started)
         warnings = [
             *placeholder_problems(
                 report.paper.source,
@@ -119,13 +119,18 @@ class Preview:
             ),
             *glyph_warnings(report.paper.source, display),
         ]
+        # The layout links its stylesheets by file URL (each template of its chain has its
+        # own folder); the browser asks this server for them instead, by chain position.
+        folders = (report.template.folder, *(link.folder for link in report.template.chain))
+        for index, folder in enumerate(folders):
+            paper_html = paper_html.replace(folder.resolve().as_uri() + "/", f"_chain/{index}/")
         page = paper_page(paper_html, report, version, warnings)
         return Entry(
             display,
             page.encode(),
             [],
             warnings,
-            report.template.folder,
+            folders,
             time.perf_counter() - started,
         )
 
@@ -199,7 +204,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _asset(self, entry: Entry, relative: str) -> None:
         """A file of the report's template folder (its CSS, fonts, images), nothing else."""
-        folder = entry.template_folder
+        folders = entry.template_folders
+        folder = folders[0] if folders else None
+        _first, _, rest = relative.partition("/")
+        if relative.startswith("_chain/"):
+            position, _, relative = rest.partition("/")
+            index = int(position) if position.isdigit() else len(folders)
+            folder = folders[index] if index < len(folders) else None
         target = (folder / relative).resolve() if folder else None
         root = folder.resolve() if folder else None
         if target is None or root is None or root not in target.parents or not target.is_file():

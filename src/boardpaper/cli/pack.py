@@ -14,6 +14,7 @@ from boardpaper.cli.common import report_problems, templates_option, write_outpu
 from boardpaper.cli.progress import progress_for, verbosity_options
 from boardpaper.content.model import format_date
 from boardpaper.errors import ContentError
+from boardpaper.load.validators import date_range_problem
 from boardpaper.meeting.deadlines import DEFAULT_NATION, NATIONS, bank_holiday, is_working_day
 from boardpaper.meeting.deadlines import last_publication_date as latest_date
 from boardpaper.meeting.starter import meeting_placeholders
@@ -82,6 +83,9 @@ def pack(
     progress = progress_for(verbosity)
     try:
         files = build_pack(meeting, jobs, progress)
+    except ContentError as error:  # a template that fails while rendering (TemplateError)
+        report_problems(error.problems)
+        raise click.exceptions.Exit(1) from None
     finally:
         progress.close()
     paths = pack_with_manifest(meeting_file, meeting, files, target, content_root)
@@ -105,6 +109,9 @@ def deadline(meeting_date: str, nation: str) -> None:
         raise click.BadParameter(
             f"expected a date like 2026-06-02, found {meeting_date!r}", param_hint="DATE"
         ) from None
+    out_of_range = date_range_problem(day)
+    if out_of_range:
+        raise click.BadParameter(out_of_range, param_hint="DATE")
     rules = NATIONS[nation]
     latest = latest_date(day, nation)
     click.echo(

@@ -7,13 +7,14 @@ Thin click commands over ``library.default_library``, ``starter.starter_yaml`` a
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
 
 from boardpaper.cli.common import templates_option
 from boardpaper.cli.schema import write_schema_for
-from boardpaper.errors import ContentError, display_path
+from boardpaper.errors import ContentError, display_path, printable
 from boardpaper.output import OutputError, write_atomically
 from boardpaper.template.flatten import FlattenError, child_files, flattened_files
 from boardpaper.template.inherit import BASE_NAME
@@ -94,12 +95,22 @@ def new_meeting(path: Path, template_name: str, template_dirs: tuple[Path, ...])
 
 def _write_new(path: Path, kind: str, text: str, library: TemplateLibrary) -> None:
     """Write a new starter file, headed by the modeline that gives editors its schema."""
+    shown = printable(str(path))
     if path.exists():
-        raise click.UsageError(f"{path} already exists; choose a new file name")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    modeline = write_schema_for(kind, path, library)
-    with path.open("x", encoding="utf-8") as handle:
-        handle.write(modeline + text)
+        raise click.UsageError(f"{shown} already exists; choose a new file name")
+    created = False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        modeline = write_schema_for(kind, path, library)
+        with path.open("x", encoding="utf-8") as handle:
+            created = True
+            handle.write(modeline + text)
+    except OSError as error:
+        click.echo(f"error: {shown}: cannot write: {error.strerror}; nothing was written", err=True)
+        if created:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise click.exceptions.Exit(1) from None
 
 
 @new.command("template")

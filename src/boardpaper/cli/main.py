@@ -18,6 +18,7 @@ from boardpaper.cli.check import check
 from boardpaper.cli.common import report_problems, templates_option, write_outputs
 from boardpaper.cli.pack import deadline, pack
 from boardpaper.cli.provenance import inspect_command, verify_command
+from boardpaper.cli.publish import publish
 from boardpaper.cli.safety import interruptible, limits_options
 from boardpaper.cli.serve import serve
 from boardpaper.cli.templates import list_templates, new
@@ -195,6 +196,7 @@ for command in (
     check,
     pack,
     deadline,
+    publish,
     serve,
 ):
     cli.add_command(command)

@@ -173,3 +173,25 @@ def convert_with_libreoffice(docx_bytes: bytes, folder: Path, convert_to: str = 
     )
     assert completed.returncode == 0, completed.stderr
     return (folder / f"paper.{convert_to.split(':')[0]}").read_bytes()
+
+
+SAMPLE_SITE_FOLDER = "children-and-young-people-2021-03-01"
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample content published once per session (``boardpaper publish content``, run
+    from the repository's root in its own process, as a user would); returns SITE."""
+    import subprocess
+    import sys
+
+    site = tmp_path_factory.mktemp("published") / "site"
+    completed = subprocess.run(
+        [str(Path(sys.executable).parent / "boardpaper"), "publish", "content", "-o", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return site

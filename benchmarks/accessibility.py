@@ -16,7 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from boardpaper.audit.accessibility import audit_docx, audit_pdf
+from boardpaper.audit.docx import audit_docx
+from boardpaper.audit.pdf import audit_pdf
 from boardpaper.pipeline import find_reports, load_report, render
 
 ROOT = Path(__file__).resolve().parents[1]

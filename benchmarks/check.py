@@ -23,7 +23,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from boardpaper.audit.check import check_project, check_report, lint_template
+    from boardpaper.audit.check import check_project, check_report
+    from boardpaper.audit.template_lint import lint_template
     from boardpaper.pipeline import find_reports
     from boardpaper.template.library import TemplateLibrary
 

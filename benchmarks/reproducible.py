@@ -36,7 +36,8 @@ def main() -> None:
 
     from boardpaper.output import write_atomically
     from boardpaper.pipeline import load_report, render
-    from boardpaper.provenance.manifest import render_with_manifest, verify_build
+    from boardpaper.provenance.manifest import render_with_manifest
+    from boardpaper.provenance.verify import verify_build
 
     os.chdir(ROOT)
     report = load_report(SEED.relative_to(ROOT))

@@ -136,7 +136,7 @@ def sample_outputs(sample_reports: dict[str, LoadedReport]) -> dict[str, dict[st
 @pytest.fixture(scope="session")
 def service():
     """The HTTP service with default settings and one warm worker, on a free loopback port."""
-    from boardpaper.service.app import ServiceConfig
+    from boardpaper.service.config import ServiceConfig
     from service_support import running_server
 
     with running_server(ServiceConfig(workers=1, queue=4, template_dirs=[TEMPLATES])) as server:

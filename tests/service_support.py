@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from boardpaper.service.app import ServiceConfig, create_app
+from boardpaper.service.app import create_app
+from boardpaper.service.config import ServiceConfig
 from boardpaper.service.pool import JobResult, render_job
 
 SLOW_MARKER = b"# test: render slowly"

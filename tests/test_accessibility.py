@@ -17,7 +17,9 @@ import pikepdf
 import pytest
 from docx.oxml.ns import qn
 
-from boardpaper.audit.accessibility import DOCX_RULES, PDF_RULES, audit_docx, audit_pdf
+from boardpaper.audit.docx import audit_docx
+from boardpaper.audit.pdf import audit_pdf
+from boardpaper.audit.rules import DOCX_RULES, PDF_RULES
 from boardpaper.pipeline import find_reports, load_report, render
 from boardpaper.template.library import TemplateLibrary
 from tests.conftest import ROOT, SEED_YAML, convert_with_libreoffice

@@ -12,7 +12,7 @@ import docx
 import pikepdf
 import pytest
 
-from boardpaper.audit.check import lint_word_template
+from boardpaper.audit.template_lint import lint_word_template
 from boardpaper.cli.main import cli
 from boardpaper.pipeline import find_meetings, find_reports
 from boardpaper.template.library import load_template
@@ -380,7 +380,7 @@ def test_image_without_alt_text_in_word_template_is_located(project: Path) -> No
 
 
 def test_names_a_template_sets_itself_are_not_unknown(project: Path) -> None:
-    from boardpaper.audit.check import lint_html_template
+    from boardpaper.audit.template_lint import lint_html_template
 
     html = project / "templates" / "test-council" / "paper.html"
     text = html.read_text(encoding="utf-8").replace(

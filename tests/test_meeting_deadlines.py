@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from boardpaper.audit.accessibility import audit_pdf
+from boardpaper.audit.pdf import audit_pdf
 from boardpaper.cli.main import cli
 from boardpaper.errors import ContentError
 from boardpaper.meeting.load import load_meeting

@@ -8,7 +8,8 @@ import re
 import pikepdf
 import pytest
 
-from boardpaper.audit.accessibility import audit_docx, audit_pdf
+from boardpaper.audit.docx import audit_docx
+from boardpaper.audit.pdf import audit_pdf
 from boardpaper.pipeline import render
 from tests.conftest import docx_paragraphs, pdf_pages, pdf_text
 

@@ -16,7 +16,7 @@ import zipfile
 import pytest
 
 from boardpaper.pipeline import parse_report
-from boardpaper.service.app import PROBLEM_JSON, ServiceConfig
+from boardpaper.service.config import PROBLEM_JSON, ServiceConfig
 from conftest import SEED_YAML, TEMPLATES
 from service_support import SLOW_MARKER, multipart, running_server, slow_job
 

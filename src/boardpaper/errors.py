@@ -7,8 +7,10 @@ Validation collects every problem before anything is rendered, then raises one
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -60,3 +62,14 @@ class TemplateError(ContentError):
 
 def _sort_key(problem: Problem) -> tuple[str, int, int, str, str]:
     return (problem.path, problem.line or 0, problem.column or 0, problem.key, problem.message)
+
+
+def display_path(path: Path) -> str:
+    """The path as the author knows it: relative to the working folder, symlinks not followed.
+
+    Every message names a file this one way (absolute when outside the working folder).
+    """
+    try:
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -6,17 +6,18 @@ service call these functions; nothing here prints.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from boardpaper.content.assemble import assemble
 from boardpaper.content.model import Paper
-from boardpaper.content.report import assemble, validate_report
-from boardpaper.content.validators import Context, did_you_mean
-from boardpaper.errors import ContentError, Problem
+from boardpaper.content.validate import validate_report
+from boardpaper.errors import ContentError, Problem, display_path
+from boardpaper.load.validators import Context, did_you_mean
 from boardpaper.load.yaml_nodes import Limits, Node, decode_text, parse_yaml, read_text
-from boardpaper.template.library import Template, TemplateLibrary, default_library
+from boardpaper.template.library import TemplateLibrary, default_library
+from boardpaper.template.manifest import Template
 
 if TYPE_CHECKING:
     from boardpaper.render.environment import FontUse
@@ -40,7 +41,7 @@ def load_report(
     display: str | None = None,
 ) -> LoadedReport:
     """Read, validate and assemble one report file. Raises ContentError with every problem."""
-    display = display or _display(path)
+    display = display or display_path(path)
     text = read_text(path, display, limits)
     return parse_report(text, display, library, limits)
 
@@ -193,11 +194,11 @@ def _stays_inside(path: Path, root: Path) -> bool:
 
 def _escaping_link(path: Path, root: Path) -> Problem:
     return Problem(
-        _display(path),
+        display_path(path),
         None,
         None,
         "",
-        f"is a symlink leading out of {_display(root)}; "
+        f"is a symlink leading out of {display_path(root)}; "
         "boardpaper only reads files inside the content folder",
     )
 
@@ -219,11 +220,3 @@ def _is_report(path: Path) -> bool:
         line.split(":", 1)[0] for line in head.splitlines() if ":" in line and line[:1].isalpha()
     }
     return "template" in keys or "committee" not in keys
-
-
-def _display(path: Path) -> str:
-    """The path as the author knows it: relative to the working folder, symlinks not followed."""
-    try:
-        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

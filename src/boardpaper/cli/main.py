@@ -150,7 +150,7 @@ def validate(
 @templates_option
 def schema(template_name: str | None, template_dirs: tuple[Path, ...]) -> None:
     """Print the JSON Schema of report files, for editors such as VS Code."""
-    from boardpaper.content.report import report_schema
+    from boardpaper.content.validate import report_schema
 
     library = default_library(list(template_dirs))
     names = [template_name] if template_name else library.names()

@@ -92,7 +92,7 @@ def verify_command(outdir: Path, root: Path | None, as_json: bool) -> None:
     rebuilt. Exit 0 when all are identical, 1 otherwise, 2 if OUTDIR has no
     readable manifest.
     """
-    from boardpaper.provenance.manifest import verify_build
+    from boardpaper.provenance.verify import verify_build
 
     try:
         result = verify_build(outdir, root)

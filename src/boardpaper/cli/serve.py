@@ -68,8 +68,8 @@ def serve(
 
     Set BOARDPAPER_TOKEN to require 'Authorization: Bearer <token>' on the API.
     """
-    from boardpaper.service.app import ServiceConfig
     from boardpaper.service.app import serve as run
+    from boardpaper.service.config import ServiceConfig
 
     workers = workers or os.cpu_count() or 1
     token = os.environ.get("BOARDPAPER_TOKEN") or None

@@ -13,16 +13,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from boardpaper.errors import ContentError, Problem
-from boardpaper.meeting.load import Meeting, load_meeting
+from boardpaper.meeting.load import load_meeting
 from boardpaper.meeting.pack import build_pack
-from boardpaper.provenance.manifest import (
-    MANIFEST_NAME,
-    ManifestBuilder,
-    PartialRebuild,
-    RebuildContext,
-    recorded_path,
-    register_rebuilder,
-)
+from boardpaper.meeting.schema import Meeting
+from boardpaper.provenance.manifest import MANIFEST_NAME, ManifestBuilder, recorded_path
+from boardpaper.provenance.verify import PartialRebuild, RebuildContext, register_rebuilder
 
 PACK_KIND = "pack"
 

@@ -24,108 +24,29 @@ from __future__ import annotations
 
 import hashlib
 import html
-import io
 import os
 import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from boardpaper import __version__
 from boardpaper.content.model import format_date
-from boardpaper.meeting.load import AgendaItem, Meeting
+from boardpaper.meeting.agenda import (
+    PackPlan,
+    agenda_entries,
+    agenda_html,
+    agenda_title,
+    exempt_statement,
+    notice_html,
+    render_agenda_docx,
+    stamp_html,
+)
 from boardpaper.meeting.merge import OutlineEntry, PartPdf, merge_parts, page_count
+from boardpaper.meeting.schema import AgendaItem, Meeting
 from boardpaper.pipeline import LoadedReport
-
-EXEMPT_DESCRIPTIONS = {
-    1: "Information relating to any individual.",
-    2: "Information which is likely to reveal the identity of an individual.",
-    3: "Information relating to the financial or business affairs of any particular person "
-    "(including the authority holding that information).",
-    4: "Information relating to any consultations or negotiations, or contemplated "
-    "consultations or negotiations, in connection with any labour relations matter arising "
-    "between the authority or a Minister of the Crown and employees of, or office holders "
-    "under, the authority.",
-    5: "Information in respect of which a claim to legal professional privilege could be "
-    "maintained in legal proceedings.",
-    6: "Information which reveals that the authority proposes (a) to give under any enactment "
-    "a notice under or by virtue of which requirements are imposed on a person; or (b) to make "
-    "an order or direction under any enactment.",
-    7: "Information relating to any action taken or to be taken in connection with the "
-    "prevention, investigation or prosecution of crime.",
-}
-"""Schedule 12A Part 1 (England); Wales numbers the same descriptions 12-18."""
-
-
-def exempt_description(item: AgendaItem, meeting: Meeting) -> str:
-    """What the item's exempt paragraph covers, where boardpaper knows it ("" otherwise)."""
-    paragraph = item.exempt_paragraph
-    if paragraph is None:
-        return ""
-    if meeting.nation.name == "wales":
-        paragraph -= 11
-    if meeting.nation.name in ("england", "wales"):
-        return EXEMPT_DESCRIPTIONS.get(paragraph, "")
-    return ""
-
-
-def exempt_statement(item: AgendaItem, meeting: Meeting) -> str:
-    """The sentence saying why an item is exempt, for the agenda and the notice page."""
-    nation = meeting.nation
-    law = (
-        "the Local Government Act 1972"
-        if nation.name in ("england", "wales")
-        else nation.notice_law.split(" s")[0]
-    )
-    text = (
-        f"Not for publication: this report contains exempt information as described in "
-        f"paragraph {item.exempt_paragraph} of {nation.exempt_schedule} to {law}"
-    )
-    description = exempt_description(item, meeting)
-    return f"{text} ({description.rstrip('.')})." if description else f"{text}."
-
-
-@dataclass(frozen=True)
-class AgendaEntry:
-    """One item as an agenda shows it; every word and number is decided here, not in templates."""
-
-    item: AgendaItem
-    number: str
-    heading: str
-    text: str
-    presenter: str | None
-    first_page: int | None
-    last_page: int | None
-    notes: tuple[str, ...]
-    anchor: str
-    exempt: bool
-    late: bool
-
-    @property
-    def pages_text(self) -> str:
-        """ "(Pages 3 - 9)", "(Page 10)" for a single page, or "" when the item has no pages."""
-        if self.first_page is None or self.last_page is None:
-            return ""
-        if self.first_page == self.last_page:
-            return f"(Page {self.first_page})"
-        return f"(Pages {self.first_page} - {self.last_page})"
-
-
-@dataclass
-class PackPlan:
-    """One PDF pack: which agenda it opens with and which items' documents follow it."""
-
-    name: str
-    title: str
-    supplement: bool
-    members: bool
-    listed: tuple[AgendaItem, ...]
-    bodies: tuple[AgendaItem, ...]
-    agenda_pages: int = 1
-    agenda_pdf: bytes = b""
-    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -148,7 +69,7 @@ def _warm_worker() -> None:
     weasyprint.HTML(string='<p style="font-family: Arial, sans-serif"><b>Warm</b> up</p>').render()
 
 
-def render_job(job: RenderJob) -> bytes:
+def render_pack_part(job: RenderJob) -> bytes:
     """Render one job to PDF bytes (runs in a worker process)."""
     from boardpaper.render.html import render_html
     from boardpaper.render.pdf import html_to_pdf
@@ -211,7 +132,7 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
     ]
     exempt_items = [item for item in reports if item.exempt]
     notice_jobs = [
-        RenderJob(folder, pack_css, html=_notice_html(meeting, item)) for item in exempt_items
+        RenderJob(folder, pack_css, html=notice_html(meeting, item)) for item in exempt_items
     ]
     plans = _plans(meeting)
     provenance = pack_provenance(meeting)
@@ -221,7 +142,7 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
     for plan in probes:
         plan.ranges = {item.number: (998, 999) for item in plan.bodies}
     probe_jobs = [
-        RenderJob(folder, pack_css, html=_agenda_html(meeting, plan, in_pack=True))
+        RenderJob(folder, pack_css, html=agenda_html(meeting, plan, in_pack=True))
         for plan in probes
     ]
     rendered = _render_longest_first(executor, report_jobs + notice_jobs + probe_jobs)
@@ -257,21 +178,21 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
                 page += length
         jobs = (
             [
-                RenderJob(folder, pack_css, html=_agenda_html(meeting, plan, in_pack=True))
+                RenderJob(folder, pack_css, html=agenda_html(meeting, plan, in_pack=True))
                 for plan in plans
             ]
-            + [RenderJob(folder, (), html=_stamp_html(meeting, plan, body)) for plan in plans]
+            + [RenderJob(folder, (), html=stamp_html(meeting, plan, body)) for plan in plans]
             + [
                 RenderJob(
                     folder,
                     (),
-                    html=_agenda_html(meeting, plan, in_pack=False),
+                    html=agenda_html(meeting, plan, in_pack=False),
                     properties=provenance,
                 )
                 for plan in standalone
             ]
         )
-        results = list(executor.map(render_job, jobs))
+        results = list(executor.map(render_pack_part, jobs))
         changed = False
         for plan, pdf in zip(plans, results, strict=False):
             plan.agenda_pdf = pdf
@@ -292,7 +213,7 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
         parts = [PartPdf(plan.agenda_pdf)]
         # The agenda's own bookmark (its headings beneath), then one per item, titled as the
         # agenda's heading for it, so every heading in the pack has its bookmark.
-        outline = [OutlineEntry(_agenda_title(plan), 0, flatten=True)]
+        outline = [OutlineEntry(agenda_title(plan), 0, flatten=True)]
         for entry in agenda_entries(meeting, plan):
             item = entry.item
             title = f"{entry.number}. {entry.heading}"
@@ -321,7 +242,7 @@ def _render_longest_first(executor: Executor, jobs: list[RenderJob]) -> list[byt
         range(len(jobs)),
         key=lambda index: -len(jobs[index].report.paper.source) if jobs[index].report else 0,
     )
-    results = list(executor.map(render_job, [jobs[index] for index in order]))
+    results = list(executor.map(render_pack_part, [jobs[index] for index in order]))
     ordered: list[bytes] = [b""] * len(jobs)
     for index, pdf in zip(order, results, strict=True):
         ordered[index] = pdf
@@ -377,108 +298,6 @@ def _plans(meeting: Meeting) -> list[PackPlan]:
     return plans
 
 
-def agenda_entries(meeting: Meeting, plan: PackPlan) -> list[AgendaEntry]:
-    """The agenda's items with their page ranges and notes, as both formats show them."""
-    entries = []
-    for item in plan.listed:
-        notes: list[str] = []
-        if item.exempt:
-            notes.append(exempt_statement(item, meeting))
-        if item.late and not plan.supplement:
-            notes.append("To follow in a supplementary agenda.")
-        if item.late and plan.supplement:
-            notes.append(f"Late item. Reason for urgency: {item.reason_for_urgency}")
-        first, last = plan.ranges.get(item.number, (None, None))
-        entries.append(
-            AgendaEntry(
-                item=item,
-                number=item.number,
-                heading=item.heading,
-                text=item.text,
-                presenter=item.presenter,
-                first_page=first,
-                last_page=last,
-                notes=tuple(notes),
-                anchor=item.anchor,
-                exempt=item.exempt,
-                late=item.late,
-            )
-        )
-    return entries
-
-
-def _agenda_title(plan: PackPlan) -> str:
-    return "Supplementary Agenda" if plan.supplement else "Agenda"
-
-
-def _agenda_context(meeting: Meeting, plan: PackPlan, in_pack: bool) -> dict[str, Any]:
-    published = meeting.supplement_date if plan.supplement else meeting.published
-    return {
-        "meeting": meeting,
-        "entries": agenda_entries(meeting, plan),
-        "title": _agenda_title(plan),
-        "supplement": plan.supplement,
-        "members_copy": plan.members,
-        "in_pack": in_pack,
-        "language": meeting.template.language,
-        "published_text": format_date(published),
-        "date_iso": meeting.date.isoformat(),
-        "document_title": f"{'Supplementary agenda' if plan.supplement else 'Agenda'}: "
-        f"{meeting.committee}, {meeting.date_text}",
-    }
-
-
-def _agenda_html(meeting: Meeting, plan: PackPlan, in_pack: bool) -> str:
-    from boardpaper.render.html import render_template_file
-
-    spec = meeting.template.raw["agenda"]
-    return render_template_file(
-        meeting.template.folder, spec["html_template"], _agenda_context(meeting, plan, in_pack)
-    )
-
-
-def _notice_html(meeting: Meeting, item: AgendaItem) -> str:
-    from boardpaper.render.html import render_template_file
-
-    spec = meeting.template.raw["agenda"]
-    return render_template_file(
-        meeting.template.folder,
-        spec["notice_template"],
-        {
-            "meeting": meeting,
-            "item": item,
-            "statement": exempt_statement(item, meeting),
-            "language": meeting.template.language,
-            "date_iso": meeting.date.isoformat(),
-            "document_title": f"Item {item.number}: {item.heading} (exempt)",
-        },
-    )
-
-
-def _stamp_html(
-    meeting: Meeting, plan: PackPlan, body: Callable[[AgendaItem, bool], tuple[bytes, int]]
-) -> str:
-    """The page-number layer: one empty page per pack page, exempt pages marked."""
-    from boardpaper.render.html import render_template_file
-
-    pages: list[dict[str, Any]] = [{"exempt": False}] * plan.agenda_pages
-    for item in plan.bodies:
-        length = body(item, plan.members)[1]
-        pages += [{"exempt": item.exempt and plan.members}] * length
-    spec = meeting.template.raw["agenda"]
-    return render_template_file(
-        meeting.template.folder,
-        spec["stamp_template"],
-        {
-            "meeting": meeting,
-            "pages": pages,
-            "language": meeting.template.language,
-            "date_iso": meeting.date.isoformat(),
-            "document_title": plan.title,
-        },
-    )
-
-
 def pack_provenance(meeting: Meeting) -> dict[str, str]:
     """The provenance every file of a pack carries (``boardpaper inspect`` reads it).
 
@@ -505,33 +324,3 @@ def pack_provenance(meeting: Meeting) -> dict[str, str]:
             "".join(content_sha256(text) + "\n" for text in texts).encode()
         ).hexdigest(),
     ).properties()
-
-
-def render_agenda_docx(
-    meeting: Meeting, plan: PackPlan, properties: dict[str, str] | None = None
-) -> bytes:
-    """The agenda front sheet as Word, from the template's agenda Word file."""
-    from docxtpl import DocxTemplate
-
-    from boardpaper.render.docx import jinja_environment, set_core_properties
-    from boardpaper.render.reproducible import normalise_docx
-    from boardpaper.render.stamp import set_docx_custom_properties
-
-    spec = meeting.template.raw["agenda"]
-    document = DocxTemplate(str(meeting.template.folder / spec["word_template"]))
-    context = _agenda_context(meeting, plan, in_pack=False)
-    document.render(context, jinja_env=jinja_environment(), autoescape=True)
-    set_core_properties(
-        document.docx,
-        title=context["document_title"],
-        subject=meeting.committee,
-        language=meeting.template.language,
-        day=meeting.date,
-        comments=f"Generated by boardpaper {__version__}",
-        category="Committee agenda",
-    )
-    if properties:
-        set_docx_custom_properties(document.docx, properties)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return normalise_docx(buffer.getvalue())

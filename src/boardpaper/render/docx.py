@@ -33,7 +33,7 @@ from boardpaper.content.model import (
 )
 from boardpaper.render.reproducible import normalise_docx
 from boardpaper.render.stamp import provenance_of, set_docx_custom_properties
-from boardpaper.template.library import Template
+from boardpaper.template.manifest import Template
 
 STYLE_CONTRACT = (
     "Normal",

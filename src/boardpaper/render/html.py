@@ -17,7 +17,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from boardpaper import __version__
 from boardpaper.content.model import ListBlock, NumberedParagraph, Paper, Paragraph, Run, Table
-from boardpaper.template.library import Template
+from boardpaper.template.manifest import Template
 
 
 def block_kind(block: object) -> str:

@@ -17,7 +17,7 @@ from boardpaper.render.environment import FontUse, fonts_in, harfbuzz_subset_ava
 from boardpaper.render.html import render_html
 from boardpaper.render.stamp import add_pdf_properties, provenance_of
 from boardpaper.render.tagging import finish_tagging, record_origins
-from boardpaper.template.library import Template
+from boardpaper.template.manifest import Template
 
 _weasyprint: Any = None
 

@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 
 from boardpaper import __version__
 from boardpaper.content.model import Paper
-from boardpaper.template.library import Template
+from boardpaper.template.manifest import Template
 
 XMP_NAMESPACE = "urn:boardpaper:provenance:1"
 """Namespace of boardpaper's XMP properties (prefix ``boardpaper``)."""

@@ -12,14 +12,11 @@ processes with a real time limit (``service_pool``), an optional bearer token
 
 from __future__ import annotations
 
-import hmac
 import logging
 import math
 import re
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,81 +31,24 @@ from starlette.staticfiles import StaticFiles
 from boardpaper import __version__
 from boardpaper.errors import ContentError
 from boardpaper.pipeline import parse_report
+from boardpaper.service.config import DEFAULT_DISPLAY, MEDIA_TYPES, YAML_TYPES, ServiceConfig
+from boardpaper.service.guard import GuardMiddleware
+from boardpaper.service.openapi import openapi_document
 from boardpaper.service.pool import (
-    JobFunction,
     RenderTimeout,
     Saturated,
     WorkerFailed,
     WorkerPool,
-    render_job,
 )
-from boardpaper.template.library import Template, default_library
+from boardpaper.service.problems import RequestError, problem
+from boardpaper.template.library import default_library
+from boardpaper.template.manifest import Template
 from boardpaper.template.starter import starter_yaml
 
 STATIC = Path(__file__).parent / "static"
-YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain"}
-MEDIA_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "zip": "application/zip",
-}
-PROBLEM_JSON = "application/problem+json"
-DEFAULT_DISPLAY = "report.yaml"
 
-access_log = logging.getLogger("boardpaper.access")
+
 log = logging.getLogger("boardpaper.service.app")
-
-
-@dataclass
-class ServiceConfig:
-    """How the service runs. Every default is the safe one."""
-
-    workers: int = 1
-    queue: int = 32
-    max_body_bytes: int = 1_000_000
-    render_timeout: float = 30.0
-    token: str | None = None
-    recycle_after: int = 50
-    template_dirs: list[Path] = field(default_factory=list)
-    job: JobFunction = render_job
-
-
-class ProblemResponse(JSONResponse):
-    """An RFC 9457 problem details document."""
-
-    media_type = PROBLEM_JSON
-
-
-def problem(
-    status: int,
-    title: str,
-    detail: str,
-    kind: str,
-    headers: dict[str, str] | None = None,
-    **extra: Any,
-) -> ProblemResponse:
-    """Build a problem-details response: ``kind`` names the problem type."""
-    body = {"type": f"urn:boardpaper:problem:{kind}", "title": title, "status": status}
-    body["detail"] = detail
-    body.update(extra)
-    return ProblemResponse(body, status_code=status, headers=headers)
-
-
-class RequestError(Exception):
-    """Raised inside a handler to answer with a problem-details response (see ``problem``)."""
-
-    def __init__(
-        self,
-        status: int,
-        title: str,
-        detail: str,
-        kind: str,
-        headers: dict[str, str] | None = None,
-        **extra: Any,
-    ):
-        super().__init__(detail)
-        self.args_for_problem = (status, title, detail, kind, headers)
-        self.extra = extra
 
 
 def create_app(config: ServiceConfig) -> Starlette:
@@ -361,232 +301,6 @@ def describe_template(template: Template) -> dict[str, Any]:
             for section in template.sections
         ],
         "required_sections": [s.field for s in template.sections if s.required],
-    }
-
-
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-
-
-class GuardMiddleware:
-    """Bearer-token check for /api/ and an access log line per request, without content.
-
-    The log holds method, path (never the query string or body), status, size and time.
-    """
-
-    def __init__(self, app: Starlette, token: str | None):
-        self.app = app
-        self.token = token
-        self.state = app.state
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.monotonic()
-        status = 0
-        size = 0
-
-        async def logged_send(message: MutableMapping[str, Any]) -> None:
-            nonlocal status, size
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            elif message["type"] == "http.response.body":
-                size += len(message.get("body", b""))
-            await send(message)
-
-        try:
-            if self.token and scope["path"].startswith("/api/") and not self._authorised(scope):
-                response = problem(
-                    401,
-                    "Token required",
-                    "send 'Authorization: Bearer <token>' with every API request",
-                    "unauthorised",
-                    headers={"WWW-Authenticate": 'Bearer realm="boardpaper"'},
-                    instance=scope["path"],
-                )
-                await response(scope, receive, logged_send)
-            else:
-                await self.app(scope, receive, logged_send)
-        finally:
-            client = scope.get("client") or ("-", 0)
-            access_log.info(
-                '%s "%s %s" %d %dB %.3fs',
-                client[0],
-                scope["method"],
-                scope["path"],
-                status,
-                size,
-                time.monotonic() - started,
-            )
-
-    def _authorised(self, scope: Scope) -> bool:
-        assert self.token is not None
-        for name, value in scope.get("headers", []):
-            if name == b"authorization":
-                scheme, _, given = value.decode("latin-1").partition(" ")
-                if scheme.lower() == "bearer":
-                    return hmac.compare_digest(given.strip().encode(), self.token.encode())
-        return False
-
-
-def openapi_document(config: ServiceConfig) -> dict[str, Any]:
-    """The OpenAPI 3.1 description of the API."""
-    problem_ref = {"$ref": "#/components/schemas/Problem"}
-    problem_response = {"content": {PROBLEM_JSON: {"schema": problem_ref}}}
-    report_body = {
-        "required": True,
-        "description": f"A report in YAML, at most {config.max_body_bytes:,} bytes.",
-        "content": {
-            "application/yaml": {"schema": {"type": "string"}},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                    "required": ["file"],
-                }
-            },
-        },
-    }
-    errors = {
-        "401": {"description": "A token is required and was missing or wrong", **problem_response},
-        "413": {"description": "The body is over the size limit", **problem_response},
-        "415": {"description": "Not YAML or a multipart upload", **problem_response},
-    }
-    security = [{"bearer": []}] if config.token else []
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "boardpaper",
-            "version": __version__,
-            "description": "Render council report YAML into committee papers, and validate it.",
-        },
-        "security": security,
-        "paths": {
-            "/api/v1/papers": {
-                "post": {
-                    "summary": "Render a report into a paper",
-                    "parameters": [
-                        {
-                            "name": "format",
-                            "in": "query",
-                            "schema": {"enum": ["pdf", "docx", "zip"], "default": "pdf"},
-                            "description": "zip holds both the PDF and the .docx",
-                        }
-                    ],
-                    "requestBody": report_body,
-                    "responses": {
-                        "200": {
-                            "description": "The paper",
-                            "content": {
-                                media: {"schema": {"type": "string", "format": "binary"}}
-                                for media in MEDIA_TYPES.values()
-                            },
-                        },
-                        "400": {"description": "Unknown format or bad upload", **problem_response},
-                        **errors,
-                        "422": {
-                            "description": "The report has problems (see 'problems')",
-                            **problem_response,
-                        },
-                        "503": {
-                            "description": "Saturated: try again after Retry-After seconds",
-                            **problem_response,
-                        },
-                        "504": {"description": "The render took too long", **problem_response},
-                    },
-                }
-            },
-            "/api/v1/validate": {
-                "post": {
-                    "summary": "Check a report; returns its located problems",
-                    "requestBody": report_body,
-                    "responses": {
-                        "200": {
-                            "description": "valid, and the problems (empty when valid)",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "properties": {
-                                            "valid": {"type": "boolean"},
-                                            "problems": {
-                                                "type": "array",
-                                                "items": {
-                                                    "$ref": "#/components/schemas/LocatedProblem"
-                                                },
-                                            },
-                                        },
-                                    }
-                                }
-                            },
-                        },
-                        **errors,
-                    },
-                }
-            },
-            "/api/v1/templates": {
-                "get": {
-                    "summary": "The installed templates, their fields and required sections",
-                    "responses": {"200": {"description": "The templates"}, "401": errors["401"]},
-                }
-            },
-            "/api/v1/templates/{name}/starter": {
-                "get": {
-                    "summary": "A starter report (YAML) for a template",
-                    "parameters": [
-                        {
-                            "name": "name",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
-                    "responses": {
-                        "200": {"description": "YAML", "content": {"application/yaml": {}}},
-                        "404": {"description": "No such template", **problem_response},
-                    },
-                }
-            },
-            "/healthz": {
-                "get": {
-                    "summary": "Liveness and worker counts",
-                    "security": [],
-                    "responses": {"200": {"description": "ok"}},
-                }
-            },
-        },
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Problem": {
-                    "type": "object",
-                    "description": "RFC 9457 problem details",
-                    "properties": {
-                        "type": {"type": "string"},
-                        "title": {"type": "string"},
-                        "status": {"type": "integer"},
-                        "detail": {"type": "string"},
-                        "instance": {"type": "string"},
-                        "problems": {
-                            "type": "array",
-                            "items": {"$ref": "#/components/schemas/LocatedProblem"},
-                        },
-                    },
-                },
-                "LocatedProblem": {
-                    "type": "object",
-                    "properties": {
-                        "path": {"type": "string"},
-                        "line": {"type": ["integer", "null"]},
-                        "column": {"type": ["integer", "null"]},
-                        "key": {"type": "string"},
-                        "message": {"type": "string"},
-                    },
-                },
-            },
-        },
     }
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from boardpaper.template.library import FrontSheetSpec, SectionSpec, Template
+from boardpaper.template.manifest import FrontSheetSpec, SectionSpec, Template
 
 INDENT = "  "
 

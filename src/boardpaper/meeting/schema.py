@@ -1,0 +1,269 @@
+"""The meeting file format: validators for a meeting YAML and the ``Meeting`` data they produce.
+
+``meeting_schema`` lists every key a meeting file may hold (committee, date,
+venue, membership, clerk, publication, ordered agenda items); the frozen
+dataclasses are what ``load_meeting`` returns and the pack renders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from boardpaper.content.model import format_date
+from boardpaper.load.validators import (
+    INVALID,
+    Choice,
+    Context,
+    Date,
+    Email,
+    Field,
+    Kind,
+    ListOf,
+    Record,
+    Text,
+    YesNo,
+)
+from boardpaper.load.yaml_nodes import Node
+from boardpaper.meeting.deadlines import (
+    NATIONS,
+    Nation,
+)
+from boardpaper.pipeline import LoadedReport
+from boardpaper.template.manifest import PROCEDURAL_ITEMS, Template
+
+DEFAULT_WORDING: dict[str, tuple[str, str]] = {
+    "apologies": ("Apologies", "To receive apologies for absence."),
+    "declarations_of_interest": (
+        "Declarations of Interest",
+        "To receive declarations of interests in respect of items on this agenda.",
+    ),
+    "minutes": (
+        "Minutes",
+        "To confirm as a correct record the minutes of the last meeting.",
+    ),
+    "public_questions": ("Public Question Time", "To hear questions from members of the public."),
+}
+"""Used when the agenda template's manifest gives no wording for a procedural item."""
+
+
+@dataclass(frozen=True)
+class Membership:
+    chair: str
+    vice_chair: str | None
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Clerk:
+    name: str
+    email: str
+    phone: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One numbered item of the agenda.
+
+    ``kind`` is ``procedural`` (apologies, declarations of interest, minutes,
+    public questions) or ``report`` (``report`` holds the loaded report).
+    ``published`` is the day the item's papers are published.
+    """
+
+    number: str
+    kind: str
+    heading: str
+    text: str
+    procedure: str | None = None
+    report: LoadedReport | None = None
+    presenter: str | None = None
+    exempt_paragraph: int | None = None
+    late: bool = False
+    reason_for_urgency: str | None = None
+    published: dt.date | None = None
+
+    @property
+    def exempt(self) -> bool:
+        return self.exempt_paragraph is not None
+
+    @property
+    def anchor(self) -> str:
+        """The id of the item: its entry on the agenda and its named destination in a pack."""
+        return f"item-{self.number}"
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A validated meeting, its reports loaded and its deadlines checked."""
+
+    committee: str
+    date: dt.date
+    time: str
+    venue: str
+    nation: Nation
+    published: dt.date
+    supplement_published: dt.date | None
+    membership: Membership
+    clerk: Clerk
+    contact: str | None
+    items: tuple[AgendaItem, ...]
+    template: Template
+    source_path: str
+    source: str = ""
+
+    @property
+    def date_text(self) -> str:
+        return format_date(self.date)
+
+    @property
+    def published_text(self) -> str:
+        return format_date(self.published)
+
+    @property
+    def late_items(self) -> tuple[AgendaItem, ...]:
+        return tuple(item for item in self.items if item.late)
+
+    @property
+    def supplement_date(self) -> dt.date:
+        """When the supplementary agenda is published: its own date, else the latest late item."""
+        if self.supplement_published:
+            return self.supplement_published
+        dates = [item.published for item in self.late_items if item.published]
+        return max(dates, default=self.published)
+
+
+class ProceduralKind(Kind):
+    """A procedural item: one of the known words, or ``{procedure: word, heading, text}``."""
+
+    expected = "a procedural item (" + ", ".join(PROCEDURAL_ITEMS) + ") or 'report: file.yaml'"
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        return Choice(PROCEDURAL_ITEMS).check(node, ctx, key)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"enum": PROCEDURAL_ITEMS}
+
+
+PROCEDURAL_RECORD = Record(
+    {
+        "procedure": Field(ProceduralKind(), description="Which procedural item"),
+        "heading": Field(Text(), required=False, description="Heading, if not the template's"),
+        "text": Field(Text(), required=False, description="What the item is for"),
+    }
+)
+
+
+REPORT_RECORD = Record(
+    {
+        "report": Field(
+            Text(pattern=r"[^\n]+\.ya?ml", hint="a report file name ending .yaml"),
+            description="The report file, relative to this meeting file",
+        ),
+        "presenter": Field(Text(), required=False, description="Who presents the report"),
+        "description": Field(
+            Text(), required=False, description="Agenda wording (default: the report's purpose)"
+        ),
+        "exempt": Field(YesNo(), required=False, description="Exempt from publication (Part II)"),
+        "exempt_paragraph": Field(
+            Text(pattern=r"\d{1,2}", hint="a paragraph number"),
+            required=False,
+            description="Schedule 12A paragraph making it exempt (England 1-7, Wales 12-18)",
+        ),
+        "late": Field(YesNo(), required=False, description="Published late: supplementary agenda"),
+        "reason_for_urgency": Field(
+            Text(), required=False, description="Why a late item cannot wait for the next meeting"
+        ),
+        "published": Field(
+            Date(),
+            required=False,
+            description="When this item is published, if not with the agenda",
+        ),
+    }
+)
+
+
+class ItemKind(Kind):
+    """An agenda item: a procedural word, ``{procedure: ...}`` or ``{report: ...}``."""
+
+    expected = ProceduralKind.expected
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        if node.kind == "scalar":
+            word = ProceduralKind().check(node, ctx, key)
+            return INVALID if word is INVALID else {"procedure": word}
+        if node.kind == "map":
+            assert isinstance(node.value, dict)
+            if "report" in node.value:
+                return REPORT_RECORD.check(node, ctx, key)
+            if "procedure" in node.value:
+                return PROCEDURAL_RECORD.check(node, ctx, key)
+            return ctx.error(
+                node,
+                key,
+                "an item needs 'report: file.yaml' or 'procedure: "
+                + "|".join(PROCEDURAL_ITEMS)
+                + "'",
+            )
+        return self.mismatch(node, ctx, key)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "anyOf": [
+                ProceduralKind().json_schema(),
+                PROCEDURAL_RECORD.json_schema(),
+                REPORT_RECORD.json_schema(),
+            ]
+        }
+
+
+def meeting_schema() -> Record:
+    """The schema of a meeting file."""
+    return Record(
+        {
+            "committee": Field(Text(), description="The committee or board that meets"),
+            "date": Field(Date(), description="The date of the meeting"),
+            "time": Field(Text(), description="The start time, e.g. 5.30 pm"),
+            "venue": Field(Text(), description="Where the meeting is held"),
+            "nation": Field(
+                Choice(list(NATIONS)),
+                required=False,
+                description="Whose law and bank holidays apply (default england)",
+            ),
+            "published": Field(Date(), description="The day the agenda and reports are published"),
+            "supplement_published": Field(
+                Date(), required=False, description="The day the supplementary agenda is published"
+            ),
+            "agenda_template": Field(
+                Text(),
+                required=False,
+                description="Template whose agenda layout is used (default: the first report's)",
+            ),
+            "membership": Field(
+                Record(
+                    {
+                        "chair": Field(Text()),
+                        "vice_chair": Field(Text(), required=False),
+                        "members": Field(ListOf(Text(), min_items=0)),
+                    }
+                )
+            ),
+            "clerk": Field(
+                Record(
+                    {
+                        "name": Field(Text()),
+                        "role": Field(Text(), required=False),
+                        "email": Field(Email()),
+                        "phone": Field(Text(), required=False),
+                    }
+                ),
+                description="The clerk to contact about the meeting",
+            ),
+            "contact": Field(
+                Text(), required=False, description="Other ways to get in touch or ask for formats"
+            ),
+            "items": Field(ListOf(ItemKind()), description="The agenda, in order"),
+        },
+        description="A committee meeting: its agenda and document pack",
+    )

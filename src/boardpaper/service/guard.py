@@ -1,0 +1,86 @@
+"""ASGI middleware before the app: bearer-token check for /api/, one access-log line per request."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from starlette.applications import Starlette
+
+from boardpaper.service.problems import problem
+
+access_log = logging.getLogger("boardpaper.access")
+
+
+Scope = MutableMapping[str, Any]
+
+
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+
+
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+class GuardMiddleware:
+    """Bearer-token check for /api/ and an access log line per request, without content.
+
+    The log holds method, path (never the query string or body), status, size and time.
+    """
+
+    def __init__(self, app: Starlette, token: str | None):
+        self.app = app
+        self.token = token
+        self.state = app.state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.monotonic()
+        status = 0
+        size = 0
+
+        async def logged_send(message: MutableMapping[str, Any]) -> None:
+            nonlocal status, size
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            if self.token and scope["path"].startswith("/api/") and not self._authorised(scope):
+                response = problem(
+                    401,
+                    "Token required",
+                    "send 'Authorization: Bearer <token>' with every API request",
+                    "unauthorised",
+                    headers={"WWW-Authenticate": 'Bearer realm="boardpaper"'},
+                    instance=scope["path"],
+                )
+                await response(scope, receive, logged_send)
+            else:
+                await self.app(scope, receive, logged_send)
+        finally:
+            client = scope.get("client") or ("-", 0)
+            access_log.info(
+                '%s "%s %s" %d %dB %.3fs',
+                client[0],
+                scope["method"],
+                scope["path"],
+                status,
+                size,
+                time.monotonic() - started,
+            )
+
+    def _authorised(self, scope: Scope) -> bool:
+        assert self.token is not None
+        for name, value in scope.get("headers", []):
+            if name == b"authorization":
+                scheme, _, given = value.decode("latin-1").partition(" ")
+                if scheme.lower() == "bearer":
+                    return hmac.compare_digest(given.strip().encode(), self.token.encode())
+        return False

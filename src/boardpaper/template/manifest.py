@@ -1,0 +1,286 @@
+"""The template manifest format: what ``template.yaml`` may say, and the ``Template`` it becomes.
+
+Constants (field and section types, numbering styles), the validators of a
+report template's and an agenda template's manifest, and the frozen specs
+(front-sheet fields, sections, parts, logo) that content validation and the
+renderers read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from boardpaper.load.validators import (
+    Choice,
+    Field,
+    ListOf,
+    Record,
+    Text,
+    YesNo,
+)
+
+TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+FRONT_SHEET_TYPES = ["text", "date", "wards", "contact", "yesno", "yesno_reason", "signoffs"]
+
+
+SECTION_TYPES = [
+    "paragraphs",
+    "recommendations",
+    "headed_sections",
+    "options",
+    "signed_paragraphs",
+    "rows",
+    "indicators",
+]
+
+
+LABELS = [
+    "option",
+    "preferred",
+    "reasons",
+    "signed_off_by",
+    "provisional",
+    "provisional_note",
+]
+"""Words a template may set for its sections (``labels:``); see docs/templates.md."""
+
+
+REQUIRED_LABELS = {
+    "options": ("option", "preferred", "reasons"),
+    "signed_paragraphs": ("signed_off_by",),
+    "indicators": ("provisional", "provisional_note"),
+}
+
+
+INDICATOR_COLUMNS = ["indicator", "previous", "value", "target", "status", "direction"]
+
+
+COLOUR = r"#[0-9a-fA-F]{6}"
+
+
+NUMBERING_STYLES = ["roman", "decimal", "bracketed", "section"]
+
+
+DEFAULT_LANGUAGE = "en-GB"
+"""Document language (PDF /Lang, Word w:lang) when a template names none."""
+
+
+def manifest_schema() -> Record:
+    front_field = Record(
+        {
+            "field": Field(
+                Text(pattern=r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*", hint="a field name")
+            ),
+            "label": Field(Text()),
+            "type": Field(Choice(FRONT_SHEET_TYPES), required=False),
+            "required": Field(YesNo(), required=False),
+            "description": Field(Text(), required=False),
+            "columns": Field(ListOf(Text()), required=False),
+        }
+    )
+    column = Record({"field": Field(Text(pattern=r"[a-z_][a-z0-9_]*")), "heading": Field(Text())})
+    choice = Record(
+        {
+            "value": Field(Text(pattern=r"[a-z_][a-z0-9_]*", hint="a lower-case word")),
+            "label": Field(Text()),
+            "colour": Field(Text(pattern=COLOUR, hint="a colour like #f4cccc"), required=False),
+        }
+    )
+    labels = Record({name: Field(Text(), required=False) for name in LABELS})
+    section = Record(
+        {
+            "field": Field(
+                Text(pattern=r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*", hint="a field name")
+            ),
+            "heading": Field(Text(), required=False),
+            "type": Field(Choice(SECTION_TYPES), required=False),
+            "required": Field(YesNo(), required=False),
+            "numbered": Field(YesNo(), required=False),
+            "standard_wording": Field(ListOf(Text()), required=False),
+            "description": Field(Text(), required=False),
+            "columns": Field(ListOf(column), required=False),
+            "statuses": Field(ListOf(choice), required=False),
+            "directions": Field(ListOf(choice), required=False),
+            "labels": Field(labels, required=False),
+        }
+    )
+    part = Record(
+        {
+            "heading": Field(Text(), required=False),
+            "sections": Field(ListOf(section)),
+        }
+    )
+    return Record(
+        {
+            "name": Field(Text(pattern=TEMPLATE_NAME.pattern, hint="a lower-case name")),
+            "description": Field(Text()),
+            "language": Field(
+                Text(pattern=r"[a-z]{2,3}(-[A-Z]{2})?", hint="a language tag like en-GB"),
+                required=False,
+            ),
+            "font": Field(Text(), required=False),
+            "recommendation_numbering": Field(Choice(NUMBERING_STYLES)),
+            "word_template": Field(Text()),
+            "html_template": Field(Text()),
+            "front_sheet": Field(ListOf(front_field)),
+            "parts": Field(ListOf(part)),
+            "logo": Field(
+                Record(
+                    {
+                        "file": Field(Text(), description="An image file in the template folder"),
+                        "alt": Field(Text(), description="What the logo says, for screen readers"),
+                    }
+                ),
+                required=False,
+            ),
+            "agenda": Field(agenda_manifest_schema(), required=False),
+        }
+    )
+
+
+AGENDA_FILES = ("html_template", "notice_template", "stamp_template", "word_template", "stylesheet")
+
+
+PROCEDURAL_ITEMS = ["apologies", "declarations_of_interest", "minutes", "public_questions"]
+
+
+def agenda_manifest_schema() -> Record:
+    """The optional ``agenda:`` block: the files and wording of agendas and packs."""
+    wording = Record(
+        {
+            "heading": Field(Text()),
+            "text": Field(Text(), required=False),
+        }
+    )
+    return Record(
+        {
+            "html_template": Field(Text(), description="Agenda front sheet (Jinja HTML)"),
+            "notice_template": Field(Text(), description="Page replacing an exempt report"),
+            "stamp_template": Field(Text(), description="Page-number layer of a pack"),
+            "word_template": Field(Text(), description="Agenda front sheet (Word, docxtpl)"),
+            "stylesheet": Field(Text(), description="CSS added to every document in a pack"),
+            "procedural_items": Field(
+                Record({name: Field(wording, required=False) for name in PROCEDURAL_ITEMS}),
+                required=False,
+            ),
+        },
+        description="How this template lays out agendas and document packs",
+    )
+
+
+@dataclass(frozen=True)
+class FrontSheetSpec:
+    field: str
+    label: str
+    type: str = "text"
+    required: bool = True
+    description: str = ""
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChoiceSpec:
+    """One allowed value of a status or direction, with the words (and colour) it shows as."""
+
+    value: str
+    label: str
+    colour: str | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column of a ``rows`` or ``indicators`` section: the key and its heading."""
+
+    field: str
+    heading: str
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    field: str
+    heading: str | None
+    type: str = "paragraphs"
+    required: bool = True
+    numbered: bool = True
+    standard_wording: tuple[str, ...] = ()
+    description: str = ""
+    columns: tuple[Column, ...] = ()
+    statuses: tuple[ChoiceSpec, ...] = ()
+    directions: tuple[ChoiceSpec, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    heading: str | None
+    sections: tuple[SectionSpec, ...]
+
+
+@dataclass(frozen=True)
+class Logo:
+    """The logo of the PDF paper: a file in the template folder and its alt text."""
+
+    file: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class Template:
+    """A loaded template folder."""
+
+    name: str
+    folder: Path
+    description: str
+    language: str
+    font: str
+    recommendation_numbering: str
+    word_template: Path
+    html_template: Path
+    front_sheet: tuple[FrontSheetSpec, ...]
+    parts: tuple[PartSpec, ...]
+    raw: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    logo: Logo | None = None
+
+    @property
+    def sections(self) -> tuple[SectionSpec, ...]:
+        return tuple(section for part in self.parts for section in part.sections)
+
+    @cached_property
+    def files_hash(self) -> str:
+        """sha256 over the folder's files (``template_files``): names and bytes, in a fixed order.
+
+        Text files count with LF line endings, so a checkout with CRLF endings
+        (git on Windows) hashes, and so renders, the same.
+        """
+        digest = hashlib.sha256()
+        for path in template_files(self.folder):
+            digest.update(path.relative_to(self.folder).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(normalised_text(path.read_bytes())).digest())
+        return digest.hexdigest()
+
+
+SIGNOFF_COLUMNS = "a 'signoffs' field needs four column headings: implication, officer, role, date"
+
+
+def template_files(folder: Path) -> list[Path]:
+    """The files that make up a template folder, sorted: all but hidden ones (.git, .DS_Store)."""
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
+
+
+def normalised_text(data: bytes) -> bytes:
+    """Text (no NUL in the first 8000 bytes, as git decides) with CRLF/CR made LF; else as is."""
+    if b"\0" in data[:8000]:
+        return data
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")

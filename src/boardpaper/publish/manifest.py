@@ -12,15 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from boardpaper.errors import ContentError, Problem
-from boardpaper.meeting.load import Meeting, load_meeting
-from boardpaper.provenance.manifest import (
-    MANIFEST_NAME,
-    ManifestBuilder,
-    PartialRebuild,
-    RebuildContext,
-    recorded_path,
-    register_rebuilder,
-)
+from boardpaper.meeting.load import load_meeting
+from boardpaper.meeting.schema import Meeting
+from boardpaper.provenance.manifest import MANIFEST_NAME, ManifestBuilder, recorded_path
+from boardpaper.provenance.verify import PartialRebuild, RebuildContext, register_rebuilder
 from boardpaper.publish.site import SiteOptions, build_site
 
 SITE_KIND = "site"
@@ -48,7 +43,7 @@ def site_with_manifest(
         manifest.add_template(meeting.template)
         for item in meeting.items:
             reports = [item.report] if item.report is not None else []
-            reports += [version.report for version in getattr(item, "earlier_versions", ())]
+            reports += [version.report for version in item.earlier_versions]
             for report in reports:
                 sources.append(manifest.add_input(Path(report.source_path), "report"))
                 manifest.add_template(report.template)

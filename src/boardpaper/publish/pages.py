@@ -14,7 +14,7 @@ from typing import Any
 
 from boardpaper.content.model import format_date
 from boardpaper.publish.documents import Document
-from boardpaper.publish.site import EarlierVersion, PublishedItem, PublishedMeeting, SiteOptions
+from boardpaper.publish.site import PublishedItem, PublishedMeeting, PublishedVersion, SiteOptions
 
 WEB = Path(__file__).parent / "web"
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -103,7 +103,7 @@ def _links(published: PublishedItem) -> list[dict[str, str]]:
     return links
 
 
-def _version(version: EarlierVersion) -> dict[str, str]:
+def _version(version: PublishedVersion) -> dict[str, str]:
     assert version.html is not None
     return {
         "href": version.html.name,
@@ -284,7 +284,7 @@ def _report_page(
     pdf: Document,
     docx: Document,
     superseded: dict[str, str] | None,
-    versions: list[EarlierVersion],
+    versions: list[PublishedVersion],
 ) -> Document:
     paper = report.paper
     meeting_name = meeting_title(entry)

@@ -24,8 +24,9 @@ from pathlib import PurePosixPath
 
 from boardpaper.content.model import format_date
 from boardpaper.errors import ContentError, Problem
-from boardpaper.meeting.load import AgendaItem, Meeting
-from boardpaper.meeting.pack import build_pack, exempt_statement
+from boardpaper.meeting.agenda import exempt_statement
+from boardpaper.meeting.pack import build_pack
+from boardpaper.meeting.schema import AgendaItem, Meeting
 from boardpaper.pipeline import LoadedReport, render
 from boardpaper.publish.documents import Document, pack_ranges, pages_text, pdf_pages
 
@@ -53,7 +54,7 @@ class SiteOptions:
 
 
 @dataclass
-class EarlierVersion:
+class PublishedVersion:
     """A version of a paper that was published and later replaced, kept on the site."""
 
     report: LoadedReport
@@ -86,7 +87,7 @@ class PublishedItem:
     html: Document | None = None
     pdf: Document | None = None
     docx: Document | None = None
-    versions: list[EarlierVersion] = field(default_factory=list)
+    versions: list[PublishedVersion] = field(default_factory=list)
 
     @property
     def pages_text(self) -> str:
@@ -248,6 +249,17 @@ def _report_documents(
     return pdf, docx
 
 
+def _pack_file_date(meeting: Meeting, name: str) -> dt.date:
+    """When a file of the pack was (last) published: a pack holding a paper published
+    after the agenda (a republished one) was issued again that day."""
+    if name.startswith("supplement"):
+        return meeting.supplement_date
+    if name == "public-pack.pdf":
+        on_time = [item for item in meeting.items if item.kind == "report" and not item.late]
+        return max([meeting.published, *(item_published(meeting, item) for item in on_time)])
+    return meeting.published
+
+
 def _publish_meeting(meeting: Meeting, folder: str, jobs: int | None) -> PublishedMeeting:
     stems = _report_stems(meeting)
     pack = build_pack(meeting, jobs)
@@ -255,8 +267,7 @@ def _publish_meeting(meeting: Meeting, folder: str, jobs: int | None) -> Publish
     for name, title in PUBLIC_PACK_FILES.items():
         if name not in pack:
             continue
-        supplement = name.startswith("supplement")
-        day = meeting.supplement_date if supplement else meeting.published
+        day = _pack_file_date(meeting, name)
         pages = pdf_pages(pack[name]) if name.endswith(".pdf") else None
         fmt = PurePosixPath(name).suffix.lstrip(".")
         documents.append(Document(f"{folder}/{name}", pack[name], title, fmt, day, pages))
@@ -276,13 +287,13 @@ def _publish_meeting(meeting: Meeting, folder: str, jobs: int | None) -> Publish
             entry.pdf, entry.docx = _report_documents(
                 item.report, folder, stem, item.heading, published
             )
-            for version in getattr(item, "earlier_versions", ()):  # TODO(restructure)
+            for version in item.earlier_versions:
                 earlier = f"{stem}-{version.published.isoformat()}"
                 pdf, docx = _report_documents(
                     version.report, folder, earlier, item.heading, version.published
                 )
                 entry.versions.append(
-                    EarlierVersion(
+                    PublishedVersion(
                         version.report,
                         earlier,
                         version.published,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from boardpaper.content.model import format_date
+from boardpaper.pipeline import LoadedReport
 from boardpaper.publish.documents import Document
 from boardpaper.publish.site import PublishedItem, PublishedMeeting, PublishedVersion, SiteOptions
 
@@ -278,7 +279,7 @@ def _report_page(
     entry: PublishedMeeting,
     published: PublishedItem,
     options: SiteOptions,
-    report: Any,
+    report: LoadedReport,
     stem: str,
     day: dt.date,
     pdf: Document,

@@ -51,11 +51,88 @@ def pdf_text(data: bytes) -> str:
 
 
 def docx_paragraphs(data: bytes) -> list[tuple[str, str]]:
-    """(style name, text) of every body paragraph of a .docx, tables excluded."""
+    """(style name, text) of every body paragraph of a .docx, tables excluded.
+
+    A paragraph in a Word list starts with the number Word shows for it and
+    the level's suffix ("1.1\t...", "1. Purpose"), counted from numbering.xml
+    (``word_list_labels``); bullets and single-level lists are left out.
+    """
     import docx
 
     document = docx.Document(io.BytesIO(data))
-    return [(p.style.name, p.text) for p in document.paragraphs]
+    paragraphs = document.paragraphs
+    labels = word_list_labels(document, paragraphs)
+    return [(p.style.name, label + p.text) for p, label in zip(paragraphs, labels, strict=True)]
+
+
+def word_list_labels(document, paragraphs) -> list[str]:
+    """The label (number and suffix) Word shows before each multi-level list paragraph.
+
+    One label per paragraph of ``paragraphs`` ("" when none). Counters are kept per list
+    instance (``w:num``) and a level restarts after any higher level, as Word
+    does for the lists boardpaper writes; formats: decimal and lowerRoman.
+    """
+    from docx.oxml.ns import qn
+
+    numbering = document.part.numbering_part.element
+    abstracts = {a.get(qn("w:abstractNumId")): a for a in numbering.findall(qn("w:abstractNum"))}
+    levels_of: dict[str, dict[int, tuple[str, str, str]]] = {}
+    for num in numbering.findall(qn("w:num")):
+        abstract = abstracts[num.find(qn("w:abstractNumId")).get(qn("w:val"))]
+        if abstract.find(qn("w:multiLevelType")).get(qn("w:val")) != "multilevel":
+            continue
+        levels_of[num.get(qn("w:numId"))] = {
+            int(lvl.get(qn("w:ilvl"))): (
+                lvl.find(qn("w:numFmt")).get(qn("w:val")),
+                lvl.find(qn("w:lvlText")).get(qn("w:val")),
+                {"tab": "\t", "space": " ", "nothing": ""}[
+                    lvl.find(qn("w:suff")).get(qn("w:val"))
+                    if lvl.find(qn("w:suff")) is not None
+                    else "tab"
+                ],
+            )
+            for lvl in abstract.findall(qn("w:lvl"))
+        }
+    style_num: dict[str, tuple[str, int]] = {}
+    for style in document.styles.element.findall(qn("w:style")):
+        num_pr = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+        if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
+            ilvl = num_pr.find(qn("w:ilvl"))
+            style_num[style.get(qn("w:styleId"))] = (
+                num_pr.find(qn("w:numId")).get(qn("w:val")),
+                int(ilvl.get(qn("w:val"))) if ilvl is not None else 0,
+            )
+    counters: dict[str, list[int]] = {}
+    labels: list[str] = []
+    for paragraph in paragraphs:
+        ppr = paragraph._p.pPr
+        num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        style_id = (
+            ppr.find(qn("w:pStyle")).get(qn("w:val"))
+            if ppr is not None and ppr.find(qn("w:pStyle")) is not None
+            else None
+        )
+        num_id, ilvl = style_num.get(style_id or "", (None, 0))
+        if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
+            num_id = num_pr.find(qn("w:numId")).get(qn("w:val"))
+            if num_pr.find(qn("w:ilvl")) is not None:
+                ilvl = int(num_pr.find(qn("w:ilvl")).get(qn("w:val")))
+        if num_id not in levels_of:
+            labels.append("")
+            continue
+        values = counters.setdefault(num_id, [0] * 9)
+        values[ilvl] += 1
+        values[ilvl + 1 :] = [0] * (8 - ilvl)
+        _, text, suffix = levels_of[num_id][ilvl]
+        for level in range(ilvl + 1):
+            shown = str(values[level])
+            if levels_of[num_id][level][0] == "lowerRoman":
+                from boardpaper.render.word_numbering import lower_roman
+
+                shown = lower_roman(values[level])
+            text = text.replace(f"%{level + 1}", shown)
+        labels.append(text + suffix)
+    return labels
 
 
 SAMPLE_MEETING = ROOT / "content" / "meetings" / "children-and-young-people-2021-03-01.yaml"

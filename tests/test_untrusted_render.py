@@ -17,7 +17,7 @@ from boardpaper.cli.main import cli
 from boardpaper.errors import ContentError
 from boardpaper.pipeline import LoadedReport, load_report, parse_report, render
 from boardpaper.render.glyphs import glyph_warnings
-from tests.conftest import TEMPLATES
+from tests.conftest import TEMPLATES, docx_paragraphs
 from tests.untrusted import (
     CORPUS,
     PASSWD_LINE,
@@ -90,7 +90,7 @@ def literal_docx_texts(literal_outputs) -> list[str]:
     import docx
 
     document = docx.Document(io.BytesIO(literal_outputs["docx"]))
-    texts = [p.text for p in document.paragraphs]
+    texts = [text for _, text in docx_paragraphs(literal_outputs["docx"])]  # with list numbers
     for table in document.tables:
         texts.extend(cell.text for row in table.rows for cell in row.cells)
         texts.extend(table._tbl.xpath("./w:tblPr/w:tblCaption/@w:val"))  # alt text caption

@@ -6,7 +6,7 @@ service call these functions; nothing here prints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +43,7 @@ def load_report(
     """Read, validate and assemble one report file. Raises ContentError with every problem."""
     display = display or display_path(path)
     text = read_text(path, display, limits)
-    return parse_report(text, display, library, limits)
+    return parse_report(text, display, library, limits, folder=path.parent)
 
 
 def parse_report(
@@ -51,16 +51,25 @@ def parse_report(
     display: str,
     library: TemplateLibrary | None = None,
     limits: Limits = Limits(),
+    folder: Path | None = None,
 ) -> LoadedReport:
-    """Validate report text (as from a file or an HTTP body). Raises ContentError."""
+    """Validate report text (as from a file or an HTTP body). Raises ContentError.
+
+    ``folder`` is where the report's data files (CSV, XLSX) are read from; without
+    it (an HTTP body) a report must give its indicators inline.
+    """
     if isinstance(text, bytes):
         text = decode_text(text, display, limits)
     library = library or default_library()
     node = parse_yaml(text, display, limits)
     template = _template_for(node, display, library)
-    ctx = Context(display, limits)
+    ctx = Context(display, limits, folder=folder)
     data = validate_report(node, template, ctx)
-    return LoadedReport(assemble(data, template, source=text), template, display)
+    paper = assemble(data, template, source=text)
+    if ctx.data_files:
+        data_files = tuple(sorted((table.name, table.sha256) for table in ctx.data_files.values()))
+        paper = replace(paper, data_files=data_files)
+    return LoadedReport(paper, template, display)
 
 
 def _template_for(node: Node, display: str, library: TemplateLibrary) -> Template:

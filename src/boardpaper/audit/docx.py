@@ -11,7 +11,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from boardpaper.audit.rules import COLOUR_ONLY_TEXT, TYPED_BULLET, is_generic_link_text, problem
+from boardpaper.audit.rules import (
+    COLOUR_ONLY_TEXT,
+    TYPED_BULLET,
+    is_generic_link_text,
+    problem,
+)
+from boardpaper.content.charts_spec import alt_text_problem
 from boardpaper.errors import Problem
 
 # -------------------------------------------------------------------------- Word
@@ -193,9 +199,10 @@ def _check_docx_pictures(document: Any, fail: Any) -> None:
         for doc_pr in part.element.iter(wp):
             if doc_pr.get("hidden") in ("1", "true"):
                 continue
-            if not (doc_pr.get("descr") or "").strip():
+            wrong = alt_text_problem(doc_pr.get("descr") or "")
+            if wrong:
                 name = doc_pr.get("name") or f"id {doc_pr.get('id')}"
-                fail("figures", f"picture {name!r} has no alternative text (descr)")
+                fail("figures", f"picture {name!r} {wrong} (descr)")
         for shape in part.element.iter(vml):
             if (
                 shape.find(".//{urn:schemas-microsoft-com:vml}imagedata") is not None

@@ -20,6 +20,7 @@ from boardpaper.audit.pdf_structure import (
     structure_attributes,
 )
 from boardpaper.audit.rules import COLOUR_ONLY_TEXT, is_generic_link_text, problem
+from boardpaper.content.charts_spec import alt_text_problem
 from boardpaper.errors import Problem
 
 HEADING_ROLE = re.compile(r"^/H([1-6])$")
@@ -255,9 +256,10 @@ def _check_figures(document: Element, fail: Any) -> None:
     for element in document.walk():
         if element.role in ("/Figure", "/Formula"):
             alt = str(element.raw.get("/Alt", "") or element.raw.get("/ActualText", "")).strip()
-            if not alt:
+            wrong = alt_text_problem(alt)
+            if wrong:
                 page = "" if element.page is None else f" on page {element.page + 1}"
-                fail("figures", f"a {element.role[1:]}{page} has no alternative text (/Alt)")
+                fail("figures", f"a {element.role[1:]}{page} {wrong} (/Alt)")
 
 
 def _check_links(pdf: Any, document: Element, texts: Texts, fail: Any) -> None:

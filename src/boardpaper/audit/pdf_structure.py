@@ -136,6 +136,10 @@ def scan_pages(data: bytes) -> tuple[Texts, list[str]]:
             for rect in page.rects:
                 if not rect.get("fill") or rect["width"] < 6 or rect["height"] < 6:
                     continue
+                if rect.get("tag") == "Figure":
+                    # Drawn inside a figure (a chart): its alt text, which the figures
+                    # rule requires, says what the colours mean.
+                    continue
                 if _is_plain(rect.get("non_stroking_color")):
                     continue
                 if not any(

@@ -22,6 +22,7 @@ _LABELS = {
     "template": "template",
     "template_sha256": "template sha256",
     "content_sha256": "content sha256",
+    "data_sha256": "data files sha256",
 }
 
 
@@ -68,6 +69,8 @@ def inspect_command(files: tuple[str, ...], as_json: bool) -> None:
                 click.echo("  no boardpaper provenance: " + ", ".join(PROPERTY_NAMES.values()))
             else:
                 for field, value in asdict(found.provenance).items():
+                    if not value:
+                        continue
                     click.echo(f"  {_LABELS[field] + ':':<20} {value}")
             for key, value in found.metadata.items():
                 click.echo(f"  {key + ':':<20} {value}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from boardpaper.content.indicator_table import indicator_blocks
 from boardpaper.content.kinds import TableRef
 from boardpaper.content.model import (
     Cell,
@@ -107,7 +108,7 @@ def _section_blocks(
         columns = tuple(c.heading for c in spec.columns)
         return (Table(spec.field, columns, rows, spec.heading),)
     if spec.type == "indicators":
-        return _indicators(spec, value)
+        return indicator_blocks(spec, value, template.font)
     return _numbered(value, tables, _decimal(number))
 
 
@@ -132,48 +133,6 @@ def _options(
             blocks.extend(_blocks(option["reasons"], tables))
         result.append(NumberedParagraph(numberer(count), tuple(blocks)))
     return tuple(result)
-
-
-def _indicators(spec: SectionSpec, value: dict[str, Any]) -> tuple[Any, ...]:
-    """The indicator table (status and direction in the template's words) and its notes."""
-    statuses = {choice.value: choice for choice in spec.statuses}
-    directions = {choice.value: choice for choice in spec.directions}
-    period = str(value["period"])
-    previous_periods = [str(p) for p in value.get("previous_periods", [])]
-    columns: list[str] = []
-    for column in spec.columns:
-        if column.field == "previous":
-            columns.extend(column.heading.replace("{period}", p) for p in previous_periods)
-        else:
-            columns.append(column.heading.replace("{period}", period))
-    mark = spec.labels["provisional"]
-    rows = []
-    any_provisional = False
-    for measure in value["measures"]:
-        row: list[Cell] = []
-        for column in spec.columns:
-            if column.field == "indicator":
-                row.append(Cell(str(measure["name"])))
-            elif column.field == "previous":
-                row.extend(Cell(str(v)) for v in measure.get("previous", []))
-            elif column.field == "value":
-                text = str(measure["value"])
-                if measure.get("provisional"):
-                    any_provisional = True
-                    text = f"{text} {mark}"
-                row.append(Cell(text))
-            elif column.field == "target":
-                row.append(Cell(str(measure.get("target", ""))))
-            elif column.field == "status":
-                choice = statuses[measure["status"]]
-                row.append(Cell(choice.label, status=choice.value, fill=choice.colour))
-            elif column.field == "direction":
-                row.append(Cell(directions[measure["direction"]].label))
-        rows.append(tuple(row))
-    blocks: list[Any] = [Table(spec.field, tuple(columns), tuple(rows), spec.heading)]
-    if any_provisional:
-        blocks.append(Paragraph((Run(spec.labels["provisional_note"]),)))
-    return tuple(blocks)
 
 
 def _numbered(
@@ -297,6 +256,8 @@ def _lookup(data: dict[str, Any], dotted: str) -> Any:
 
 def _plain(value: Any) -> Any:
     """Validated data as plain values for templates (Located text becomes str)."""
+    if hasattr(value, "as_plain"):  # checked indicators
+        return value.as_plain()
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):

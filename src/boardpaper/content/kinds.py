@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from boardpaper.content.indicators import IndicatorsKind
 from boardpaper.content.narrative import parse_narrative
 from boardpaper.errors import Problem
 from boardpaper.load.validators import (
@@ -27,7 +28,6 @@ from boardpaper.load.validators import (
     YesNo,
     scalar_text,
 )
-from boardpaper.load.validators import Choice as ChoiceKind
 from boardpaper.load.yaml_nodes import Node
 from boardpaper.template.manifest import SectionSpec
 
@@ -283,60 +283,6 @@ def _rows_kind(spec: SectionSpec) -> Kind:
         ),
         description="One row per item: " + ", ".join(c.field for c in spec.columns),
     )
-
-
-class IndicatorsKind(Kind):
-    """A table of performance indicators: values, targets, RAG status, direction of travel."""
-
-    expected = "a mapping with period, previous_periods and measures"
-
-    def __init__(self, spec: SectionSpec) -> None:
-        measure = Record(
-            {
-                "name": Field(Text(), description="The indicator, e.g. Re-referral rate"),
-                "value": Field(CellKind(), description="This period's value"),
-                "target": Field(CellKind(), required=False),
-                "status": Field(ChoiceKind([c.value for c in spec.statuses])),
-                "direction": Field(
-                    ChoiceKind([c.value for c in spec.directions]),
-                    description="Against the same period last year",
-                ),
-                "previous": Field(ListOf(CellKind(), min_items=0), required=False),
-                "provisional": Field(YesNo(), required=False, description="yes if provisional"),
-            }
-        )
-        self.record = Record(
-            {
-                "period": Field(Text(), description="This period, e.g. Quarter 2 2025/26"),
-                "previous_periods": Field(
-                    ListOf(Text(), min_items=0), required=False, description="Earlier periods"
-                ),
-                "measures": Field(ListOf(measure)),
-            }
-        )
-
-    def check(self, node: Node, ctx: Context, key: str) -> Any:
-        data = self.record.check(node, ctx, key)
-        if data is INVALID:
-            return INVALID
-        width = len(data.get("previous_periods", []))
-        measures_node = node.value["measures"]  # type: ignore[index]
-        ok = True
-        for index, (measure, item) in enumerate(
-            zip(data["measures"], measures_node.value, strict=True)
-        ):
-            given = len(measure.get("previous", []))
-            if given != width:
-                ctx.error(
-                    item,
-                    f"{key}.measures[{index}].previous",
-                    f"expected {width} previous value(s), one per previous_periods, found {given}",
-                )
-                ok = False
-        return data if ok else INVALID
-
-    def json_schema(self) -> dict[str, Any]:
-        return self.record.json_schema()
 
 
 SECTION_KINDS: dict[str, Callable[[SectionSpec], Kind]] = {

@@ -65,12 +65,17 @@ class Cell:
 
 @dataclass(frozen=True)
 class Table:
-    """A data table with one header row. ``caption`` names it for screen readers."""
+    """A data table with one header row. ``caption`` names it for screen readers.
+
+    ``group`` is set when the table is one group of a section's rows (indicators
+    of one priority or service): renderers print it above the table.
+    """
 
     name: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     caption: str | None = None
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,60 @@ class NumberedParagraph:
     blocks: tuple[Block, ...]
 
 
-Block = Paragraph | ListBlock | Table | NumberedParagraph
+@dataclass(frozen=True)
+class ChartStyle:
+    """What the template sets for charts: the font, the line and target colours, status fills."""
+
+    font: str = "Arial"
+    line_colour: str = "#1f4e79"
+    target_colour: str = "#404040"
+    text_colour: str = "#000000"
+    status_fills: tuple[tuple[str, str], ...] = ()
+
+    def fill(self, status: str | None) -> str:
+        return dict(self.status_fills).get(status or "", "#d9d9d9")
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """The data a chart is drawn from, already checked and formatted.
+
+    ``kind`` is ``trend`` (one indicator over ``labels``, the periods, with its
+    target as a line) or ``bar`` (this period's value of each indicator in
+    ``labels``, each with its target). ``values`` are numbers in the unit of
+    ``value_texts`` (percentages in points); ``statuses`` are the status words
+    printed on each bar or last point, so status is never shown by colour alone.
+    """
+
+    kind: str
+    title: str
+    labels: tuple[str, ...]
+    values: tuple[float | None, ...]
+    value_texts: tuple[str, ...]
+    targets: tuple[float | None, ...] = ()
+    target_texts: tuple[str, ...] = ()
+    statuses: tuple[str | None, ...] = ()
+    status_labels: tuple[str, ...] = ()
+    percent: bool = False
+    style: ChartStyle = field(default_factory=ChartStyle)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart with its alternative text, and optionally its data as a table after it.
+
+    ``alt`` says what the chart shows, its range and the latest value against
+    target (generated from the data unless the author wrote their own).
+    """
+
+    name: str
+    chart: ChartSeries
+    alt: str
+    caption: str
+    data_table: Table | None = None
+
+
+Block = Paragraph | ListBlock | Table | NumberedParagraph | Figure
 
 
 @dataclass(frozen=True)
@@ -141,6 +199,8 @@ class Paper:
     parts: tuple[Part, ...]
     fields: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
     source: str = ""
+    data_files: tuple[tuple[str, str], ...] = ()
+    """The data files (CSV, XLSX) the report read: (path as shown, sha256), sorted."""
 
     @property
     def date_text(self) -> str:

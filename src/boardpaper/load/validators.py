@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar
 
 from boardpaper.errors import Problem
@@ -46,6 +47,10 @@ class Context:
     limits: Limits = field(default_factory=Limits)
     problems: list[Problem] = field(default_factory=list)
     table_refs: list[tuple[str, Node, str]] = field(default_factory=list)
+    folder: Path | None = None
+    """The report's folder, where its data files are; None when the report came as text."""
+    data_files: dict[str, Any] = field(default_factory=dict)
+    """Data files read while validating, by display name (``load.datafiles.DataTable``)."""
 
     def error(self, node: Node, key: str, message: str) -> Any:
         self.problems.append(Problem(self.path, node.line, node.column, key, message))

@@ -51,6 +51,8 @@ class Limits:
     max_table_columns: int = 40
     max_text_chars: int = 50_000
     max_word_chars: int = 1_000
+    max_data_file_bytes: int = 5_000_000
+    max_unpacked_bytes: int = 50_000_000
 
 
 @dataclass

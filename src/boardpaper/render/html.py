@@ -16,12 +16,20 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from boardpaper import __version__
-from boardpaper.content.model import ListBlock, NumberedParagraph, Paper, Paragraph, Run, Table
+from boardpaper.content.model import (
+    Figure,
+    ListBlock,
+    NumberedParagraph,
+    Paper,
+    Paragraph,
+    Run,
+    Table,
+)
 from boardpaper.template.manifest import Template
 
 
 def block_kind(block: object) -> str:
-    """Name a model block for templates: paragraph, list, table or numbered."""
+    """Name a model block for templates: paragraph, list, table, numbered or figure."""
     if isinstance(block, Paragraph):
         return "paragraph"
     if isinstance(block, ListBlock):
@@ -30,7 +38,18 @@ def block_kind(block: object) -> str:
         return "table"
     if isinstance(block, NumberedParagraph):
         return "numbered"
+    if isinstance(block, Figure):
+        return "figure"
     raise TypeError(f"not a block: {block!r}")
+
+
+def figure_src(figure: Figure) -> str:
+    """The figure's chart as an SVG ``data:`` URL, for ``<img src=...>`` (alt: ``figure.alt``)."""
+    import base64
+
+    from boardpaper.render.charts import render_svg
+
+    return "data:image/svg+xml;base64," + base64.b64encode(render_svg(figure.chart)).decode()
 
 
 def link_groups(runs: tuple[Run, ...]) -> list[tuple[str | None, list[Run]]]:
@@ -54,7 +73,7 @@ def _environment(folder: Path) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(block_kind=block_kind, link_groups=link_groups)
+    env.globals.update(block_kind=block_kind, link_groups=link_groups, figure_src=figure_src)
     return env
 
 

@@ -32,13 +32,14 @@ PROPERTY_NAMES = {
     "template": "BoardpaperTemplate",
     "template_sha256": "BoardpaperTemplateSHA256",
     "content_sha256": "BoardpaperContentSHA256",
+    "data_sha256": "BoardpaperDataSHA256",
 }
 """Provenance field -> the property name used in .docx, PDF Info and XMP."""
 
-CUSTOM_PROPERTIES_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+OPTIONAL_FIELDS = ("data_sha256",)
+"""Provenance written only when there is something to say (reports without data files)."""
+
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-_CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one Office uses for user properties
 
 
 @dataclass(frozen=True)
@@ -49,18 +50,24 @@ class Provenance:
     template: str
     template_sha256: str
     content_sha256: str
+    data_sha256: str = ""
+    """The data files read, "name=sha256" joined by "; "; empty (and not written) if none."""
 
     def properties(self) -> dict[str, str]:
         """The provenance as named properties (``PROPERTY_NAMES``), in a fixed order."""
-        return {name: getattr(self, field) for field, name in PROPERTY_NAMES.items()}
+        return {
+            name: getattr(self, field)
+            for field, name in PROPERTY_NAMES.items()
+            if getattr(self, field) or field not in OPTIONAL_FIELDS
+        }
 
     @classmethod
     def from_properties(cls, properties: dict[str, str]) -> Provenance | None:
-        """Read named properties back; None unless every field is there."""
+        """Read named properties back; None unless every required field is there."""
         values = {field: properties.get(name) for field, name in PROPERTY_NAMES.items()}
-        if any(value is None for value in values.values()):
+        if any(value is None for field, value in values.items() if field not in OPTIONAL_FIELDS):
             return None
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**{field: value or "" for field, value in values.items()})
 
 
 def content_sha256(text: str) -> str:
@@ -81,6 +88,7 @@ def provenance_of(paper: Paper, template: Template) -> Provenance:
         template=template.name,
         template_sha256=template.files_hash,
         content_sha256=content_sha256(paper.source),
+        data_sha256="; ".join(f"{name}={digest}" for name, digest in paper.data_files),
     )
 
 
@@ -170,51 +178,25 @@ def set_docx_custom_properties(document: Any, properties: dict[str, str]) -> Non
     Properties the template's Word file already has are kept; ones with the
     same names are replaced.
     """
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-    from lxml import etree
+    from boardpaper.render.word_properties import set_custom_properties
 
-    package = document.part.package
-    existing = None
-    for rel in package.rels.values():
-        if rel.reltype == RELATIONSHIP_TYPE.CUSTOM_PROPERTIES and not rel.is_external:
-            existing = rel.target_part
-    if existing is not None:
-        root = etree.fromstring(existing.blob)
-    else:
-        root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
-    for element in list(root):
-        if element.get("name") in properties:
-            root.remove(element)
-    for name, value in properties.items():
-        prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property")
-        prop.set("fmtid", _CUSTOM_FMTID)
-        prop.set("name", name)
-        etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = value
-    for pid, element in enumerate(root, start=2):  # Office numbers user properties from 2
-        element.set("pid", str(pid))
-    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    if existing is not None:
-        existing._blob = blob
-    else:
-        part = Part(PackURI("/docProps/custom.xml"), CUSTOM_PROPERTIES_TYPE, blob, package)
-        package.relate_to(part, RELATIONSHIP_TYPE.CUSTOM_PROPERTIES)
+    set_custom_properties(document, properties)
 
 
 def read_docx_properties(data: bytes) -> tuple[dict[str, str], dict[str, str]]:
     """The core properties and the text custom properties of a .docx: (core, custom)."""
     import docx
 
-    document = docx.Document(io.BytesIO(data))
-    core_props = document.core_properties
+    from boardpaper.render.word_properties import read_core_properties
+
+    core_props = read_core_properties(docx.Document(io.BytesIO(data)))
     core: dict[str, str] = {}
     for name in ("title", "subject", "author", "comments", "version", "language", "identifier"):
-        value = getattr(core_props, name)
+        value = core_props[name]
         if value:
             core[name] = str(value)
     for name in ("created", "modified"):
-        value = getattr(core_props, name)
+        value = core_props[name]
         if value is not None:
             core[name] = value.isoformat()
     custom: dict[str, str] = {}

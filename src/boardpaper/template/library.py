@@ -9,6 +9,7 @@ Python. A name or path in; a ``Template`` (or located problems) out.
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from boardpaper.template.manifest import (
     DEFAULT_LANGUAGE,
     INDICATOR_COLUMNS,
     REQUIRED_LABELS,
+    RULE_WORDS,
     SIGNOFF_COLUMNS,
     TEMPLATE_NAME,
     ChoiceSpec,
@@ -164,11 +166,17 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
                         standard_wording=tuple(s.get("standard_wording", ())),
                         description=s.get("description", ""),
                         columns=tuple(
-                            Column(c["field"], c["heading"]) for c in s.get("columns", ())
+                            Column(c["field"], c["heading"], c.get("against"))
+                            for c in s.get("columns", ())
                         ),
                         statuses=tuple(ChoiceSpec(**c) for c in s.get("statuses", ())),
                         directions=tuple(ChoiceSpec(**c) for c in s.get("directions", ())),
                         labels=dict(s.get("labels", {})),
+                        amber_within=(
+                            Decimal(str(s["rules"]["amber_within"]).rstrip("%"))
+                            if "rules" in s
+                            else None
+                        ),
                     )
                     for s in part["sections"]
                 ),
@@ -226,8 +234,24 @@ def _check_section_options(data: dict[str, Any], node: Any, display: str) -> lis
                 for choices in ("statuses", "directions"):
                     if not section.get(choices):
                         need(where, f"{key}.{choices}", f"an 'indicators' section needs {choices}")
+                    given = {str(choice["value"]) for choice in section.get(choices, ())}
+                    missing = [w for w in RULE_WORDS[choices] if w not in given]
+                    if "rules" in section and missing:
+                        need(
+                            where,
+                            f"{key}.{choices}",
+                            f"computing status and direction needs {choices}: "
+                            + ", ".join(missing),
+                        )
+            for c_index, column in enumerate(section.get("columns", ())):
+                if "against" in column and (kind != "indicators" or column["field"] != "direction"):
+                    need(
+                        column["field"],
+                        f"{key}.columns[{c_index}].against",
+                        "only a direction column of an 'indicators' section uses this",
+                    )
             if kind != "indicators":
-                for extra in ("statuses", "directions"):
+                for extra in ("statuses", "directions", "rules"):
                     if extra in section:
                         need(where, f"{key}.{extra}", "only an 'indicators' section uses this")
     return problems

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,11 @@ LABELS = [
     "signed_off_by",
     "provisional",
     "provisional_note",
+    "estimate",
+    "estimate_note",
+    "not_applicable",
+    "override",
+    "override_note",
 ]
 """Words a template may set for its sections (``labels:``); see docs/templates.md."""
 
@@ -60,6 +66,14 @@ REQUIRED_LABELS = {
 
 
 INDICATOR_COLUMNS = ["indicator", "previous", "value", "target", "status", "direction"]
+
+
+COMPARISONS = ["last_year", "last_period"]
+"""What a direction column compares this period with (``against:``)."""
+
+
+RULE_WORDS = {"statuses": ("green", "amber", "red"), "directions": ("better", "same", "worse")}
+"""The status and direction values an indicators section with ``rules:`` must offer."""
 
 
 COLOUR = r"#[0-9a-fA-F]{6}"
@@ -85,7 +99,26 @@ def manifest_schema() -> Record:
             "columns": Field(ListOf(Text()), required=False),
         }
     )
-    column = Record({"field": Field(Text(pattern=r"[a-z_][a-z0-9_]*")), "heading": Field(Text())})
+    column = Record(
+        {
+            "field": Field(Text(pattern=r"[a-z_][a-z0-9_]*")),
+            "heading": Field(Text()),
+            "against": Field(
+                Choice(COMPARISONS),
+                required=False,
+                description="A direction column: compare with last_year or last_period",
+            ),
+        }
+    )
+    rules = Record(
+        {
+            "amber_within": Field(
+                Text(pattern=r"\d{1,3}(\.\d+)?%", hint="a percentage like 10%"),
+                description="Missed by no more than this share of the target: Amber",
+            )
+        },
+        description="How status is computed from value and target",
+    )
     choice = Record(
         {
             "value": Field(Text(pattern=r"[a-z_][a-z0-9_]*", hint="a lower-case word")),
@@ -109,6 +142,7 @@ def manifest_schema() -> Record:
             "statuses": Field(ListOf(choice), required=False),
             "directions": Field(ListOf(choice), required=False),
             "labels": Field(labels, required=False),
+            "rules": Field(rules, required=False),
         }
     )
     part = Record(
@@ -200,6 +234,7 @@ class Column:
 
     field: str
     heading: str
+    against: str | None = None
 
 
 @dataclass(frozen=True)
@@ -215,6 +250,13 @@ class SectionSpec:
     statuses: tuple[ChoiceSpec, ...] = ()
     directions: tuple[ChoiceSpec, ...] = ()
     labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    amber_within: Decimal | None = None
+    """``rules: amber_within`` in percent of the target (an indicators section computes status)."""
+
+    @property
+    def direction_columns(self) -> tuple[str, ...]:
+        """What each direction column compares with, in column order."""
+        return tuple(c.against or "last_year" for c in self.columns if c.field == "direction")
 
 
 @dataclass(frozen=True)

@@ -135,15 +135,24 @@ def _section(spec: SectionSpec, day: str) -> list[str]:
         return [
             f"period: {_quote('This period, e.g. Q2 2025/26')}",
             f"previous_periods: [{_quote('The same period last year')}]",
-            "measures:",
+            "measures:   # or data: {file: kpis.xlsx}, a spreadsheet next to this report",
             f"  - name: {_quote('The indicator')}",
-            f"    previous: [{_quote('Last year')}]",
-            f"    value: {_quote('This period')}",
-            f"    target: {_quote('The target')}",
-            f"    status: {spec.statuses[0].value}   # "
-            + ", ".join(choice.value for choice in spec.statuses),
-            f"    direction: {spec.directions[0].value}   # "
-            + ", ".join(choice.value for choice in spec.directions),
+            "    polarity: higher   # higher or lower: which way is better",
+            "    previous: [40%]    # one figure per previous period",
+            "    value: 44%",
+            "    target: 43%        # status and direction are computed from the figures"
+            if spec.amber_within is not None
+            else "    target: 43%",
+            *(
+                ()
+                if spec.amber_within is not None
+                else (
+                    f"    status: {spec.statuses[0].value}   # "
+                    + ", ".join(choice.value for choice in spec.statuses),
+                    f"    direction: {spec.directions[0].value}   # "
+                    + ", ".join(choice.value for choice in spec.directions),
+                )
+            ),
             "    provisional: no",
         ]
     return [_paragraph(f"The first paragraph of {heading}.")]

@@ -340,3 +340,46 @@ def history_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert completed.returncode == 0, completed.stderr
     return folder / "site"
+
+
+CHARTS_MEETING = """\
+committee: Overview and Scrutiny Committee
+date: 2025-11-20
+time: 6 pm
+venue: Civic Centre, Harrowmere
+published: 2025-11-12
+agenda_template: council-standard
+membership:
+  chair: Ann Example
+  members: [Ben Example]
+clerk:
+  name: Owen Price
+  email: democratic.services@harrowmere.gov.example
+items:
+  - apologies
+  - report: ../quarterly-performance-q2.yaml
+"""
+
+
+@pytest.fixture(scope="session")
+def charts_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The performance sample (indicator tables and charts from its spreadsheets) published
+    in a meeting of its own; returns SITE."""
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("charts")
+    content = folder / "content"
+    (content / "meetings").mkdir(parents=True)
+    for name in ("quarterly-performance-q2.yaml", "kpis-q2.xlsx", "customer-and-staff-q2.csv"):
+        shutil.copy(ROOT / "content" / name, content / name)
+    (content / "meetings" / "scrutiny-2025-11-20.yaml").write_text(CHARTS_MEETING, "utf-8")
+    completed = subprocess.run(
+        [str(Path(sys.executable).parent / "boardpaper"), "publish", "content", "-o", "site"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return folder / "site"

@@ -90,12 +90,17 @@ def run_axe(page, axe_source: str) -> dict:
     )
 
 
-@pytest.mark.parametrize("kind", list(PAGES) + list(HISTORY_PAGES))
+CHARTS_PAGE = "scrutiny-2025-11-20/quarterly-performance-q2.html"
+
+
+@pytest.mark.parametrize("kind", [*PAGES, *HISTORY_PAGES, "report with charts"])
 def test_axe_core_finds_no_wcag_violation(browser, request, axe_source, kind) -> None:
     if kind in PAGES:
         url = (request.getfixturevalue("sample_site") / PAGES[kind]).as_uri()
-    else:
+    elif kind in HISTORY_PAGES:
         url = (request.getfixturevalue("history_site") / HISTORY_PAGES[kind]).as_uri()
+    else:
+        url = (request.getfixturevalue("charts_site") / CHARTS_PAGE).as_uri()
     context, page = open_page(browser, url)
     try:
         result = run_axe(page, axe_source)
@@ -106,8 +111,10 @@ def test_axe_core_finds_no_wcag_violation(browser, request, axe_source, kind) ->
     # axe really checked the things that matter here.
     for rule in ("html-has-lang", "document-title", "color-contrast", "link-name", "list"):
         assert rule in result["passes"], rule
-    if kind in ("report", "earlier version"):
+    if kind in ("report", "earlier version", "report with charts"):
         assert "th-has-data-cells" in result["passes"]
+    if kind == "report with charts":
+        assert "image-alt" in result["passes"]
 
 
 def test_axe_core_does_find_violations_on_a_broken_page(browser, tmp_path, axe_source) -> None:
@@ -227,3 +234,30 @@ def test_zoom_200_and_400_percent_reflow_without_sideways_scrolling(
         context.close()
     assert overflow["page"] <= 0
     assert overflow["text"] == []
+
+
+def test_charts_are_shown_with_the_alt_text_of_the_model(browser, charts_site, library) -> None:
+    from boardpaper.content.model import Figure
+    from boardpaper.pipeline import load_report
+
+    paper = load_report(charts_site.parent / "content" / "quarterly-performance-q2.yaml").paper
+    figures = [
+        block
+        for part in paper.parts
+        for section in part.sections
+        for block in section.blocks
+        if isinstance(block, Figure)
+    ]
+    assert figures
+    context, page = open_page(browser, (charts_site / CHARTS_PAGE).as_uri(), width=320)
+    try:
+        shown = page.evaluate(
+            """() => [...document.querySelectorAll('main figure.chart img')].map(img => ({
+                alt: img.alt, caption: img.closest('figure').querySelector('figcaption')
+                    .textContent, drawn: img.complete && img.naturalWidth > 0,
+                fits: img.getBoundingClientRect().right <= window.innerWidth}))"""
+        )
+    finally:
+        context.close()
+    assert [(s["alt"], s["caption"]) for s in shown] == [(f.alt, f.caption) for f in figures]
+    assert all(s["drawn"] and s["fits"] for s in shown), shown

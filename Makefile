@@ -31,6 +31,7 @@ site: setup
 test: setup-test
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 clean:

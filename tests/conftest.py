@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -12,13 +10,22 @@ from click.testing import CliRunner
 
 from boardpaper.pipeline import LoadedReport, load_report, render
 from boardpaper.template.library import TemplateLibrary
+from tests import helpers
+from tests.helpers import (
+    CHARTS_MEETING,
+    ROOT,
+    SAMPLE_MEETING,
+    SAMPLES,
+    SEED_YAML,
+    TEMPLATES,
+    make_history_content,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED_YAML = ROOT / "content" / "childrens-improvement-plan.yaml"
-SEED_TEXT = (
-    ROOT / "tests" / "data" / "seed-scrutiny-report.txt"
-)  # ../shared/seeds/000_8b43b4386a55ec5d.txt
-TEMPLATES = ROOT / "templates"
+
+@pytest.fixture(autouse=True)
+def _record_markers(request: pytest.FixtureRequest) -> None:
+    """Tell helpers which markers the running test has (see ``convert_with_libreoffice``)."""
+    helpers.CURRENT_TEST_MARKERS = {marker.name for marker in request.node.iter_markers()}
 
 
 @pytest.fixture(scope="session")
@@ -42,102 +49,6 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def pdf_text(data: bytes) -> str:
-    """All text of a PDF, as pdfplumber extracts it, pages joined by newlines."""
-    import pdfplumber
-
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return "\n".join(page.extract_text() or "" for page in pdf.pages)
-
-
-def docx_paragraphs(data: bytes) -> list[tuple[str, str]]:
-    """(style name, text) of every body paragraph of a .docx, tables excluded.
-
-    A paragraph in a Word list starts with the number Word shows for it and
-    the level's suffix ("1.1\t...", "1. Purpose"), counted from numbering.xml
-    (``word_list_labels``); bullets and single-level lists are left out.
-    """
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
-    paragraphs = document.paragraphs
-    labels = word_list_labels(document, paragraphs)
-    return [(p.style.name, label + p.text) for p, label in zip(paragraphs, labels, strict=True)]
-
-
-def word_list_labels(document, paragraphs) -> list[str]:
-    """The label (number and suffix) Word shows before each multi-level list paragraph.
-
-    One label per paragraph of ``paragraphs`` ("" when none). Counters are kept per list
-    instance (``w:num``) and a level restarts after any higher level, as Word
-    does for the lists boardpaper writes; formats: decimal and lowerRoman.
-    """
-    from docx.oxml.ns import qn
-
-    numbering = document.part.numbering_part.element
-    abstracts = {a.get(qn("w:abstractNumId")): a for a in numbering.findall(qn("w:abstractNum"))}
-    levels_of: dict[str, dict[int, tuple[str, str, str]]] = {}
-    for num in numbering.findall(qn("w:num")):
-        abstract = abstracts[num.find(qn("w:abstractNumId")).get(qn("w:val"))]
-        if abstract.find(qn("w:multiLevelType")).get(qn("w:val")) != "multilevel":
-            continue
-        levels_of[num.get(qn("w:numId"))] = {
-            int(lvl.get(qn("w:ilvl"))): (
-                lvl.find(qn("w:numFmt")).get(qn("w:val")),
-                lvl.find(qn("w:lvlText")).get(qn("w:val")),
-                {"tab": "\t", "space": " ", "nothing": ""}[
-                    lvl.find(qn("w:suff")).get(qn("w:val"))
-                    if lvl.find(qn("w:suff")) is not None
-                    else "tab"
-                ],
-            )
-            for lvl in abstract.findall(qn("w:lvl"))
-        }
-    style_num: dict[str, tuple[str, int]] = {}
-    for style in document.styles.element.findall(qn("w:style")):
-        num_pr = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
-        if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
-            ilvl = num_pr.find(qn("w:ilvl"))
-            style_num[style.get(qn("w:styleId"))] = (
-                num_pr.find(qn("w:numId")).get(qn("w:val")),
-                int(ilvl.get(qn("w:val"))) if ilvl is not None else 0,
-            )
-    counters: dict[str, list[int]] = {}
-    labels: list[str] = []
-    for paragraph in paragraphs:
-        ppr = paragraph._p.pPr
-        num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
-        style_id = (
-            ppr.find(qn("w:pStyle")).get(qn("w:val"))
-            if ppr is not None and ppr.find(qn("w:pStyle")) is not None
-            else None
-        )
-        num_id, ilvl = style_num.get(style_id or "", (None, 0))
-        if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
-            num_id = num_pr.find(qn("w:numId")).get(qn("w:val"))
-            if num_pr.find(qn("w:ilvl")) is not None:
-                ilvl = int(num_pr.find(qn("w:ilvl")).get(qn("w:val")))
-        if num_id not in levels_of:
-            labels.append("")
-            continue
-        values = counters.setdefault(num_id, [0] * 9)
-        values[ilvl] += 1
-        values[ilvl + 1 :] = [0] * (8 - ilvl)
-        _, text, suffix = levels_of[num_id][ilvl]
-        for level in range(ilvl + 1):
-            shown = str(values[level])
-            if levels_of[num_id][level][0] == "lowerRoman":
-                from boardpaper.render.word_numbering import lower_roman
-
-                shown = lower_roman(values[level])
-            text = text.replace(f"%{level + 1}", shown)
-        labels.append(text + suffix)
-    return labels
-
-
-SAMPLE_MEETING = ROOT / "content" / "meetings" / "children-and-young-people-2021-03-01.yaml"
-
-
 @pytest.fixture(scope="session")
 def sample_meeting(library: TemplateLibrary):
     from boardpaper.meeting.load import load_meeting
@@ -151,51 +62,6 @@ def sample_pack(sample_meeting) -> dict[str, bytes]:
     from boardpaper.meeting.pack import build_pack
 
     return build_pack(sample_meeting)
-
-
-def pdf_pages(data: bytes) -> list[str]:
-    """The text of each page of a PDF, as pdfplumber extracts it."""
-    import pdfplumber
-
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return [page.extract_text() or "" for page in pdf.pages]
-
-
-SAMPLE_REPORTS = ("social-work-recruitment.yaml", "residential-placements-contract.yaml")
-
-MINIMAL_MEETING = """\
-committee: Children and Young People's Overview and Scrutiny Board
-date: 2021-03-01
-time: 5.30 pm
-venue: Town Hall, Torquay
-published: 2021-02-19
-membership:
-  chair: Nicole Amil
-  members: [Mandy Darling]
-clerk:
-  name: Teresa Buckley
-  email: governance.support@torbay.gov.uk
-items:
-  - apologies
-  - declarations_of_interest
-"""
-
-
-def make_content(tmp_path: Path, items: str = "", header: str = MINIMAL_MEETING) -> Path:
-    """A content folder holding two sample reports and a meeting file; returns the meeting."""
-    content = tmp_path / "content"
-    (content / "meetings").mkdir(parents=True)
-    for name in SAMPLE_REPORTS:
-        shutil.copy(ROOT / "content" / name, content / name)
-    meeting = content / "meetings" / "meeting.yaml"
-    meeting.write_text(header + textwrap.indent(textwrap.dedent(items), "  "), encoding="utf-8")
-    return meeting
-
-
-SAMPLES = {
-    "cabinet-decision": ROOT / "content" / "waste-collection-contract.yaml",
-    "performance-report": ROOT / "content" / "quarterly-performance-q2.yaml",
-}
 
 
 @pytest.fixture(scope="session")
@@ -220,41 +86,6 @@ def service():
         yield server
 
 
-def convert_with_libreoffice(docx_bytes: bytes, folder: Path, convert_to: str = "pdf") -> bytes:
-    """Convert .docx bytes with headless LibreOffice, the nearest real Word client on Linux.
-
-    ``convert_to`` is LibreOffice's ``--convert-to`` argument ("pdf", "odt", or a
-    filter with options); returns the bytes of the converted file.
-    """
-    import shutil
-    import subprocess
-
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is not installed: run scripts/setup-system.sh --test"
-    source = folder / "paper.docx"
-    source.write_bytes(docx_bytes)
-    completed = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            convert_to,
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return (folder / f"paper.{convert_to.split(':')[0]}").read_bytes()
-
-
-SAMPLE_SITE_FOLDER = "children-and-young-people-2021-03-01"
-
-
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample content published once per session (``boardpaper publish content``, run
@@ -272,54 +103,6 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert completed.returncode == 0, completed.stderr
     return site
-
-
-HISTORY_MEETING = """\
-committee: Children and Young People's Overview and Scrutiny Board
-date: 2021-03-01
-time: 5.30 pm
-venue: Meadow Room, Town Hall, Torquay
-published: 2021-02-19
-membership:
-  chair: Nicole Amil
-  members: [Mandy Darling]
-clerk:
-  name: Teresa Buckley
-  email: governance.support@torbay.gov.uk
-items:
-  - apologies
-  - report: ../childrens-improvement-plan.yaml
-    published: 2021-02-24
-    earlier_versions:
-      - report: ../archive/childrens-improvement-plan-2021-02-19.yaml
-        published: 2021-02-19
-        reason: The re-referral rate for November 2020 was corrected from 32.5% to 23.5%.
-  - report: ../social-work-recruitment.yaml
-    late: yes
-    reason_for_urgency: The vacancy figures were confirmed after the agenda was published.
-    published: 2021-02-25
-  - report: ../residential-placements-contract.yaml
-    exempt: yes
-    exempt_paragraph: 3
-"""
-
-
-def make_history_content(folder: Path, meeting: str = HISTORY_MEETING) -> Path:
-    """Content where a paper was republished (its first version kept in archive/) and a late
-    item went in a supplementary agenda; returns the content folder."""
-    content = folder / "content"
-    (content / "meetings").mkdir(parents=True)
-    (content / "archive").mkdir()
-    for name in ("social-work-recruitment.yaml", "residential-placements-contract.yaml"):
-        shutil.copy(ROOT / "content" / name, content / name)
-    seed = SEED_YAML.read_text(encoding="utf-8")
-    assert seed.count("23.5%") == 1
-    (content / "archive" / "childrens-improvement-plan-2021-02-19.yaml").write_text(
-        seed.replace("23.5%", "32.5%"), encoding="utf-8"
-    )
-    shutil.copy(SEED_YAML, content / SEED_YAML.name)
-    (content / "meetings" / "board-2021-03-01.yaml").write_text(meeting, encoding="utf-8")
-    return content
 
 
 @pytest.fixture(scope="session")
@@ -340,25 +123,6 @@ def history_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert completed.returncode == 0, completed.stderr
     return folder / "site"
-
-
-CHARTS_MEETING = """\
-committee: Overview and Scrutiny Committee
-date: 2025-11-20
-time: 6 pm
-venue: Civic Centre, Harrowmere
-published: 2025-11-12
-agenda_template: council-standard
-membership:
-  chair: Ann Example
-  members: [Ben Example]
-clerk:
-  name: Owen Price
-  email: democratic.services@harrowmere.gov.example
-items:
-  - apologies
-  - report: ../quarterly-performance-q2.yaml
-"""
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from boardpaper.audit.pdf import audit_pdf
 from boardpaper.audit.rules import DOCX_RULES, PDF_RULES
 from boardpaper.pipeline import find_reports, load_report, render
 from boardpaper.template.library import TemplateLibrary
-from tests.conftest import ROOT, SEED_YAML, convert_with_libreoffice
+from tests.helpers import ROOT, SEED_YAML, convert_with_libreoffice
 
 SAMPLES = find_reports([ROOT / "content"])
 
@@ -848,6 +848,7 @@ def test_seed_artifacts_are_only_page_furniture(seed_outputs: dict[str, bytes]) 
             assert words == furniture
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_reads_the_word_structure_as_accessible(
     seed_outputs: dict[str, bytes], tmp_path: Path
 ) -> None:

@@ -16,7 +16,7 @@ from boardpaper.audit.template_lint import lint_word_template
 from boardpaper.cli.main import cli
 from boardpaper.pipeline import find_meetings, find_reports
 from boardpaper.template.library import load_template
-from tests.conftest import ROOT, SEED_YAML, TEMPLATES
+from tests.helpers import ROOT, SEED_YAML, TEMPLATES
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

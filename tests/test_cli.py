@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from boardpaper.cli.main import cli
-from tests.conftest import SEED_YAML, TEMPLATES, docx_paragraphs, pdf_text
+from tests.helpers import SEED_YAML, TEMPLATES, docx_paragraphs, pdf_text
 
 
 @pytest.fixture
@@ -162,3 +162,17 @@ def test_special_characters_appear_literally_in_both_formats(
     texts = [text for _, text in docx_paragraphs((project / "build" / "seed.docx").read_bytes())]
     assert f"2.1\t{SPECIAL}" in texts
     assert "Wards Affected: St Mary's & <Central>" in texts
+
+
+def test_serve_without_the_serve_extra_says_how_to_install_it(runner, monkeypatch) -> None:
+    import sys
+
+    from boardpaper.cli.main import cli
+
+    for name in [m for m in sys.modules if m.startswith(("boardpaper.service", "starlette"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "starlette", None)  # as if not installed
+    result = runner.invoke(cli, ["serve"])
+    assert result.exit_code == 1
+    assert "pip install 'boardpaper[serve]'" in result.output
+    assert "Traceback" not in result.output

@@ -19,7 +19,7 @@ from boardpaper.cli.main import cli
 from boardpaper.errors import ContentError
 from boardpaper.pipeline import load_report, parse_report, render
 from boardpaper.template.library import TemplateLibrary
-from tests.conftest import ROOT, SAMPLES, pdf_text
+from tests.helpers import ROOT, SAMPLES, pdf_text
 
 HEAD = """template: performance-report
 meeting: Overview and Scrutiny Committee
@@ -431,3 +431,58 @@ def test_verify_names_a_changed_data_file(tmp_path: Path, runner, monkeypatch) -
     assert "content/customer-and-staff-q2.csv" in result.output
     changed = [line for line in result.output.splitlines() if "customer-and-staff" in line]
     assert changed and "changed" in changed[0]
+
+
+def test_template_sets_chart_font_and_colours(tmp_path: Path) -> None:
+    from boardpaper.content.model import Figure
+    from boardpaper.render.charts import render_svg
+
+    folder = tmp_path / "templates" / "performance-report"
+    shutil.copytree(ROOT / "templates" / "performance-report", folder)
+    manifest = folder / "template.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(
+            'line_colour: "#1f4e79"', 'line_colour: "#aa0000"'
+        ),
+        encoding="utf-8",
+    )
+    library = TemplateLibrary([tmp_path / "templates"])
+    text = HEAD + INLINE + "  charts:\n    - {type: trend, indicator: Sickness days}\n"
+    report = parse_report(text, "q3.yaml", library)
+    (figure,) = [
+        block
+        for part in report.paper.parts
+        for section in part.sections
+        for block in section.blocks
+        if isinstance(block, Figure)
+    ]
+    assert figure.chart.style.font == "Arial"
+    svg = render_svg(figure.chart)
+    assert b"#aa0000" in svg and b"#1f4e79" not in svg
+    assert b"#404040" in svg  # the target line
+
+
+def test_bar_status_is_a_pattern_as_well_as_a_colour() -> None:
+    from boardpaper.content.model import ChartSeries, ChartStyle
+    from boardpaper.render.charts import render_png, render_svg
+
+    style = ChartStyle(
+        status_fills=(("green", "#c6efce"), ("amber", "#ffeb9c"), ("red", "#ffc7ce"))
+    )
+    chart = ChartSeries(
+        kind="bar",
+        title="Planning",
+        labels=("Major", "Minor", "Calls"),
+        values=(92.0, 76.0, 61.0),
+        value_texts=("92%", "76%", "61%"),
+        targets=(90.0, 80.0, 80.0),
+        target_texts=("90%", "80%", "80%"),
+        statuses=("green", "amber", "red"),
+        status_labels=("Green", "Amber", "Red"),
+        percent=True,
+        style=style,
+    )
+    svg = render_svg(chart)
+    # Amber and red bars (and their legend keys) are hatched, each its own pattern.
+    assert svg.count(b"<pattern ") == 2
+    assert render_svg(chart) == svg and render_png(chart) == render_png(chart)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import convert_with_libreoffice, pdf_text
+import pytest
+
+from tests.helpers import convert_with_libreoffice, pdf_text
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_opens_and_converts_the_seed(seed_outputs, tmp_path: Path) -> None:
     pdf = convert_with_libreoffice(seed_outputs["docx"], tmp_path)
     text = " ".join(pdf_text(pdf).split())
@@ -18,6 +21,7 @@ def test_libreoffice_opens_and_converts_the_seed(seed_outputs, tmp_path: Path) -
     assert "{{" not in text and "{%" not in text
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_opens_the_agenda(sample_pack, tmp_path: Path) -> None:
     pdf = convert_with_libreoffice(sample_pack["agenda.docx"], tmp_path)
     text = " ".join(pdf_text(pdf).split())

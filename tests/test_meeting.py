@@ -11,7 +11,7 @@ from boardpaper.cli.main import cli
 from boardpaper.errors import ContentError
 from boardpaper.meeting.load import load_meeting
 from boardpaper.pipeline import find_reports
-from tests.conftest import MINIMAL_MEETING, ROOT, SAMPLE_MEETING, make_content
+from tests.helpers import MINIMAL_MEETING, ROOT, SAMPLE_MEETING, make_content
 
 
 def problems_of(path: Path, library) -> list[str]:

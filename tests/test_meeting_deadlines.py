@@ -11,7 +11,7 @@ from boardpaper.audit.pdf import audit_pdf
 from boardpaper.cli.main import cli
 from boardpaper.errors import ContentError
 from boardpaper.meeting.load import load_meeting
-from tests.conftest import MINIMAL_MEETING, make_content, pdf_pages, pdf_text
+from tests.helpers import MINIMAL_MEETING, make_content, pdf_pages, pdf_text
 
 # Friday 29 May 2026; published Thursday 21 May: Fri 22, Tue 26, Wed 27, Thu 28 are clear,
 # the Spring Bank Holiday weekend (23-25 May) is not: 4 clear working days, England needs 5.

@@ -8,7 +8,7 @@ from boardpaper.content.model import ListBlock, NumberedParagraph, Paragraph, Ta
 from boardpaper.content.narrative import parse_narrative
 from boardpaper.errors import ContentError
 from boardpaper.pipeline import parse_report
-from tests.conftest import SEED_YAML
+from tests.helpers import SEED_YAML
 
 
 def _seed_text() -> str:

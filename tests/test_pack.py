@@ -11,7 +11,7 @@ import pytest
 from boardpaper.audit.docx import audit_docx
 from boardpaper.audit.pdf import audit_pdf
 from boardpaper.pipeline import render
-from tests.conftest import docx_paragraphs, pdf_pages, pdf_text
+from tests.helpers import docx_paragraphs, pdf_pages, pdf_text
 
 # "4. Title (Pages 3 - 7)" or "(Page 11)", the title possibly wrapped over lines.
 ENTRY = re.compile(

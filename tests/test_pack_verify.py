@@ -12,7 +12,7 @@ import pytest
 from boardpaper.cli.main import cli
 from boardpaper.meeting.manifest import pack_with_manifest
 from boardpaper.output import write_atomically
-from tests.conftest import SAMPLE_MEETING, make_content
+from tests.helpers import SAMPLE_MEETING, make_content
 
 PACK_FILES = ["agenda.docx", "agenda.pdf", "members-pack.pdf", "public-pack.pdf"]
 

@@ -25,7 +25,7 @@ import lxml.html
 import pdfplumber
 import pytest
 
-from tests.conftest import ROOT, SAMPLE_MEETING, SAMPLE_SITE_FOLDER, pdf_text
+from tests.helpers import ROOT, SAMPLE_MEETING, SAMPLE_SITE_FOLDER, pdf_text
 
 BOARDPAPER = Path(sys.executable).parent / "boardpaper"
 PUBLIC_REPORTS = ("childrens-improvement-plan", "social-work-recruitment")
@@ -378,6 +378,7 @@ def test_verify_rebuilds_the_site_and_names_a_changed_file(sample_site, tmp_path
     assert f"different   {page}: the file was changed after the build" in changed.stdout
 
 
+@pytest.mark.faketime
 def test_the_site_is_byte_identical_when_published_again_differently(sample_site, tmp_path):
     """A second publish in another process, clock a year ahead, other time zone, locale and
     hash seed, into another folder: every file has the same bytes."""

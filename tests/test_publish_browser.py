@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLE_SITE_FOLDER
+from tests.helpers import ROOT, SAMPLE_SITE_FOLDER
 
+pytestmark = pytest.mark.chromium
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"

@@ -15,7 +15,7 @@ import lxml.html
 import pytest
 
 from boardpaper.errors import ContentError
-from tests.conftest import HISTORY_MEETING, make_history_content, pdf_text
+from tests.helpers import HISTORY_MEETING, make_history_content, pdf_text
 
 FOLDER = "board-2021-03-01"
 BOARDPAPER = Path(sys.executable).parent / "boardpaper"

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from boardpaper.cli.main import cli
-from tests.conftest import SEED_YAML, TEMPLATES
+from tests.helpers import SEED_YAML, TEMPLATES
 
 BOARDPAPER = Path(sys.executable).parent / "boardpaper"
 PAPERS = ("childrens-improvement-plan.docx", "childrens-improvement-plan.pdf")
@@ -89,6 +89,7 @@ def second_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return outdir
 
 
+@pytest.mark.faketime
 def test_the_clock_really_moves_under_faketime(tmp_path: Path) -> None:
     assert shutil.which("faketime"), "faketime is installed by `make setup-test`"
     script = "import time; print(time.time())"
@@ -98,6 +99,7 @@ def test_the_clock_really_moves_under_faketime(tmp_path: Path) -> None:
     assert "de_DE.utf8" in result.stdout.split(), "setup-system.sh --test generates de_DE.UTF-8"
 
 
+@pytest.mark.faketime
 def test_two_builds_in_different_conditions_give_identical_bytes(
     first_build: Path, second_build: Path
 ) -> None:

@@ -26,7 +26,7 @@ from boardpaper.pipeline import LoadedReport, parse_report
 from boardpaper.render.environment import compare, python_packages
 from boardpaper.render.stamp import XMP_NAMESPACE, content_sha256, read_provenance
 from boardpaper.template.library import TemplateLibrary, load_template
-from tests.conftest import SEED_YAML, TEMPLATES, convert_with_libreoffice
+from tests.helpers import SEED_YAML, TEMPLATES, convert_with_libreoffice
 
 SEED_SHA256 = hashlib.sha256(SEED_YAML.read_bytes()).hexdigest()
 
@@ -223,6 +223,7 @@ def test_manifest_paths_are_relative_to_the_root_or_to_the_built_in_templates(
     assert recorded_path(elsewhere, tmp_path) == "/srv/other/x.yaml"
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_reads_the_word_provenance(
     seed_outputs: dict[str, bytes], seed_report: LoadedReport, tmp_path: Path
 ) -> None:

@@ -14,7 +14,7 @@ import docx
 import pdfplumber
 import pytest
 
-from tests.conftest import SEED_TEXT, docx_paragraphs
+from tests.helpers import SEED_TEXT, docx_paragraphs
 
 MM = 72 / 25.4
 TABLE_HEADER = "Area\tSeptember 2019\tNovember 2020"

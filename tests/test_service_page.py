@@ -9,6 +9,8 @@ import pytest
 
 from conftest import SEED_YAML
 
+pytestmark = pytest.mark.chromium
+
 CHROMIUM = Path("/usr/bin/chromium")
 SEED = SEED_YAML.read_text(encoding="utf-8")
 

@@ -21,7 +21,7 @@ from boardpaper.content.model import Table
 from boardpaper.errors import ContentError, TemplateError
 from boardpaper.pipeline import LoadedReport, load_report, parse_report
 from boardpaper.template.library import TemplateLibrary, load_template
-from tests.conftest import (
+from tests.helpers import (
     ROOT,
     SAMPLES,
     TEMPLATES,
@@ -388,6 +388,7 @@ def test_schema_describes_the_new_templates(runner) -> None:
     assert properties["key_decision"]["required"] == ["answer", "reason"]
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_prints_the_cabinet_paper_with_its_front_sheet_table(
     sample_outputs: dict[str, dict[str, bytes]], tmp_path: Path
 ) -> None:

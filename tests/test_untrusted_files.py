@@ -21,7 +21,7 @@ import pytest
 
 from boardpaper import output
 from boardpaper.cli.main import cli
-from tests.conftest import TEMPLATES
+from tests.helpers import TEMPLATES
 from tests.untrusted import MINIMAL, no_network, table_report
 
 __all__ = ["no_network"]

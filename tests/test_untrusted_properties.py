@@ -21,7 +21,7 @@ from boardpaper.errors import ContentError
 from boardpaper.pipeline import LoadedReport, parse_report, render
 from boardpaper.render.html import render_html
 from boardpaper.template.library import TemplateLibrary
-from tests.conftest import TEMPLATES
+from tests.helpers import TEMPLATES
 from tests.untrusted import MINIMAL, no_network
 
 __all__ = ["no_network"]

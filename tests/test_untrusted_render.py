@@ -17,7 +17,7 @@ from boardpaper.cli.main import cli
 from boardpaper.errors import ContentError
 from boardpaper.pipeline import LoadedReport, load_report, parse_report, render
 from boardpaper.render.glyphs import glyph_warnings
-from tests.conftest import TEMPLATES, docx_paragraphs
+from tests.helpers import TEMPLATES, docx_paragraphs
 from tests.untrusted import (
     CORPUS,
     PASSWD_LINE,

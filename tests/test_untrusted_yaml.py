@@ -17,7 +17,7 @@ from boardpaper.cli.main import cli
 from boardpaper.errors import ContentError
 from boardpaper.load.yaml_nodes import Limits
 from boardpaper.pipeline import parse_report
-from tests.conftest import TEMPLATES
+from tests.helpers import TEMPLATES
 from tests.untrusted import CORPUS, MINIMAL, no_network, report_with, table_report
 
 __all__ = ["no_network"]

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 
 from boardpaper.content.model import NumberedParagraph, Paper, Paragraph
 from boardpaper.pipeline import LoadedReport
-from tests.conftest import convert_with_libreoffice, docx_paragraphs, pdf_text
+from tests.helpers import convert_with_libreoffice, docx_paragraphs, pdf_text
 
 TYPED_NUMBER = re.compile(r"^(\d+\.\d+|\([ivxlcdm]+\)|\d+\.|\(\d+\))\t")
 
@@ -112,12 +112,14 @@ def _libreoffice_text(data: bytes, folder: Path) -> str:
     return _normalise(pdf_text(convert_with_libreoffice(data, folder)))
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_shows_the_model_numbers(papers, tmp_path: Path) -> None:
     for name, (paper, data) in papers.items():
         text = _libreoffice_text(data, tmp_path / name)
         _assert_in_order([_normalise(line) for line in model_numbers(paper)], text)
 
 
+@pytest.mark.libreoffice
 def test_a_paragraph_inserted_in_word_renumbers_the_ones_after(
     seed_outputs: dict[str, bytes], tmp_path: Path
 ) -> None:

@@ -20,7 +20,7 @@ from lxml import etree
 from boardpaper import __version__
 from boardpaper.pipeline import load_report, render
 from boardpaper.template.library import TemplateLibrary
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 CORE = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 DC = "http://purl.org/dc/elements/1.1/"

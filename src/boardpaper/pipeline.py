@@ -104,8 +104,8 @@ def _template_for(node: Node, display: str, library: TemplateLibrary) -> Templat
     try:
         return library.get(name)
     except KeyError:
-        names = library.names()
-        hint = did_you_mean(name, names) or f"; available: {', '.join(names)}"
+        known = library.names()
+        hint = did_you_mean(name, known) or f"; available: {', '.join(known)}"
         raise ContentError(
             [
                 Problem(

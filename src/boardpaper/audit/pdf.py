@@ -315,7 +315,7 @@ def _check_artifacts(pdf: Any, document: Element, fail: Any) -> None:
         except pikepdf.PdfError:
             fail("artifacts", f"page {index + 1} has a content stream that cannot be read")
             continue
-        for operands, operator in instructions:
+        for operands, operator in instructions:  # type: ignore[misc]
             name = str(operator)
             if name in ("BDC", "BMC"):
                 tag = str(operands[0]) if operands else ""

@@ -186,8 +186,8 @@ def _is_plain(colour: Any) -> bool:
     """White, black or grey: a fill that carries no colour meaning."""
     if colour is None:
         return True
-    values = list(colour) if isinstance(colour, (list, tuple)) else [colour]
-    values = [float(v) for v in values if isinstance(v, (int, float))]
+    given = list(colour) if isinstance(colour, (list, tuple)) else [colour]
+    values = [float(v) for v in given if isinstance(v, (int, float))]
     if len(values) == 1:
         return True
     if len(values) == 3:

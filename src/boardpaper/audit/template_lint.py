@@ -268,7 +268,7 @@ def _docxtpl_source(document: Any) -> str:
     for rel in docx._part.rels.values():
         if rel.reltype in (document.HEADER_URI, document.FOOTER_URI) and rel.target_part.blob:
             source += document.patch_xml(document.xml_to_string(parse_xml(rel.target_part.blob)))
-    return source
+    return str(source)
 
 
 # --- HTML templates -------------------------------------------------------------------------

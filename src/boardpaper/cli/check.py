@@ -5,7 +5,6 @@ Exit 0 when nothing is wrong, 1 on any problem (each printed as one located line
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -51,11 +50,11 @@ def check(
         click.echo(str(problem), err=True)
     if junit_path is not None:
         write_outputs({junit_path: junit_xml(cases).encode("utf-8")}, announce=False)
-    counts = {}
+    counts: dict[str, int] = {}
     for case in cases:
         counts[case.kind] = counts.get(case.kind, 0) + 1
     checked = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items())
     if problems:
         click.echo(f"{len(problems)} problem(s) in {checked}", err=True)
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
     click.echo(f"checked {checked}: no problems")

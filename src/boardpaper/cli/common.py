@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -37,7 +36,7 @@ def write_outputs(files: dict[Path, bytes], announce: bool = True) -> None:
         write_atomically(files)
     except OutputError as error:
         click.echo(f"error: {error}; nothing was written", err=True)
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
     if announce:
         for path in files:
             click.echo(f"wrote {path}")

@@ -6,7 +6,6 @@ Exit codes as for every command: 0 success, 1 content or template problems, 2 us
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import click
@@ -63,7 +62,7 @@ def pack(
         meeting = load_meeting(meeting_file, library, content_root)
     except ContentError as error:
         report_problems(error.problems)
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
     reports = sum(1 for item in meeting.items if item.kind == "report")
     if check:
         click.echo(f"{meeting.source_path}: valid, {len(meeting.items)} items, {reports} reports")

@@ -9,7 +9,6 @@ are identical; exit 1 on any difference, 2 when OUTDIR has no manifest.
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -77,7 +76,7 @@ def inspect_command(files: tuple[str, ...], as_json: bool) -> None:
             for problem in found.problems:
                 click.echo(f"  problem: {problem}")
     if failed:
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
 
 
 @click.command("verify")
@@ -101,7 +100,7 @@ def verify_command(outdir: Path, root: Path | None, as_json: bool) -> None:
         result = verify_build(outdir, root)
     except ValueError as error:
         click.echo(f"error: {error}", err=True)
-        sys.exit(2)
+        raise click.exceptions.Exit(2) from None
     if as_json:
         click.echo(
             json.dumps(
@@ -138,4 +137,4 @@ def verify_command(outdir: Path, root: Path | None, as_json: bool) -> None:
         else:
             click.echo(f"all {total} outputs identical")
     if not result.ok:
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -65,6 +64,6 @@ def interruptible(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except KeyboardInterrupt:
             click.echo("interrupted: nothing was written; earlier papers are unchanged", err=True)
-            sys.exit(130)
+            raise click.exceptions.Exit(130) from None
 
     return wrapper

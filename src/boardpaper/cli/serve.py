@@ -68,8 +68,14 @@ def serve(
 
     Set BOARDPAPER_TOKEN to require 'Authorization: Bearer <token>' on the API.
     """
-    from boardpaper.service.app import serve as run
-    from boardpaper.service.config import ServiceConfig
+    try:
+        from boardpaper.service.app import serve as run
+        from boardpaper.service.config import ServiceConfig
+    except ImportError as error:
+        raise click.ClickException(
+            f"the service needs packages that are not installed ({error.name}): "
+            "install them with  pip install 'boardpaper[serve]'"
+        ) from None
 
     workers = workers or os.cpu_count() or 1
     token = os.environ.get("BOARDPAPER_TOKEN") or None

@@ -5,7 +5,6 @@ Thin click commands over ``templates.default_library`` and ``starter.starter_yam
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -32,7 +31,7 @@ def list_templates(template_dirs: tuple[Path, ...]) -> None:
             continue
         click.echo(f"{name}\n    {template.description}\n    {template.folder}")
     if broken:
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
 
 
 @click.group("new")
@@ -57,7 +56,7 @@ def new_report(path: Path, template_name: str, template_dirs: tuple[Path, ...]) 
     except ContentError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
-        sys.exit(1)
+        raise click.exceptions.Exit(1) from None
     if path.exists():
         raise click.UsageError(f"{path} already exists; choose a new file name")
     path.parent.mkdir(parents=True, exist_ok=True)

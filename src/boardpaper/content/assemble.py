@@ -21,6 +21,7 @@ from boardpaper.content.model import (
     Section,
     Table,
     format_date,
+    lower_roman,
 )
 from boardpaper.content.narrative import parse_narrative
 from boardpaper.template.manifest import FrontSheetSpec, SectionSpec, Template
@@ -162,36 +163,12 @@ def _decimal(section_number: str | None) -> Any:
 
 def _numberer(style: str, section_number: str | None) -> Any:
     if style == "roman":
-        return lambda count: f"({_roman(count)})"
+        return lambda count: f"({lower_roman(count)})"
     if style == "decimal":
         return lambda count: f"{count}."
     if style == "bracketed":
         return lambda count: f"({count})"
     return _decimal(section_number)
-
-
-def _roman(number: int) -> str:
-    numerals = [
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ]
-    result = ""
-    for value, letters in numerals:
-        while number >= value:
-            result += letters
-            number -= value
-    return result
 
 
 def _front_field(

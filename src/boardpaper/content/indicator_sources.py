@@ -309,17 +309,17 @@ def rows_to_raws(
             if option and _normal(option) in headers:
                 found[name] = headers[_normal(option)]
                 break
-    previous_columns = []
+    previous_columns: list[int | None] = []
     for period in periods:
         previous_columns.append(headers.get(_normal(period)))
     shown = ", ".join(repr(str(c.value)) for c in table.header if not c.is_empty)
     missing = [name for name in ("name", "value") if name not in found]
     for name in missing:
-        options = " or ".join(repr(o) for o in wanted[name] if o)
+        choices = " or ".join(repr(o) for o in wanted[name] if o)
         ctx.error(
             spec_node,
             f"{key}.data",
-            f"{table.display} has no column headed {options}; its headers are {shown}",
+            f"{table.display} has no column headed {choices}; its headers are {shown}",
         )
     for period, column in zip(periods, previous_columns, strict=True):
         if column is None:
@@ -329,14 +329,15 @@ def rows_to_raws(
                 f"{table.display} has no column headed {period!r} (a previous period); "
                 f"its headers are {shown}",
             )
-    if missing or None in previous_columns:
+    present = [column for column in previous_columns if column is not None]
+    if missing or len(present) != len(previous_columns):
         return []
     raws = []
     for row in table.rows:
         raw = Raw()
         for name, index in found.items():
             raw.fields[name] = _cell_slot(row, index, name)
-        raw.previous = [_cell_slot(row, index, "previous") for index in previous_columns]
+        raw.previous = [_cell_slot(row, index, "previous") for index in present]
         first = raw.fields["name"]
         raw.where = Problem(first.path, first.line, first.column, "", "")
         raws.append(raw)

@@ -69,6 +69,7 @@ def indicator_blocks(spec: SectionSpec, value: IndicatorSet, font: str) -> tuple
     style = ChartStyle(
         font=font,
         status_fills=tuple((c.value, c.colour) for c in spec.statuses if c.colour),
+        **spec.chart_colours,
     )
     for index, request in enumerate(value.charts, start=1):
         figure = chart_figure(spec, value, request, f"{spec.field}-chart-{index}", style)
@@ -185,7 +186,7 @@ def chart_figure(
         alt = request.alt or _bar_alt(value.period, chosen, statuses)
         table = None
         if request.data_table:
-            rows = tuple(
+            bar_rows = tuple(
                 (
                     Cell(i.name),
                     Cell(i.value.text),
@@ -195,13 +196,19 @@ def chart_figure(
                 for i in chosen
             )
             table = Table(
-                f"{name}-data", ("Indicator", value.period, "Target", "Status"), rows, series.title
+                f"{name}-data",
+                ("Indicator", value.period, "Target", "Status"),
+                bar_rows,
+                series.title,
             )
     return Figure(name, series, alt, series.title, table)
 
 
 def _trend_alt(
-    indicator: Indicator, periods: tuple[str, ...], amounts: tuple[Any, ...], statuses: dict
+    indicator: Indicator,
+    periods: tuple[str, ...],
+    amounts: tuple[Any, ...],
+    statuses: dict[str, str],
 ) -> str:
     known = [a for a in amounts if a is not None]
     low = min(known, key=lambda a: a.value)
@@ -218,7 +225,7 @@ def _trend_alt(
     )
 
 
-def _bar_alt(period: str, chosen: list[Indicator], statuses: dict) -> str:
+def _bar_alt(period: str, chosen: list[Indicator], statuses: dict[str, str]) -> str:
     parts = []
     for indicator in chosen:
         part = f"{indicator.name} {indicator.value.text}"

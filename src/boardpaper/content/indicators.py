@@ -333,7 +333,7 @@ def _before_text(previous: list[Any], compare: dict[str, int | None], spec: Sect
     position = compare.get(against)
     if position is None or position >= len(previous) or previous[position] is None:
         return "nothing to compare"
-    return previous[position].text
+    return str(previous[position].text)
 
 
 def _missing(raw: Raw, slot: Slot | None, name: str, message: str) -> Problem:

@@ -192,7 +192,7 @@ class YesNoReason(Record):
         )
 
 
-FRONT_SHEET_KINDS: dict[str, type[Kind] | None] = {
+FRONT_SHEET_KINDS: dict[str, Callable[..., Kind] | None] = {
     "text": Text,
     "date": Date,
     "wards": TextOrList,

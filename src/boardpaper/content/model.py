@@ -231,3 +231,30 @@ def format_date(day: dt.date) -> str:
     so a paper reads the same whatever LANG/LC_TIME the build runs under.
     """
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+_ROMAN_NUMERALS = (
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+)
+
+
+def lower_roman(number: int) -> str:
+    """A positive number in lower-case roman numerals (Word's lowerRoman): 4 -> "iv"."""
+    result = ""
+    for value, letters in _ROMAN_NUMERALS:
+        while number >= value:
+            result += letters
+            number -= value
+    return result

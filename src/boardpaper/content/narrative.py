@@ -23,7 +23,8 @@ _parser = MarkdownIt("zero").enable(["list", "emphasis", "link", "image", "newli
 # "image" is parsed only so an image is put back as the text typed (see _runs): without
 # it, ![alt](url) would become "!" and a link to url.
 # Markdown autolinks and HTML stay literal text: "zero" disables them.
-_parser.validateLink = lambda url: True  # we check schemes ourselves, with a located message
+# We check link schemes ourselves, with a located message.
+_parser.validateLink = lambda url: True  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ def validate_report(node: Node, template: Template, ctx: Context) -> dict[str, A
         and "tables" in node.value
         and node.value["tables"].kind == "map"
     ):
-        defined = set(node.value["tables"].value)  # type: ignore[arg-type]
+        defined = set(node.value["tables"].value)
     used = set()
     for name, ref_node, key in ctx.table_refs:
         used.add(name)
@@ -123,4 +123,4 @@ def validate_report(node: Node, template: Template, ctx: Context) -> dict[str, A
         )
     if ctx.problems:
         raise ContentError(ctx.problems)
-    return data
+    return dict(data)

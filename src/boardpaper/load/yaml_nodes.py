@@ -107,7 +107,7 @@ class _SafeComposer(yaml.SafeLoader):
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         if self.check_event(AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise ComposerError(
                 None,
                 None,
@@ -120,7 +120,7 @@ class _SafeComposer(yaml.SafeLoader):
                 None,
                 None,
                 f"nested more than {self.max_depth} levels deep",
-                self.peek_event().start_mark,
+                self.peek_event().start_mark,  # type: ignore[no-untyped-call]
             )
         try:
             return super().compose_node(parent, index)
@@ -216,9 +216,11 @@ def parse_yaml(text: str, display: str, limits: Limits = Limits()) -> Node:
         if error.context_mark and "end of stream" in (error.problem or ""):
             # An unclosed quote or bracket: point at where it was opened, not at the end.
             mark = error.context_mark
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
-        raise ContentError([Problem(display, line, column, "", _yaml_message(error))]) from None
+        mark_line = mark.line + 1 if mark else None
+        mark_column = mark.column + 1 if mark else None
+        raise ContentError(
+            [Problem(display, mark_line, mark_column, "", _yaml_message(error))]
+        ) from None
     except yaml.YAMLError as error:
         raise ContentError([Problem(display, None, None, "", f"not valid YAML: {error}")]) from None
     except RecursionError:

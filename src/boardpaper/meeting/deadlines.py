@@ -85,7 +85,8 @@ def is_working_day(day: dt.date, nation: str = DEFAULT_NATION) -> bool:
 
 def bank_holiday(day: dt.date, nation: str = DEFAULT_NATION) -> str | None:
     """The name of the bank holiday on ``day`` in ``nation``, or None."""
-    return _calendar(NATIONS[nation].subdivision).get(day)
+    name = _calendar(NATIONS[nation].subdivision).get(day)
+    return str(name) if name is not None else None
 
 
 def clear_working_days(published: dt.date, meeting: dt.date, nation: str = DEFAULT_NATION) -> int:

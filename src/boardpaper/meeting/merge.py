@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, PageLocation, String
@@ -98,7 +99,7 @@ def merge_parts(
         source_pages = {page.objgen: number for number, page in enumerate(source.pages)}
         with warnings.catch_warnings():
             # Named destinations are carried over below, renamed per part.
-            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # type: ignore[attr-defined]
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
             out.pages.extend(source.pages)
         new_pages = list(out.pages)[first_page:]
         offset = next_key
@@ -171,8 +172,8 @@ def merge_parts(
     for entry in outline_entries:
         first_page, headings, anchors = part_marks[entry.part]
         if entry.anchor is not None:
-            page, top = anchors.get(entry.anchor, (first_page, None))
-            marks.append(_Bookmark(entry.title, page, top))
+            page_number, top = anchors.get(entry.anchor, (first_page, None))
+            marks.append(_Bookmark(entry.title, page_number, top))
         else:
             if entry.flatten and len(headings) == 1:
                 headings = headings[0].children
@@ -188,7 +189,7 @@ def merge_parts(
     return buffer.getvalue()
 
 
-def _copy(out: pikepdf.Pdf, value: object) -> object:
+def _copy(out: pikepdf.Pdf, value: Any) -> Any:
     """Copy a value from another PDF; direct arrays and dictionaries item by item."""
     if isinstance(value, pikepdf.Object) and value.is_indirect:
         return out.copy_foreign(value)
@@ -214,7 +215,7 @@ def _number_tree(tree: object) -> list[tuple[int, object]]:
     return pairs
 
 
-def _name_tree(tree: object) -> list[tuple[str, object]]:
+def _name_tree(tree: Any) -> list[tuple[str, Any]]:
     """The (name, value) pairs of a PDF name tree, in order."""
     assert isinstance(tree, Dictionary)
     pairs: list[tuple[str, object]] = []
@@ -227,9 +228,7 @@ def _name_tree(tree: object) -> list[tuple[str, object]]:
     return pairs
 
 
-def _place(
-    dest: object, pages: dict[tuple[int, int], int], first_page: int
-) -> tuple[int, float | None]:
+def _place(dest: Any, pages: dict[Any, int], first_page: int) -> tuple[int, float | None]:
     """Where an explicit destination ``[page /XYZ left top zoom]`` lands in the pack."""
     if isinstance(dest, Dictionary):
         dest = dest.get("/D")
@@ -242,9 +241,7 @@ def _place(
     return page, top
 
 
-def _read_outline(
-    source: pikepdf.Pdf, pages: dict[tuple[int, int], int], first_page: int
-) -> list[_Bookmark]:
+def _read_outline(source: pikepdf.Pdf, pages: dict[Any, int], first_page: int) -> list[_Bookmark]:
     """A part's own outline, its destinations moved to where its pages sit in the pack."""
 
     def convert(items: list[OutlineItem]) -> list[_Bookmark]:

@@ -88,7 +88,7 @@ def render_pack_part(job: RenderJob) -> bytes:
 class _Inline(Executor):
     """Runs jobs in this process (for ``jobs=1``)."""
 
-    def map(self, fn: Callable[..., Any], *iterables: Iterable[Any], **_: Any) -> Any:  # type: ignore[override]
+    def map(self, fn: Callable[..., Any], *iterables: Iterable[Any], **_: Any) -> Any:
         return [fn(*args) for args in zip(*iterables, strict=True)]
 
 
@@ -240,7 +240,7 @@ def _render_longest_first(executor: Executor, jobs: list[RenderJob]) -> list[byt
     returns the PDFs in the order of ``jobs``."""
     order = sorted(
         range(len(jobs)),
-        key=lambda index: -len(jobs[index].report.paper.source) if jobs[index].report else 0,
+        key=lambda index: -len(report.paper.source) if (report := jobs[index].report) else 0,
     )
     results = list(executor.map(render_pack_part, [jobs[index] for index in order]))
     ordered: list[bytes] = [b""] * len(jobs)

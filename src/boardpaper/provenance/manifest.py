@@ -114,8 +114,13 @@ class ManifestBuilder:
         source = self.add_input(Path(report.source_path), "report", source_data)
         for name, digest in report.paper.data_files:
             # The sha256 the build read (not the file now): verify then names a file changed since.
-            path = recorded_path(Path(report.source_path).parent / name, self.root)
-            self.inputs[path] = {"path": path, "sha256": digest, "role": "data", "report": source}
+            recorded = recorded_path(Path(report.source_path).parent / name, self.root)
+            self.inputs[recorded] = {
+                "path": recorded,
+                "sha256": digest,
+                "role": "data",
+                "report": source,
+            }
         self.add_template(report.template)
         for fmt, (path, data) in sorted(outputs.items()):
             self.add_output(

@@ -79,7 +79,7 @@ def _render(chart: ChartSeries, style: ChartStyle, fmt: str) -> bytes:
     import matplotlib
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(_rc(style)):
+    with matplotlib.rc_context(_rc(style)):  # type: ignore[arg-type]
         figure = Figure(figsize=size_inches(chart), dpi=100, layout="constrained")
         axes = figure.add_subplot()
         if chart.kind == "bar":
@@ -195,7 +195,7 @@ def _bars(axes: Any, chart: ChartSeries, style: ChartStyle) -> None:
     highest = max(values + [t for t in targets if t is not None] + [0.0])
     axes.set_xlim(0, highest * 1.35 or 1.0)
     axes.xaxis.set_major_formatter(_axis_formatter(chart))
-    handles = [
+    handles: list[Any] = [
         Patch(
             facecolor=style.fill(value),
             edgecolor=style.text_colour,

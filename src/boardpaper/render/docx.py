@@ -338,8 +338,8 @@ class _BodyWriter:
             cant_split = OxmlElement("w:cantSplit")
             row._tr.get_or_add_trPr().append(cant_split)
             row_cells = every_cell[index * column_count : (index + 1) * column_count]
-            for cell, value in zip(row_cells, cells, strict=True):
-                self._cell(cell, value.text, bold=bool(value.status), fill=value.fill)
+            for cell, entry in zip(row_cells, cells, strict=True):
+                self._cell(cell, entry.text, bold=bool(entry.status), fill=entry.fill)
 
     def _column_widths(self, grid: Any, table: Table) -> None:
         """Share the text width by how much each column holds, so no column is squeezed.

@@ -203,6 +203,7 @@ def compare(
         if (old_font is None or new_font is None) and not font_presence:
             continue
         if old_font is None:
+            assert new_font is not None
             changes.append(f"font {name}: not used at the build, used now ({new_font['file']})")
         elif new_font is None:
             changes.append(f"font {name}: used at the build ({old_font['file']}), not now")

@@ -41,7 +41,7 @@ def make_fetcher(allowed_folders: list[Path]) -> Any:
     weasyprint = _load_weasyprint()
     roots = [folder.resolve() for folder in allowed_folders]
 
-    class FolderFetcher(weasyprint.urls.URLFetcher):
+    class FolderFetcher(weasyprint.urls.URLFetcher):  # type: ignore[misc,name-defined]
         def __init__(self) -> None:
             super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=1)
             self.blocked: list[str] = []

@@ -157,7 +157,7 @@ def read_pdf_properties(data: bytes) -> tuple[dict[str, str], dict[str, str]]:
     reader = PdfReader(io.BytesIO(data))
     info = {str(key).lstrip("/"): str(value) for key, value in (reader.metadata or {}).items()}
     xmp: dict[str, str] = {}
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
     if "/Metadata" in root:
         packet = root["/Metadata"].get_object().get_data()
         start, end = packet.find(b"<x:xmpmeta"), packet.rfind(b"</x:xmpmeta>")

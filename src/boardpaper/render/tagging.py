@@ -140,7 +140,7 @@ def _artifact_orphans(pdf: Any, tree: Any, in_tree: set[tuple[int, int]]) -> Non
         if not orphans:
             continue
         instructions = []
-        for operands, operator in pikepdf.parse_content_stream(page):
+        for operands, operator in pikepdf.parse_content_stream(page):  # type: ignore[misc]
             if (
                 str(operator) == "BDC"
                 and len(operands) == 2

@@ -25,6 +25,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.parts.numbering import NumberingPart
 
+from boardpaper.content.model import lower_roman
+
 SECTION, PARAGRAPH, RECOMMENDATION = 0, 1, 2
 
 # Recommendation numbering of a template (template.yaml) -> (Word numFmt, level text).
@@ -33,32 +35,6 @@ RECOMMENDATION_FORMATS = {
     "decimal": ("decimal", "%3."),
     "bracketed": ("decimal", "(%3)"),
 }
-
-_ROMAN = (
-    (1000, "m"),
-    (900, "cm"),
-    (500, "d"),
-    (400, "cd"),
-    (100, "c"),
-    (90, "xc"),
-    (50, "l"),
-    (40, "xl"),
-    (10, "x"),
-    (9, "ix"),
-    (5, "v"),
-    (4, "iv"),
-    (1, "i"),
-)
-
-
-def lower_roman(number: int) -> str:
-    """Word's lowerRoman number format: 4 -> "iv"."""
-    text = ""
-    for value, letters in _ROMAN:
-        while number >= value:
-            text += letters
-            number -= value
-    return text
 
 
 def _twips(length: Any) -> int:

@@ -27,10 +27,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from boardpaper import __version__
+from boardpaper.build import load_upload
 from boardpaper.errors import ContentError
-from boardpaper.pipeline import parse_report
 from boardpaper.service.config import DEFAULT_DISPLAY, MEDIA_TYPES, YAML_TYPES, ServiceConfig
 from boardpaper.service.guard import GuardMiddleware
 from boardpaper.service.openapi import openapi_document
@@ -51,7 +52,7 @@ STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("boardpaper.service.app")
 
 
-def create_app(config: ServiceConfig) -> Starlette:
+def create_app(config: ServiceConfig) -> ASGIApp:
     """The ASGI application for ``config``; its lifespan starts and stops the worker pool."""
     library = default_library(list(config.template_dirs))
     pool = WorkerPool(
@@ -100,11 +101,12 @@ def create_app(config: ServiceConfig) -> Starlette:
     async def validate(request: Request) -> Response:
         text, display = await read_report(request, config.max_body_bytes)
         try:
-            await anyio.to_thread.run_sync(parse_report, text, display, library)
+            checked = await anyio.to_thread.run_sync(load_upload, text, display, library)
         except ContentError as error:
             problems = [p.as_dict() for p in error.problems]
-            return JSONResponse({"valid": False, "problems": problems})
-        return JSONResponse({"valid": True, "problems": []})
+            return JSONResponse({"valid": False, "problems": problems, "warnings": []})
+        warnings = [w.as_dict() for w in checked.warnings]
+        return JSONResponse({"valid": True, "problems": [], "warnings": warnings})
 
     async def papers(request: Request) -> Response:
         wanted = request.query_params.get("format", "pdf")

@@ -31,7 +31,7 @@ def openapi_document(config: ServiceConfig) -> dict[str, Any]:
         "413": {"description": "The body is over the size limit", **problem_response},
         "415": {"description": "Not YAML or a multipart upload", **problem_response},
     }
-    security = [{"bearer": []}] if config.token else []
+    security: list[dict[str, list[str]]] = [{"bearer": []}] if config.token else []
     return {
         "openapi": "3.1.0",
         "info": {
@@ -81,7 +81,7 @@ def openapi_document(config: ServiceConfig) -> dict[str, Any]:
                     "requestBody": report_body,
                     "responses": {
                         "200": {
-                            "description": "valid, and the problems (empty when valid)",
+                            "description": "valid, the problems (empty when valid) and warnings",
                             "content": {
                                 "application/json": {
                                     "schema": {
@@ -89,6 +89,14 @@ def openapi_document(config: ServiceConfig) -> dict[str, Any]:
                                         "properties": {
                                             "valid": {"type": "boolean"},
                                             "problems": {
+                                                "type": "array",
+                                                "items": {
+                                                    "$ref": "#/components/schemas/LocatedProblem"
+                                                },
+                                            },
+                                            "warnings": {
+                                                "description": "characters no installed font"
+                                                " can draw (the paper still builds)",
                                                 "type": "array",
                                                 "items": {
                                                     "$ref": "#/components/schemas/LocatedProblem"

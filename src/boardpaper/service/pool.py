@@ -55,22 +55,20 @@ def render_job(text: bytes, display: str, formats: tuple[str, ...]) -> JobResult
     Returns ("ok", {format: bytes}) or ("problems", [problem dicts]) when the
     report has mistakes.
     """
+    from boardpaper.build import build_upload
     from boardpaper.errors import ContentError
-    from boardpaper.pipeline import FORMATS, parse_report, render
 
+    zipped = formats == ("zip",)
     try:
-        report = parse_report(text, display, _worker_library)
+        built = build_upload(text, display, formats, _worker_library, with_manifest=zipped)
     except ContentError as error:
         return ("problems", [problem.as_dict() for problem in error.problems])
-    if formats != ("zip",):
-        return ("ok", render(report, formats))
-    from boardpaper.provenance.manifest import render_with_manifest
-
+    if not zipped:
+        return ("ok", {path.name: data for path, data in built.files.items()})
     folder = Path("paper")
-    files = render_with_manifest([report], FORMATS, folder, sources={display: text})
     return (
         "ok",
-        {"zip": zip_files({p.relative_to(folder).as_posix(): b for p, b in files.items()})},
+        {"zip": zip_files({p.relative_to(folder).as_posix(): b for p, b in built.files.items()})},
     )
 
 
@@ -347,8 +345,8 @@ class WorkerPool:
             return WorkerFailed("a render worker died; it was replaced"), self._replace(worker)
         if result is None:
             elapsed = time.monotonic() - started
-            error = RenderTimeout(f"the render was stopped after {elapsed:.1f} s")
-            return error, self._replace(worker)
+            timeout = RenderTimeout(f"the render was stopped after {elapsed:.1f} s")
+            return timeout, self._replace(worker)
         worker.jobs_done += 1
         if self.max_jobs_per_worker and worker.jobs_done >= self.max_jobs_per_worker:
             try:

@@ -87,7 +87,7 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
                 _inside(folder, agenda[key]) is None
                 or not (folder / agenda[key]).resolve().is_file()
             ):
-                line, column = node.value["agenda"].key_places[key]  # type: ignore[index, union-attr]
+                line, column = node.value["agenda"].key_places[key]  # type: ignore[index]
                 problems.append(
                     Problem(
                         display,
@@ -172,6 +172,7 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
                         statuses=tuple(ChoiceSpec(**c) for c in s.get("statuses", ())),
                         directions=tuple(ChoiceSpec(**c) for c in s.get("directions", ())),
                         labels=dict(s.get("labels", {})),
+                        chart_colours={k: str(v) for k, v in s.get("chart", {}).items()},
                         amber_within=(
                             Decimal(str(s["rules"]["amber_within"]).rstrip("%"))
                             if "rules" in s
@@ -251,7 +252,7 @@ def _check_section_options(data: dict[str, Any], node: Any, display: str) -> lis
                         "only a direction column of an 'indicators' section uses this",
                     )
             if kind != "indicators":
-                for extra in ("statuses", "directions", "rules"):
+                for extra in ("statuses", "directions", "rules", "chart"):
                     if extra in section:
                         need(where, f"{key}.{extra}", "only an 'indicators' section uses this")
     return problems

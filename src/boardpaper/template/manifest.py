@@ -8,6 +8,7 @@ renderers read.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -79,6 +80,10 @@ RULE_WORDS = {"statuses": ("green", "amber", "red"), "directions": ("better", "s
 COLOUR = r"#[0-9a-fA-F]{6}"
 
 
+CHART_COLOURS = ("line_colour", "target_colour")
+"""What an indicators section's ``chart:`` may colour (status fills come from ``statuses``)."""
+
+
 NUMBERING_STYLES = ["roman", "decimal", "bracketed", "section"]
 
 
@@ -143,6 +148,16 @@ def manifest_schema() -> Record:
             "directions": Field(ListOf(choice), required=False),
             "labels": Field(labels, required=False),
             "rules": Field(rules, required=False),
+            "chart": Field(
+                Record(
+                    {
+                        name: Field(Text(pattern=COLOUR, hint="a colour like #1f4e79"))
+                        for name in CHART_COLOURS
+                    }
+                ),
+                required=False,
+                description="Colours of charts: the value line and the target line",
+            ),
         }
     )
     part = Record(
@@ -249,7 +264,10 @@ class SectionSpec:
     columns: tuple[Column, ...] = ()
     statuses: tuple[ChoiceSpec, ...] = ()
     directions: tuple[ChoiceSpec, ...] = ()
-    labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    labels: dict[str, str] = dataclasses.field(default_factory=dict, hash=False, compare=False)
+    chart_colours: dict[str, str] = dataclasses.field(
+        default_factory=dict, hash=False, compare=False
+    )
     amber_within: Decimal | None = None
     """``rules: amber_within`` in percent of the target (an indicators section computes status)."""
 

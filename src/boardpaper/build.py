@@ -1,0 +1,126 @@
+"""Building papers: report files (or an uploaded report) in, every output's bytes out.
+
+The one orchestration behind ``boardpaper build``, ``boardpaper validate``, the
+service's papers and ``verify``: every report is loaded and validated first (all
+problems at once, including two reports that would write the same file), the
+characters no font can draw are collected as warnings, and only then is anything
+rendered. Nothing here writes a file or prints; the caller writes the returned
+bytes atomically (``output.write_atomically``) or sends them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from boardpaper.errors import ContentError, Problem
+from boardpaper.load.yaml_nodes import Limits
+from boardpaper.pipeline import FORMATS, LoadedReport, find_reports, load_report, parse_report
+from boardpaper.render.glyphs import glyph_warnings
+from boardpaper.template.library import TemplateLibrary, default_library
+
+
+@dataclass
+class Build:
+    """What a build made: the validated reports, warnings, and path -> bytes to write."""
+
+    reports: list[LoadedReport]
+    warnings: list[Problem] = field(default_factory=list)
+    files: dict[Path, bytes] = field(default_factory=dict)
+
+
+def load_reports(
+    paths: list[Path],
+    library: TemplateLibrary | None = None,
+    limits: Limits = Limits(),
+) -> Build:
+    """Find, load and validate every report under ``paths``; nothing is rendered.
+
+    Raises ContentError with every problem of every report (and each pair of
+    reports that would write the same output name). Returns the reports and
+    their warnings.
+    """
+    library = library or default_library()
+    problems: list[Problem] = []
+    reports: list[LoadedReport] = []
+    for path in find_reports(paths, problems):
+        try:
+            reports.append(load_report(path, library, limits))
+        except ContentError as error:
+            problems.extend(error.problems)
+    problems.extend(_clashing_output_names(reports))
+    if problems:
+        raise ContentError(problems)
+    warnings = [
+        warning
+        for report in reports
+        for warning in glyph_warnings(report.paper.source, report.source_path)
+    ]
+    return Build(reports, warnings)
+
+
+def build(
+    paths: list[Path],
+    outdir: Path,
+    formats: tuple[str, ...] = FORMATS,
+    library: TemplateLibrary | None = None,
+    limits: Limits = Limits(),
+) -> Build:
+    """Validate every report under ``paths``, then render each to OUTDIR/<name>.<format>.
+
+    ``files`` also holds OUTDIR/manifest.json. Raises ContentError (every
+    problem) before anything is rendered when any report has a mistake.
+    """
+    from boardpaper.provenance.manifest import render_with_manifest
+
+    result = load_reports(paths, library, limits)
+    result.files = render_with_manifest(result.reports, formats, outdir)
+    return result
+
+
+def build_upload(
+    text: bytes,
+    display: str,
+    formats: tuple[str, ...] = FORMATS,
+    library: TemplateLibrary | None = None,
+    with_manifest: bool = False,
+) -> Build:
+    """Validate and render one uploaded report (the service's request body).
+
+    Returns files named ``<format>`` (no folder); with ``with_manifest`` the
+    files are ``paper/<stem>.<format>`` plus ``paper/manifest.json``, as
+    ``boardpaper build`` would write them. Raises ContentError.
+    """
+    result = load_upload(text, display, library)
+    report = result.reports[0]
+    if with_manifest:
+        from boardpaper.provenance.manifest import render_with_manifest
+
+        result.files = render_with_manifest(
+            [report], FORMATS, Path("paper"), sources={display: text}
+        )
+    else:
+        from boardpaper.pipeline import render
+
+        result.files = {Path(fmt): data for fmt, data in render(report, formats).items()}
+    return result
+
+
+def load_upload(text: bytes, display: str, library: TemplateLibrary | None = None) -> Build:
+    """Validate one uploaded report; returns it with its warnings. Raises ContentError."""
+    report = parse_report(text, display, library)
+    return Build([report], glyph_warnings(report.paper.source, display))
+
+
+def _clashing_output_names(reports: list[LoadedReport]) -> list[Problem]:
+    """A problem for each report whose output name another report already writes."""
+    problems: list[Problem] = []
+    targets: dict[str, str] = {}
+    for report in reports:
+        # casefold: on Windows and macOS disks, Report.yaml and report.yaml write one file.
+        stem = Path(report.source_path).stem.casefold()
+        if stem in targets:
+            message = f"writes the same output name {stem!r} as {targets[stem]}; rename one file"
+            problems.append(Problem(report.source_path, None, None, "", message))
+        targets[stem] = report.source_path
+    return problems

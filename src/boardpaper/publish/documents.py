@@ -80,7 +80,9 @@ def pack_ranges(pdf: bytes) -> dict[str, tuple[int, int]]:
     last), 1-based, as printed on the pages.
     """
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        numbers = {page.objgen: index + 1 for index, page in enumerate(document.pages)}
+        numbers: dict[tuple[int, int], int] = {
+            page.obj.objgen: index + 1 for index, page in enumerate(document.pages)
+        }
         total = len(document.pages)
         names = document.Root.get("/Names")
         dests = names.get("/Dests") if names is not None else None
@@ -90,12 +92,10 @@ def pack_ranges(pdf: bytes) -> dict[str, tuple[int, int]]:
                 if not name.startswith("item-"):
                     continue
                 target = dest.get("/D") if isinstance(dest, pikepdf.Dictionary) else dest
-                if (
-                    isinstance(target, pikepdf.Array)
-                    and len(target)
-                    and target[0].objgen in numbers
-                ):
-                    starts[name] = numbers[target[0].objgen]
+                if isinstance(target, pikepdf.Array) and len(target):
+                    page: tuple[int, int] = target[0].objgen
+                    if page in numbers:
+                        starts[name] = numbers[page]
     ordered = sorted(starts.items(), key=lambda pair: pair[1])
     ranges = {}
     for index, (name, first) in enumerate(ordered):

@@ -98,7 +98,7 @@ def icalendar_feed(meetings: list[PublishedMeeting], options: SiteOptions) -> by
         if options.base_url:
             event.add("url", page)
         calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def _atom_id(options: SiteOptions, entry: PublishedMeeting, path: str, day: dt.date) -> str:
@@ -177,7 +177,7 @@ def atom_feed(meetings: list[PublishedMeeting], options: SiteOptions) -> bytes:
     for _, _, element in entries:
         feed.append(element)
     ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
 def _entry(

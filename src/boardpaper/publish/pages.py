@@ -239,7 +239,7 @@ def report_pages(entry: PublishedMeeting, options: SiteOptions) -> list[Document
     for published in entry.items:
         if published.pdf is None or published.item.report is None:
             continue
-        assert published.published is not None
+        assert published.published is not None and published.docx is not None
         stem = published.pdf.name.removesuffix(".pdf")
         for version in published.versions:
             version.html = _report_page(

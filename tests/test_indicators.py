@@ -429,8 +429,11 @@ def test_verify_names_a_changed_data_file(tmp_path: Path, runner, monkeypatch) -
     result = runner.invoke(cli, ["verify", "out"])
     assert result.exit_code == 1
     assert "content/customer-and-staff-q2.csv" in result.output
-    changed = [line for line in result.output.splitlines() if "customer-and-staff" in line]
+    lines = result.output.splitlines()
+    changed = [line for line in lines if "customer-and-staff" in line]
     assert changed and "changed" in changed[0]
+    pdf = next(line for line in lines if "quarterly-performance-q2.pdf" in line)
+    assert "inputs changed since the build: content/customer-and-staff-q2.csv" in pdf
 
 
 def test_template_sets_chart_font_and_colours(tmp_path: Path) -> None:
@@ -486,3 +489,34 @@ def test_bar_status_is_a_pattern_as_well_as_a_colour() -> None:
     # Amber and red bars (and their legend keys) are hatched, each its own pattern.
     assert svg.count(b"<pattern ") == 2
     assert render_svg(chart) == svg and render_png(chart) == render_png(chart)
+
+
+def test_column_formats_print_figures_as_the_council_wants(
+    tmp_path: Path, library: TemplateLibrary
+) -> None:
+    folder = tmp_path / "content"
+    folder.mkdir()
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Q3"
+    header = ["Indicator", "Polarity", "Q3 2024/25", "Q2 2025/26", "Q3 2025/26", "Target"]
+    sheet.append([*header, "Format"])
+    sheet.append(["Recycling", "higher", 0.4, 0.42, 0.441, 0.43])  # General cells
+    sheet.append(["Spend", "lower", 1234567.891, 1200000, 1100000.5, 1150000, "£#,##0"])
+    workbook.save(folder / "kpis.xlsx")
+    body = """  data:
+    file: kpis.xlsx
+    formats: {value: "0.0%", previous: "0.0%", target: "0%"}
+  measures:
+    - {name: Typed, polarity: higher, previous: ["1", "2"], value: "3", target: "2",
+       format: money}
+"""
+    report = load_report(_report(folder, body), library)
+    rows = _docx_rows(render(report, ("docx",))["docx"])
+    assert rows["Recycling"][1:6] == ["40.0%", "42.0%", "44.1%", "43%", "Green"]
+    assert rows["Spend"][1:6] == ["£1,234,568", "£1,200,000", "£1,100,001", "£1,150,000", "Green"]
+    assert rows["Typed"][1:6] == ["£1.00", "£2.00", "£3.00", "£2.00", "Green"]
+    bad = _report(folder, body.replace('target: "0%"', 'target: "lots"'))
+    with pytest.raises(ContentError) as caught:
+        load_report(bad, library)
+    assert [p.key for p in caught.value.problems] == ["indicators.data.formats.target"]

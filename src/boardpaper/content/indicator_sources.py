@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from boardpaper.content.numbers import Amount, from_cell, parse_figure
+from boardpaper.content.numbers import Amount, from_cell, parse_figure, parse_format
 from boardpaper.errors import Problem
 from boardpaper.load.validators import (
     INVALID,
@@ -72,6 +72,7 @@ class Raw:
     fields: dict[str, Slot] = field(default_factory=dict)
     previous: list[Slot | None] = field(default_factory=list)
     where: Problem | None = None  # where the indicator starts, for problems about it as a whole
+    formats: dict[str, str] = field(default_factory=dict)  # a data file's column formats
 
 
 def text_of(slot: Slot | None) -> str | None:
@@ -83,8 +84,13 @@ def text_of(slot: Slot | None) -> str | None:
     return str(value).strip()
 
 
-def amount_of(slot: Slot | None, problems: list[Problem], fmt: Any) -> Any:
-    """The slot's figure; None when empty; INVALID (problem recorded) when not a number."""
+def amount_of(slot: Slot | None, problems: list[Problem], code: str | None) -> Any:
+    """The slot's figure; None when empty; INVALID (problem recorded) when not a number.
+
+    ``code`` (a format word or Excel code) is how to print it: a spreadsheet
+    number is shown as Excel would show it in that format (0.441 in ``0.0%`` is
+    44.1%); a typed figure keeps its value and takes the format's decimals.
+    """
     if slot is None or slot.is_empty:
         return None
     value = slot.value
@@ -92,16 +98,18 @@ def amount_of(slot: Slot | None, problems: list[Problem], fmt: Any) -> Any:
     if isinstance(value, bool):
         amount = None
     elif isinstance(value, int | float | Decimal):
-        amount = from_cell(value, slot.number_format)
+        amount = from_cell(value, code or slot.number_format)
     elif isinstance(value, str):
         amount = parse_figure(value)
+        if amount is not None and code is not None:
+            amount = Amount(amount.value, parse_format(code) or amount.format)
     else:
         amount = None
     if amount is None:
         shown = value if isinstance(value, str) else str(value)
         problems.append(slot.problem(f"expected a number, found {shown!r}"))
         return INVALID
-    return Amount(amount.value, fmt) if fmt is not None else amount
+    return amount
 
 
 def choice_of(slot: Slot | None, options: dict[str, str], problems: list[Problem]) -> Any:
@@ -147,6 +155,55 @@ class OneOrMore(Kind):
 
     def json_schema(self) -> dict[str, Any]:
         return {"anyOf": [self.item.json_schema(), ListOf(self.item).json_schema()]}
+
+
+FORMATTED_FIELDS = ("value", "target", "previous")
+
+
+class FormatMap(Kind):
+    """``field: format`` pairs: how a data file's value, target and previous columns print."""
+
+    expected = "a mapping of value, target or previous to a format"
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        if node.kind != "map":
+            return self.mismatch(node, ctx, key)
+        assert isinstance(node.value, dict)
+        result = {}
+        for name, child in node.value.items():
+            child_key = f"{key}.{name}"
+            if name not in FORMATTED_FIELDS:
+                line, column = node.key_places[name]
+                ctx.problems.append(
+                    Problem(
+                        ctx.path,
+                        line,
+                        column,
+                        child_key,
+                        "expected one of "
+                        + ", ".join(FORMATTED_FIELDS)
+                        + did_you_mean(name, list(FORMATTED_FIELDS)),
+                    )
+                )
+                continue
+            code = Text().check(child, ctx, child_key)
+            if code is INVALID:
+                continue
+            if parse_format(str(code)) is None:
+                ctx.error(child, child_key, f"{FORMAT_HINT}, found {str(code)!r}")
+                continue
+            result[name] = str(code)
+        return result
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {name: {"type": "string"} for name in FORMATTED_FIELDS},
+            "additionalProperties": False,
+        }
+
+
+FORMAT_HINT = "expected a format like percent 1, money, number 2 or #,##0.0"
 
 
 class HeaderMap(Kind):
@@ -284,6 +341,7 @@ def display_near(report_display: str, name: str) -> str:
 def rows_to_raws(
     table: Any,
     columns: dict[str, str],
+    formats: dict[str, str],
     period: str,
     periods: list[str],
     spec_node: Node,
@@ -334,7 +392,7 @@ def rows_to_raws(
         return []
     raws = []
     for row in table.rows:
-        raw = Raw()
+        raw = Raw(formats=formats)
         for name, index in found.items():
             raw.fields[name] = _cell_slot(row, index, name)
         raw.previous = [_cell_slot(row, index, "previous") for index in present]

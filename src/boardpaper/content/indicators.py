@@ -13,7 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from boardpaper.content.indicator_sources import (
+    FORMAT_HINT,
     POLARITIES,
+    FormatMap,
     HeaderMap,
     MeasuresKind,
     OneOrMore,
@@ -65,6 +67,11 @@ class IndicatorsKind(Kind):
                 "range": Field(Text(), required=False, description="Cells, e.g. A1:K13"),
                 "columns": Field(
                     HeaderMap(), required=False, description="field: header, where they differ"
+                ),
+                "formats": Field(
+                    FormatMap(),
+                    required=False,
+                    description="How columns print: value, target, previous: e.g. 0.0%",
                 ),
             }
         )
@@ -186,8 +193,8 @@ class IndicatorsKind(Kind):
             ctx.problems.extend(error.problems)
             return []
         ctx.data_files[display] = table
-        columns = spec.get("columns", {})
-        return rows_to_raws(table, columns, period, periods, spec_node, ctx, key)
+        columns, formats = spec.get("columns", {}), spec.get("formats", {})
+        return rows_to_raws(table, columns, formats, period, periods, spec_node, ctx, key)
 
     def _indicator(
         self,
@@ -204,24 +211,23 @@ class IndicatorsKind(Kind):
         if name is None:
             problems.append(_missing(raw, name_slot, "name", "expected the indicator's name"))
             return None
-        fmt = None
+        own = None  # the indicator's own format (YAML key or a Format column) wins
         if "format" in fields and not fields["format"].is_empty:
-            fmt = parse_format(str(fields["format"].value))
-            if fmt is None:
-                problems.append(
-                    fields["format"].problem(
-                        "expected a format like percent 1, money, number 2 or #,##0.0, found "
-                        f"{fields['format'].value!r}"
-                    )
-                )
+            own = str(fields["format"].value).strip()
+            if parse_format(own) is None:
+                problems.append(fields["format"].problem(f"{FORMAT_HINT}, found {own!r}"))
                 return None
-        value = amount_of(fields.get("value"), problems, fmt)
+
+        def fmt(name: str) -> str | None:
+            return own or raw.formats.get(name)
+
+        value = amount_of(fields.get("value"), problems, fmt("value"))
         if value is None and "value" in fields:
             problems.append(fields["value"].problem("expected a number, found nothing"))
         elif value is None:
             problems.append(_missing(raw, None, "value", "required but missing"))
-        target = amount_of(fields.get("target"), problems, fmt)
-        previous = [amount_of(slot, problems, fmt) for slot in raw.previous]
+        target = amount_of(fields.get("target"), problems, fmt("target"))
+        previous = [amount_of(slot, problems, fmt("previous")) for slot in raw.previous]
         if len(raw.previous) != len(periods):
             assert raw.where is not None
             problems.append(

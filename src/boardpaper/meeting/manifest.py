@@ -43,7 +43,9 @@ def pack_with_manifest(
     templates = [meeting.template]
     for item in meeting.items:
         if item.report is not None:
-            sources.append(manifest.add_input(Path(item.report.source_path), "report"))
+            source = manifest.add_input(Path(item.report.source_path), "report")
+            manifest.add_data_files(item.report, source)
+            sources.append(source)
             templates.append(item.report.template)
     for template in templates:
         manifest.add_template(template)

@@ -86,6 +86,21 @@ class ManifestBuilder:
         self.inputs[name].update(details)
         return name
 
+    def add_data_files(self, report: LoadedReport, source: str) -> None:
+        """Record the data files (CSV, XLSX) ``report`` read, as inputs of its ``source``.
+
+        The sha256 is the one the build read (not the file's now), so ``verify``
+        names a data file changed since the build.
+        """
+        for name, digest in report.paper.data_files:
+            recorded = recorded_path(Path(report.source_path).parent / name, self.root)
+            self.inputs[recorded] = {
+                "path": recorded,
+                "sha256": digest,
+                "role": "data",
+                "report": source,
+            }
+
     def add_template(self, template: Template) -> None:
         """Record a template folder and every file in it."""
         if template.name in self.templates:
@@ -112,15 +127,7 @@ class ManifestBuilder:
         ``report.source_path`` on disk (an upload).
         """
         source = self.add_input(Path(report.source_path), "report", source_data)
-        for name, digest in report.paper.data_files:
-            # The sha256 the build read (not the file now): verify then names a file changed since.
-            recorded = recorded_path(Path(report.source_path).parent / name, self.root)
-            self.inputs[recorded] = {
-                "path": recorded,
-                "sha256": digest,
-                "role": "data",
-                "report": source,
-            }
+        self.add_data_files(report, source)
         self.add_template(report.template)
         for fmt, (path, data) in sorted(outputs.items()):
             self.add_output(

@@ -243,6 +243,7 @@ def _check_output(
             item["path"]
             for item in changed_inputs
             if item["path"] in sources
+            or item.get("report") in sources  # a data file the report read
             or (item.get("template") is not None and item.get("template") in templates)
         ]
         if changed:

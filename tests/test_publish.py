@@ -399,3 +399,13 @@ def test_the_site_is_byte_identical_when_published_again_differently(sample_site
     first, second = files_of(sample_site), files_of(again)
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_site_manifest_records_the_data_files_charts_are_drawn_from(charts_site) -> None:
+    manifest = json.loads((charts_site / "manifest.json").read_text(encoding="utf-8"))
+    data = {entry["path"]: entry for entry in manifest["inputs"] if entry["role"] == "data"}
+    assert set(data) == {"content/kpis-q2.xlsx", "content/customer-and-staff-q2.csv"}
+    for path, entry in data.items():
+        digest = hashlib.sha256((charts_site.parent / path).read_bytes()).hexdigest()
+        assert entry["sha256"] == digest
+        assert entry["report"] == "content/quarterly-performance-q2.yaml"

@@ -1,9 +1,10 @@
 """The site in the build manifest: ``publish`` records it, ``verify`` rebuilds it.
 
 Every file of the site is a manifest output of kind "site". Its inputs are the
-meeting files, every report they name (earlier versions too) and every file of
-every template used; the options that shape the site (title, address, content
-folder) are recorded with each output, so the rebuild is the same build.
+meeting files, every report they name (earlier versions too), the data files
+(CSV, XLSX) those reports read and every file of every template used; the
+options that shape the site (title, address, content folder) are recorded with
+each output, so the rebuild is the same build.
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ def site_with_manifest(
             reports = [item.report] if item.report is not None else []
             reports += [version.report for version in item.earlier_versions]
             for report in reports:
-                sources.append(manifest.add_input(Path(report.source_path), "report"))
+                source = manifest.add_input(Path(report.source_path), "report")
+                manifest.add_data_files(report, source)
+                sources.append(source)
                 manifest.add_template(report.template)
     details: dict[str, Any] = {
         "meetings": recorded_meetings,

@@ -3,9 +3,12 @@
 Starts the server on a free 127.0.0.1 port, sends REQUESTS renders of the seed report
 (format=pdf by default) from CONCURRENCY client threads, and prints p50/p95 latency,
 throughput, the error count and each render worker's memory (RSS) before and after.
+Each request carries distinct content (the title numbered), so the render cache cannot
+help (``--same`` sends the seed unchanged every time). Then it sends one report 20 times
+in a row and prints the latency of the repeats, answered from the render cache.
 
     .venv/bin/python benchmarks/service.py [--requests 200] [--concurrency 8]
-        [--workers N] [--format pdf|docx|zip] [--recycle-after N]
+        [--workers N] [--format pdf|docx|zip] [--recycle-after N] [--same]
 """
 
 from __future__ import annotations
@@ -18,12 +21,18 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "content" / "childrens-improvement-plan.yaml"
+
+
+def distinct(seed: bytes, number: int) -> bytes:
+    """The seed report under a numbered title: new content, same length of paper."""
+    return seed.replace(b"\ntitle: ", f"\ntitle: {number} ".encode(), 1)
 
 
 def free_port() -> int:
@@ -96,11 +105,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--format", default="pdf", choices=["pdf", "docx", "zip"])
     parser.add_argument("--recycle-after", type=int, default=50)
+    parser.add_argument("--same", action="store_true", help="send the seed unchanged each time")
     args = parser.parse_args()
 
     port = free_port()
     boardpaper = Path(sys.executable).with_name("boardpaper")
     env = {key: value for key, value in os.environ.items() if key != "BOARDPAPER_TOKEN"}
+    cache_folder = tempfile.TemporaryDirectory()
+    env["BOARDPAPER_CACHE_DIR"] = cache_folder.name
     started = time.monotonic()
     process = subprocess.Popen(
         [
@@ -125,7 +137,7 @@ def main() -> None:
         pids = worker_pids(process.pid)
         before = {pid: rss_mib(pid) for pid in pids}
 
-        body = SEED.read_bytes()
+        seed = SEED.read_bytes()
         path = f"/api/v1/papers?format={args.format}"
         latencies: list[float] = []
         statuses: dict[int, int] = {}
@@ -135,8 +147,10 @@ def main() -> None:
         def client() -> None:
             while True:
                 with lock:
-                    if next(remaining, None) is None:
+                    number = next(remaining, None)
+                    if number is None:
                         return
+                body = seed if args.same else distinct(seed, number)
                 try:
                     status, seconds = post(port, path, body)
                 except OSError:
@@ -157,9 +171,12 @@ def main() -> None:
         # Workers recycled near the end may still be starting: measure them once warm.
         health = wait_ready(port, args.workers)
         after = {pid: rss_mib(pid) for pid in worker_pids(process.pid)}
+        repeated = distinct(seed, args.requests + 1)
+        repeats = [post(port, path, repeated) for _ in range(20)]
     finally:
         process.terminate()
         process.wait(timeout=30)
+        cache_folder.cleanup()
 
     errors = sum(count for status, count in statuses.items() if status != 200)
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [float("nan")] * 99
@@ -171,6 +188,13 @@ def main() -> None:
     print(f"latency p50 {cuts[49] * 1000:.0f} ms, p95 {cuts[94] * 1000:.0f} ms")
     print(f"throughput {len(latencies) / wall:.2f} papers/s over {wall:.1f} s")
     print(f"errors {errors} (statuses: {dict(sorted(statuses.items()))})")
+    hits = [seconds for status, seconds in repeats[1:] if status == 200]
+    print(
+        f"one report sent 20 times: first {repeats[0][1] * 1000:.0f} ms, repeats from the cache "
+        f"p50 {statistics.median(hits) * 1000:.1f} ms, max {max(hits) * 1000:.1f} ms "
+        f"({19 - len(hits)} errors)"
+    )
+    print(f"load average now {os.getloadavg()[0]:.2f}")
     total_before, total_after = sum(before.values()), sum(after.values())
     print(
         f"worker RSS before: {', '.join(f'{v:.0f}' for v in before.values())} MiB "

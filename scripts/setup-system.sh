@@ -10,12 +10,16 @@
 # chromium: the browser the web-page tests drive (Playwright with executable_path;
 #   `playwright install` cannot download its own browser here).
 # faketime, locales (+ de_DE.UTF-8): the reproducibility tests build under another clock and locale.
+# haproxy (--bench): the load balancer benchmarks/replicas.py puts in front of two services.
 # time: /usr/bin/time -v, which benchmarks/indicators.py reads peak memory from.
 set -euo pipefail
 needed=(fonts-liberation2 libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
   fonts-noto-core fontconfig)
 if [ "${1:-}" = "--test" ]; then
   needed+=(poppler-utils libreoffice-writer-nogui faketime locales chromium time)
+fi
+if [ "${1:-}" = "--bench" ]; then
+  needed+=(haproxy libreoffice-writer-nogui)
 fi
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,19 @@ from tests.helpers import (
 def _record_markers(request: pytest.FixtureRequest) -> None:
     """Tell helpers which markers the running test has (see ``convert_with_libreoffice``)."""
     helpers.CURRENT_TEST_MARKERS = {marker.name for marker in request.node.iter_markers()}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def render_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every build in the tests (and their subprocesses) caches into one temporary folder."""
+    folder = tmp_path_factory.mktemp("render-cache")
+    previous = os.environ.get("BOARDPAPER_CACHE_DIR")
+    os.environ["BOARDPAPER_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("BOARDPAPER_CACHE_DIR", None)
+    else:
+        os.environ["BOARDPAPER_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -520,3 +520,39 @@ def test_column_formats_print_figures_as_the_council_wants(
     with pytest.raises(ContentError) as caught:
         load_report(bad, library)
     assert [p.key for p in caught.value.problems] == ["indicators.data.formats.target"]
+
+
+def test_pack_manifests_record_data_files_and_verify_names_them(
+    tmp_path: Path, runner, monkeypatch
+) -> None:
+    content = tmp_path / "content"
+    (content / "meetings").mkdir(parents=True)
+    for name in ("quarterly-performance-q2.yaml", "kpis-q2.xlsx", "customer-and-staff-q2.csv"):
+        shutil.copy(ROOT / "content" / name, content / name)
+    (content / "meetings" / "scrutiny.yaml").write_text(
+        """committee: Overview and Scrutiny Committee
+agenda_template: council-standard
+date: 2025-11-20
+time: 6.00 pm
+venue: Council Chamber, Civic Centre
+nation: england
+published: 2025-11-10
+membership: {chair: Cllr A Chair, members: [Cllr B Member]}
+clerk: {name: A Clerk, role: Democratic Services Officer, email: clerk@council.example}
+contact: Civic Centre.
+items:
+  - apologies
+  - report: ../quarterly-performance-q2.yaml
+    presenter: Performance and Insight Manager
+""",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["pack", "content/meetings/scrutiny.yaml", "-o", "out"])
+    assert result.exit_code == 0, result.output
+    csv = content / "customer-and-staff-q2.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace(",61%,", ",62%,"), encoding="utf-8")
+    verified = runner.invoke(cli, ["verify", "out"])
+    assert verified.exit_code == 1
+    public = next(line for line in verified.output.splitlines() if "public-pack.pdf" in line)
+    assert "inputs changed since the build: content/customer-and-staff-q2.csv" in public

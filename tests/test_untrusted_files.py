@@ -202,13 +202,30 @@ def ctrl_c_raises() -> Iterator[None]:
     signal.signal(signal.SIGINT, previous)
 
 
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (build renders in worker processes)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+            except OSError:
+                continue
+    return found
+
+
 def wait_until_rendering_pdf(process: subprocess.Popen[str]) -> None:
-    """Wait until ``process`` has loaded Pango (WeasyPrint is laying out a PDF), then a moment."""
-    maps = Path(f"/proc/{process.pid}/maps")
+    """Wait until ``process`` or one of its workers has loaded Pango (WeasyPrint is laying
+    out a PDF), then a moment."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            if "libpango" in maps.read_text(errors="replace"):
+            if any(
+                "libpango" in Path(f"/proc/{pid}/maps").read_text(errors="replace")
+                for pid in _process_tree(process.pid)
+            ):
                 break
         except OSError:
             pass

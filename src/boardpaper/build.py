@@ -16,6 +16,7 @@ from pathlib import Path
 from boardpaper.errors import ContentError, Problem
 from boardpaper.load.yaml_nodes import Limits
 from boardpaper.pipeline import FORMATS, LoadedReport, find_reports, load_report, parse_report
+from boardpaper.render.cache import RenderCache
 from boardpaper.render.glyphs import glyph_warnings
 from boardpaper.template.library import TemplateLibrary, default_library
 
@@ -65,16 +66,20 @@ def build(
     formats: tuple[str, ...] = FORMATS,
     library: TemplateLibrary | None = None,
     limits: Limits = Limits(),
+    jobs: int | None = 1,
+    cache: RenderCache | None = None,
 ) -> Build:
     """Validate every report under ``paths``, then render each to OUTDIR/<name>.<format>.
 
     ``files`` also holds OUTDIR/manifest.json. Raises ContentError (every
     problem) before anything is rendered when any report has a mistake.
+    ``jobs`` worker processes render (None: one per core; 1: this process);
+    papers already in ``cache`` (``render.cache``) are taken from it.
     """
     from boardpaper.provenance.manifest import render_with_manifest
 
     result = load_reports(paths, library, limits)
-    result.files = render_with_manifest(result.reports, formats, outdir)
+    result.files = render_with_manifest(result.reports, formats, outdir, jobs=jobs, cache=cache)
     return result
 
 

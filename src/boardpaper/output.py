@@ -18,16 +18,21 @@ class OutputError(Exception):
     """An output could not be written (read-only folder, disk full...)."""
 
 
-def write_atomically(files: dict[Path, bytes]) -> None:
+def write_atomically(files: dict[Path, bytes]) -> list[Path]:
     """Write every file: each goes to a temporary file beside it, then replaces the target.
 
     All temporary files are written and synced before any target is replaced,
     so a full disk or a read-only folder fails the build before it changes
-    anything. Raises OutputError naming the file.
+    anything. A target that already holds exactly these bytes is left alone (its
+    time stamp too, so tools that watch files see no change). Returns the files left
+    alone. Raises OutputError naming the file.
     """
     staged: list[tuple[Path, Path]] = []
+    unchanged = [target for target, data in files.items() if _holds(target, data)]
     try:
         for target, data in files.items():
+            if target in unchanged:
+                continue
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 handle, temp_name = tempfile.mkstemp(
@@ -53,6 +58,17 @@ def write_atomically(files: dict[Path, bytes]) -> None:
         for temp, _ in staged:
             with contextlib.suppress(OSError):
                 temp.unlink()
+    return unchanged
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    """Whether ``target`` is a regular file with exactly ``data`` in it."""
+    try:
+        if not target.is_file() or target.is_symlink() or target.stat().st_size != len(data):
+            return False
+        return target.read_bytes() == data
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager

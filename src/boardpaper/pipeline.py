@@ -129,19 +129,12 @@ def render(
     Both formats carry the report's provenance. Fonts the PDF embeds are
     appended to ``fonts`` when a list is given (for the build manifest).
     """
-    outputs: dict[str, bytes] = {}
-    for fmt in formats:
-        if fmt == "docx":
-            from boardpaper.render.docx import render_docx
+    from boardpaper.render.parallel import render_paper
 
-            outputs["docx"] = render_docx(report.paper, report.template)
-        elif fmt == "pdf":
-            from boardpaper.render.pdf import render_pdf
-
-            outputs["pdf"] = render_pdf(report.paper, report.template, fonts=fonts)
-        else:
-            raise ValueError(f"unknown format {fmt!r}")
-    return outputs
+    rendered = render_paper(report.paper, report.template, formats)
+    if fonts is not None:
+        fonts.extend(rendered.fonts)
+    return rendered.files
 
 
 def find_reports(paths: list[Path], problems: list[Problem] | None = None) -> list[Path]:

@@ -29,7 +29,9 @@ class Case:
     problems: list[Problem] = dataclasses.field(default_factory=list)
 
 
-def check_project(paths: list[Path], library: TemplateLibrary, render: bool = True) -> list[Case]:
+def check_project(
+    paths: list[Path], library: TemplateLibrary, render: bool = True, jobs: int | None = 1
+) -> list[Case]:
     """Lint every template the reports can use, validate, render and audit every report,
     then validate every meeting file (its items, reports and publication deadlines)."""
     from boardpaper.pipeline import find_meetings, find_reports
@@ -42,7 +44,11 @@ def check_project(paths: list[Path], library: TemplateLibrary, render: bool = Tr
     found = find_reports(paths, refused)
     cases.extend(Case("report", problem.path, [problem]) for problem in refused)
     reports = [p for p in found if not (p.parent / "template.yaml").is_file()]
-    cases.extend(check_report(path, library, render) for path in reports)
+    # Reports are rendered and audited by ``jobs`` worker processes (None: one per core).
+    from boardpaper.render.parallel import map_in_workers
+
+    arguments = [(path, library, render) for path in reports]
+    cases.extend(map_in_workers(check_report, arguments, jobs if render else 1))
     cases.extend(check_meeting(path, library) for path in find_meetings(paths))
     return cases
 

@@ -13,11 +13,17 @@ import click
 
 from boardpaper.build import build as build_papers
 from boardpaper.build import load_reports
-from boardpaper.cli.common import report_problems, templates_option, write_outputs
+from boardpaper.cli.common import (
+    render_options,
+    report_problems,
+    templates_option,
+    write_outputs,
+)
 from boardpaper.cli.safety import interruptible, limits_options
 from boardpaper.errors import ContentError, Problem
 from boardpaper.load.yaml_nodes import Limits
 from boardpaper.pipeline import FORMATS
+from boardpaper.render.cache import RenderCache
 from boardpaper.template.library import default_library
 
 
@@ -41,6 +47,7 @@ from boardpaper.template.library import default_library
     help="Only these formats (default: all).",
 )
 @templates_option
+@render_options
 @limits_options
 @interruptible
 def build(
@@ -48,17 +55,27 @@ def build(
     outdir: Path,
     formats: tuple[str, ...],
     template_dirs: tuple[Path, ...],
+    jobs: int | None,
+    cache: RenderCache | None,
     limits: Limits,
 ) -> None:
     """Build OUTDIR/<name>.docx and .pdf for each report in PATHS (default: content/).
 
     Also writes OUTDIR/manifest.json (inputs, outputs, versions, fonts) for
-    `boardpaper verify`.
+    `boardpaper verify`. Papers render in parallel (-j) and a paper whose content,
+    template, libraries and fonts are all unchanged is taken from the render cache
+    (--no-cache to render everything); files whose bytes would not change are not rewritten.
     """
     library = default_library(list(template_dirs))
     try:
         result = build_papers(
-            list(paths) or [Path("content")], outdir, formats or FORMATS, library, limits
+            list(paths) or [Path("content")],
+            outdir,
+            formats or FORMATS,
+            library,
+            limits,
+            jobs=jobs,
+            cache=cache,
         )
     except ContentError as error:
         report_problems(error.problems)

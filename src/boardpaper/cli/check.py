@@ -27,11 +27,19 @@ from boardpaper.template.library import default_library
     is_flag=True,
     help="Audit the .pdf and .docx files already built under PATHS (e.g. build/) instead.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Reports rendered and audited at once, each in its own process [default: one per core].",
+)
 @templates_option
 def check(
     paths: tuple[Path, ...],
     junit_path: Path | None,
     accessibility: bool,
+    jobs: int | None,
     template_dirs: tuple[Path, ...],
 ) -> None:
     """Validate, render and audit every report in PATHS (default: content/); lint every template.
@@ -44,7 +52,7 @@ def check(
             raise click.UsageError("no .pdf or .docx files found to audit")
     else:
         library = default_library(list(template_dirs))
-        cases = check_project(list(paths) or [Path("content")], library)
+        cases = check_project(list(paths) or [Path("content")], library, jobs=jobs)
     problems = [problem for case in cases for problem in case.problems]
     for problem in problems:
         click.echo(str(problem), err=True)

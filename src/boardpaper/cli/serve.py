@@ -54,6 +54,21 @@ import click
     multiple=True,
     help="A folder of template folders, searched before ./templates and the built-in ones.",
 )
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Render cache folder, may be shared by replicas [default: $BOARDPAPER_CACHE_DIR, else "
+    "$XDG_CACHE_HOME/boardpaper, else ~/.cache/boardpaper].",
+)
+@click.option("--no-cache", is_flag=True, help="Render every request, even repeated ones.")
+@click.option(
+    "--log-format",
+    type=click.Choice(["json", "text"]),
+    default="json",
+    show_default=True,
+    help="Log lines on stderr: JSON objects (for log collectors) or plain text.",
+)
 def serve(
     host: str,
     port: int,
@@ -63,11 +78,16 @@ def serve(
     render_timeout: float,
     recycle_after: int,
     template_dirs: tuple[Path, ...],
+    cache_dir: Path | None,
+    no_cache: bool,
+    log_format: str,
 ) -> None:
     """Serve the render and validate API and the authors' web page.
 
     Set BOARDPAPER_TOKEN to require 'Authorization: Bearer <token>' on the API.
     """
+    from boardpaper.render.cache import default_cache_dir
+
     try:
         from boardpaper.service.app import serve as run
         from boardpaper.service.config import ServiceConfig
@@ -93,8 +113,9 @@ def serve(
         recycle_after=recycle_after,
         token=token,
         template_dirs=list(template_dirs),
+        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
     )
-    run(config, host, port)
+    run(config, host, port, log_format)
 
 
 def _is_loopback(host: str) -> bool:

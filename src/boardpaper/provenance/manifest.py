@@ -20,8 +20,10 @@ import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from boardpaper.pipeline import LoadedReport, render
+from boardpaper.pipeline import LoadedReport
+from boardpaper.render.cache import RenderCache
 from boardpaper.render.environment import FontUse, environment
+from boardpaper.render.parallel import render_papers
 from boardpaper.render.stamp import content_sha256
 from boardpaper.template.library import builtin_templates_dir
 from boardpaper.template.manifest import Template, template_files
@@ -166,19 +168,26 @@ def render_with_manifest(
     outdir: Path,
     root: Path | None = None,
     sources: dict[str, bytes] | None = None,
+    jobs: int | None = 1,
+    cache: RenderCache | None = None,
 ) -> dict[Path, bytes]:
     """Render each report to OUTDIR/<file stem>.<format> plus OUTDIR/manifest.json.
 
     Returns path -> bytes; nothing is written (hand it to ``write_atomically``,
     or zip it). Input paths in the manifest are relative to ``root`` (default:
     the working directory). ``sources`` maps a report's ``source_path`` to its
-    bytes when it was not read from that file (an upload).
+    bytes when it was not read from that file (an upload). ``jobs`` worker
+    processes render (None: one per core; 1: in this process); papers in
+    ``cache`` are taken from it.
     """
     files: dict[Path, bytes] = {}
     manifest = ManifestBuilder(outdir, root)
-    for report in reports:
+    papers = [(report.paper, report.template) for report in reports]
+    rendered_papers = render_papers(papers, formats, jobs=jobs, cache=cache)
+    for report, rendered_paper in zip(reports, rendered_papers, strict=True):
         stem = Path(report.source_path).stem
-        rendered = render(report, formats, fonts=manifest.fonts)
+        manifest.fonts.extend(rendered_paper.fonts)
+        rendered = rendered_paper.files
         outputs = {fmt: (outdir / f"{stem}.{fmt}", data) for fmt, data in rendered.items()}
         manifest.add_report(report, outputs, (sources or {}).get(report.source_path))
         files.update(outputs.values())

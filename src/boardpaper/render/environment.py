@@ -23,6 +23,8 @@ from functools import cache
 from importlib import metadata
 from typing import Any
 
+from boardpaper.render.weasyprint_internals import font_face_bytes, harfbuzz_subset_available
+
 
 @dataclass(frozen=True, order=True)
 class FontUse:
@@ -41,11 +43,9 @@ def fonts_in(document: Any) -> list[FontUse]:
     ``file`` is the fontconfig file with that hash, or None (a template's own
     font, or no ``fc-list``).
     """
-    from weasyprint.text.fonts import get_hb_object_data
-
     found = set()
     for font in document.fonts.values():
-        data = get_hb_object_data(font.hb_face) or b""
+        data = font_face_bytes(font)
         digest = hashlib.sha256(data).hexdigest()
         name = font.name.decode(errors="replace").lstrip("/").split("+", 1)[-1]
         found.add(FontUse(name, font.family, digest, _font_files(font.family).get(digest)))
@@ -78,8 +78,13 @@ def _font_files(family: str) -> dict[str, str]:
     return files
 
 
+@cache
 def python_packages(root: str = "boardpaper") -> dict[str, str]:
-    """Name -> version of ``root`` and every package it needs to run (its extras it asks for)."""
+    """Name -> version of ``root`` and every package it needs to run (its extras it asks for).
+
+    Read once per process (the manifest and the render cache key both need it); do not
+    change the returned dictionary.
+    """
     found: dict[str, str] = {}
     pending: list[tuple[str, frozenset[str]]] = [(root, frozenset())]
     seen: set[tuple[str, frozenset[str]]] = set()
@@ -139,13 +144,6 @@ def _qpdf_version() -> str | None:
     except ImportError:
         return None
     return str(pikepdf.__libqpdf_version__)
-
-
-def harfbuzz_subset_available() -> bool:
-    """True when WeasyPrint subsets fonts with HarfBuzz (fast, no timestamps) not fontTools."""
-    import weasyprint.pdf.fonts as pdf_fonts
-
-    return bool(pdf_fonts.harfbuzz_subset) and bool(pdf_fonts.harfbuzz.hb_version_atleast(4, 1, 0))
 
 
 def _library(name: str) -> Any:

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from boardpaper.content.model import Paper
-from boardpaper.render.environment import FontUse, fonts_in, harfbuzz_subset_available
+from boardpaper.render.environment import FontUse, fonts_in
 from boardpaper.render.html import render_html
 from boardpaper.render.stamp import add_pdf_properties, provenance_of
 from boardpaper.render.tagging import finish_tagging, record_origins
+from boardpaper.render.weasyprint_internals import harfbuzz_subset_available
 from boardpaper.template.manifest import Template
 
 _weasyprint: Any = None

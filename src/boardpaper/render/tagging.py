@@ -11,6 +11,7 @@ from (``record_origins``), then repairs the tree with pikepdf
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 ORIGIN = "BoardpaperOrigin"
@@ -27,13 +28,10 @@ def record_origins() -> None:
     stay apart (the PDF is still valid).
     """
     import pydyf
-    from weasyprint.pdf import tags
 
-    original = getattr(tags, "_build_box_tree", None)
-    if original is None or getattr(original, "boardpaper_wrapped", False):
-        return
+    from boardpaper.render.weasyprint_internals import wrap_box_tree_builder
 
-    def build_box_tree(box: Any, *args: Any) -> Any:
+    def build_box_tree(original: Any, box: Any, *args: Any) -> Iterator[Any]:
         element = getattr(box, "element", None)
         for structure in original(box, *args):
             if element is not None and ORIGIN not in structure:
@@ -41,8 +39,7 @@ def record_origins() -> None:
                 structure[ORIGIN] = pydyf.String(f"{id(element)}:{tag}")
             yield structure
 
-    build_box_tree.boardpaper_wrapped = True  # type: ignore[attr-defined]
-    tags._build_box_tree = build_box_tree
+    wrap_box_tree_builder(build_box_tree)
 
 
 def finish_tagging(data: bytes) -> bytes:
@@ -127,6 +124,8 @@ def _artifact_orphans(pdf: Any, tree: Any, in_tree: set[tuple[int, int]]) -> Non
     for index in range(0, len(nums) - 1, 2):
         if isinstance(nums[index + 1], pikepdf.Array):
             slots[int(nums[index])] = index + 1
+    bdc = pikepdf.Operator("BDC")
+    artifact = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
     for page_index, page in enumerate(pdf.pages):
         key = int(page.get("/StructParents", page_index))
         if key not in slots:
@@ -139,15 +138,17 @@ def _artifact_orphans(pdf: Any, tree: Any, in_tree: set[tuple[int, int]]) -> Non
         }
         if not orphans:
             continue
+        # Every instruction is rebuilt from its parsed operands, as before: that also
+        # normalises how numbers are written ("1." -> "1"), which the bytes depend on.
         instructions = []
         for operands, operator in pikepdf.parse_content_stream(page):  # type: ignore[misc]
             if (
-                str(operator) == "BDC"
+                operator == bdc
                 and len(operands) == 2
                 and isinstance(operands[1], pikepdf.Dictionary)
                 and int(operands[1].get("/MCID", -1)) in orphans
             ):
-                operands = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
+                operands = artifact
             instructions.append(pikepdf.ContentStreamInstruction(operands, operator))
         page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
         kept = [None if mcid in orphans else element for mcid, element in enumerate(parents)]
@@ -189,11 +190,11 @@ def _join_fragments(tree: Any) -> None:
     absorbed: dict[tuple[int, int], Any] = {}
     header_ids: dict[str, str] = {}
 
-    def absorb(survivor: Any, piece: Any) -> None:
+    def absorb(survivor: Any, kids: list[Any], piece: Any) -> None:
+        """Move ``piece``'s kids onto ``kids`` (the survivor's, written back once at the end)."""
         page = piece.get("/Pg")
         same_page = page is not None and survivor.get("/Pg") is not None
         same_page = same_page and page.objgen == survivor.Pg.objgen
-        kids = _kid_list(survivor)
         for kid in _kid_list(piece):
             if isinstance(kid, pikepdf.Dictionary):
                 if _is_element(kid):
@@ -203,26 +204,35 @@ def _join_fragments(tree: Any) -> None:
                 kids.append(kid)
             else:
                 kids.append(pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page, MCID=int(kid)))
-        survivor.K = pikepdf.Array(kids)
         absorbed[piece.objgen] = survivor
 
     def visit(element: Any) -> None:
+        # Linear in the number of kids: each survivor's /K is rebuilt once, not once per
+        # piece it absorbs, and the first header of each origin is found by dictionary.
         joined: list[Any] = []
+        grown: dict[int, list[Any]] = {}  # index in joined -> the survivor's growing kids
+        first_header: dict[str, Any] = {}
+        previous_origin = ""
         for kid in _kid_list(element):
-            if _is_element(kid) and _origin(kid):
-                previous = joined[-1] if joined else None
-                if _is_element(previous) and _origin(previous) == _origin(kid):
-                    absorb(previous, kid)
+            origin = _origin(kid) if _is_element(kid) else ""
+            if origin:
+                if origin == previous_origin:
+                    survivor_index = len(joined) - 1
+                    survivor = joined[survivor_index]
+                    if survivor_index not in grown:
+                        grown[survivor_index] = _kid_list(survivor)
+                    absorb(survivor, grown[survivor_index], kid)
                     continue
                 if str(kid.get("/S")) in ("/THead", "/TFoot"):
-                    first = next(
-                        (k for k in joined if _is_element(k) and _origin(k) == _origin(kid)),
-                        None,
-                    )
+                    first = first_header.get(origin)
                     if first is not None:
                         _map_header_ids(first, kid, header_ids)
                         continue  # a repeated header row: dropped, its text an artifact
+                    first_header[origin] = kid
             joined.append(kid)
+            previous_origin = origin
+        for survivor_index, kids in grown.items():
+            joined[survivor_index].K = pikepdf.Array(kids)
         if "/K" in element and isinstance(element.K, pikepdf.Array):
             element.K = pikepdf.Array(joined)
         for kid in joined:

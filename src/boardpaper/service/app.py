@@ -12,9 +12,12 @@ processes with a real time limit (``service_pool``), an optional bearer token
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
 import re
+import time
 from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -32,8 +35,11 @@ from starlette.types import ASGIApp
 from boardpaper import __version__
 from boardpaper.build import load_upload
 from boardpaper.errors import ContentError
+from boardpaper.render.cache import CachedPaper, RenderCache, environment_fingerprint
 from boardpaper.service.config import DEFAULT_DISPLAY, MEDIA_TYPES, YAML_TYPES, ServiceConfig
 from boardpaper.service.guard import GuardMiddleware
+from boardpaper.service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from boardpaper.service.metrics import ServiceMetrics, configure_logging
 from boardpaper.service.openapi import openapi_document
 from boardpaper.service.pool import (
     RenderTimeout,
@@ -42,7 +48,7 @@ from boardpaper.service.pool import (
     WorkerPool,
 )
 from boardpaper.service.problems import RequestError, problem
-from boardpaper.template.library import default_library
+from boardpaper.template.library import TemplateLibrary, default_library
 from boardpaper.template.manifest import Template
 from boardpaper.template.starter import starter_yaml
 
@@ -64,11 +70,17 @@ def create_app(config: ServiceConfig) -> ASGIApp:
         config.recycle_after,
     )
 
+    metrics = ServiceMetrics(pool.status)
+    cache = RenderCache(config.cache_dir) if config.cache_dir is not None else None
+    request_keys = RequestKeys()
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Load every template now: a broken template stops the service at start, not later.
         for name in library.names():
             library.get(name)
+        if cache is not None:
+            await anyio.to_thread.run_sync(request_keys.prepare, library)
         await pool.start()
         log.info("boardpaper service ready: %d render workers", pool.size)
         try:
@@ -78,6 +90,9 @@ def create_app(config: ServiceConfig) -> ASGIApp:
 
     async def index(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    async def metrics_page(request: Request) -> Response:
+        return Response(metrics.exposition(), media_type=METRICS_CONTENT_TYPE)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok", "version": __version__, **pool.status()})
@@ -118,10 +133,30 @@ def create_app(config: ServiceConfig) -> ASGIApp:
                 "unknown-format",
             )
         text, display = await read_report(request, config.max_body_bytes)
+        started = time.monotonic()
+        key = request_keys.key(text, display, wanted) if cache is not None else ""
+        if cache is not None:
+            cached = await anyio.to_thread.run_sync(cache.get, key)
+            metrics.cache.labels("hit" if cached else "miss").inc()
+            if cached is not None:
+                metrics.renders.labels(wanted, "cached").inc()
+                metrics.render_seconds.labels(wanted).observe(time.monotonic() - started)
+                return paper_response(cached.files[wanted], display, wanted)
+        try:
+            files = await render(text, display, wanted)
+        finally:
+            metrics.render_seconds.labels(wanted).observe(time.monotonic() - started)
+        if cache is not None:
+            await anyio.to_thread.run_sync(cache.put, key, CachedPaper(files, ()))
+        return paper_response(files[wanted], display, wanted)
+
+    async def render(text: bytes, display: str, wanted: str) -> dict[str, bytes]:
+        """Render on a warm worker; returns format -> bytes or raises the RequestError to send."""
         formats = (wanted,)
         try:
             kind, value = await pool.submit(text, display, formats)
         except Saturated:
+            metrics.renders.labels(wanted, "busy").inc()
             retry = str(max(1, math.ceil(config.render_timeout / 10)))
             raise RequestError(
                 503,
@@ -131,6 +166,7 @@ def create_app(config: ServiceConfig) -> ASGIApp:
                 headers={"Retry-After": retry},
             ) from None
         except RenderTimeout as error:
+            metrics.renders.labels(wanted, "timeout").inc()
             raise RequestError(
                 504,
                 "Render timed out",
@@ -138,24 +174,25 @@ def create_app(config: ServiceConfig) -> ASGIApp:
                 "render-timeout",
             ) from None
         except WorkerFailed as error:
+            metrics.renders.labels(wanted, "failed").inc()
             raise RequestError(500, "Render failed", str(error), "worker-failed") from None
         if kind == "problems":
+            metrics.renders.labels(wanted, "problems").inc()
             raise content_problem(value)
         if kind != "ok":
+            metrics.renders.labels(wanted, "failed").inc()
             log.error("render failed: %s", value)
             raise RequestError(
                 500, "Render failed", "the paper could not be rendered", "render-failed"
             )
-        stem = Path(display).stem or "paper"
-        return Response(
-            value[wanted],
-            media_type=MEDIA_TYPES[wanted],
-            headers={"Content-Disposition": f'attachment; filename="{stem}.{wanted}"'},
-        )
+        metrics.renders.labels(wanted, "rendered").inc()
+        files: dict[str, bytes] = value
+        return files
 
     routes = [
         Route("/", index),
         Route("/healthz", healthz),
+        Route("/metrics", metrics_page),
         Route("/api/v1/openapi.json", openapi),
         Route("/api/v1/templates", templates),
         Route("/api/v1/templates/{name}/starter", starter),
@@ -192,6 +229,35 @@ async def _http_error(request: Request, error: Exception) -> Response:
 async def _server_error(request: Request, error: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem(500, "Internal Server Error", "something went wrong on the server", "internal")
+
+
+def paper_response(data: bytes, display: str, wanted: str) -> Response:
+    """The rendered file, named after the report."""
+    stem = Path(display).stem or "paper"
+    return Response(
+        data,
+        media_type=MEDIA_TYPES[wanted],
+        headers={"Content-Disposition": f'attachment; filename="{stem}.{wanted}"'},
+    )
+
+
+class RequestKeys:
+    """Render-cache keys for requests: the same body, name and format with the same
+    templates and environment give the same paper (a zip's manifest names the upload)."""
+
+    def __init__(self) -> None:
+        self.context = ""
+
+    def prepare(self, library: TemplateLibrary) -> None:
+        """Fingerprint the templates and environment once, at start-up."""
+        templates = {name: library.get(name).files_hash for name in library.names()}
+        self.context = hashlib.sha256(
+            json.dumps([templates, environment_fingerprint()], sort_keys=True).encode()
+        ).hexdigest()
+
+    def key(self, text: bytes, display: str, wanted: str) -> str:
+        request = [self.context, hashlib.sha256(text).hexdigest(), display, wanted]
+        return hashlib.sha256(json.dumps(request).encode()).hexdigest()
 
 
 def content_problem(problems: list[dict[str, Any]]) -> RequestError:
@@ -306,15 +372,16 @@ def describe_template(template: Template) -> dict[str, Any]:
     }
 
 
-def serve(config: ServiceConfig, host: str, port: int) -> None:
-    """Run the service with uvicorn until interrupted."""
+def serve(config: ServiceConfig, host: str, port: int, log_format: str = "json") -> None:
+    """Run the service with uvicorn until interrupted; logs go to stderr as JSON lines."""
     import uvicorn
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging(log_format)
     uvicorn.run(
         create_app(config),
         host=host,
         port=port,
+        log_config=None,  # uvicorn's records go through the handler configured above
         access_log=False,
         log_level="info",
         server_header=False,

@@ -38,3 +38,5 @@ class ServiceConfig:
     recycle_after: int = 50
     template_dirs: list[Path] = field(default_factory=list)
     job: JobFunction = render_job
+    cache_dir: Path | None = None
+    """Render cache folder (``render.cache``); None: no cache. ``boardpaper serve`` sets one."""

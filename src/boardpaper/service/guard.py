@@ -74,6 +74,14 @@ class GuardMiddleware:
                 status,
                 size,
                 time.monotonic() - started,
+                extra={
+                    "client": client[0],
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "bytes": size,
+                    "duration_s": round(time.monotonic() - started, 4),
+                },
             )
 
     def _authorised(self, scope: Scope) -> bool:

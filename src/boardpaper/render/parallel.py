@@ -1,0 +1,148 @@
+"""Rendering many papers at once: (paper, template) pairs in, each one's files and fonts out.
+
+Papers found in the render cache (``render.cache``) are not rendered again. The
+rest go to warm worker processes, reused across papers: a pebble ``ProcessPool``
+(a maintained pool with per-task timeouts and worker recycling, so none of that is
+hand-written here); each worker imports WeasyPrint and the Word renderer once, before
+its first paper. The longest papers go first so no worker is left with a long one at
+the end. With one job, or one paper to render, everything runs in this process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from boardpaper.content.model import Paper
+from boardpaper.render.cache import CachedPaper, RenderCache, paper_key
+from boardpaper.render.environment import FontUse
+from boardpaper.template.manifest import Template
+
+T = TypeVar("T")
+
+RECYCLE_AFTER = 50
+"""Papers one worker renders before a fresh process replaces it (native memory stays bounded)."""
+
+
+def default_jobs() -> int:
+    """Worker processes when ``-j`` is not given: every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def render_paper(paper: Paper, template: Template, formats: tuple[str, ...]) -> CachedPaper:
+    """Render one paper to each format (in a worker, or here); returns its files and fonts."""
+    files: dict[str, bytes] = {}
+    fonts: list[FontUse] = []
+    for fmt in formats:
+        if fmt == "docx":
+            from boardpaper.render.docx import render_docx
+
+            files["docx"] = render_docx(paper, template)
+        elif fmt == "pdf":
+            from boardpaper.render.pdf import render_pdf
+
+            files["pdf"] = render_pdf(paper, template, fonts=fonts)
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+    return CachedPaper(files, tuple(fonts))
+
+
+def _warm_worker() -> None:
+    """Worker start-up: leave Ctrl-C to the parent, import the renderers, load fonts."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the pool on Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # pebble stops workers with SIGTERM
+    from boardpaper.render.docx import render_docx  # noqa: F401  (import cost paid here)
+    from boardpaper.render.pdf import _load_weasyprint
+
+    weasyprint = _load_weasyprint()
+    weasyprint.HTML(string='<p style="font-family: Arial, sans-serif"><b>Warm</b> up</p>').render()
+
+
+def render_papers(
+    papers: Sequence[tuple[Paper, Template]],
+    formats: tuple[str, ...],
+    jobs: int | None = None,
+    cache: RenderCache | None = None,
+    timeout: float | None = None,
+) -> list[CachedPaper]:
+    """Render every paper to ``formats``; returns their files and fonts in the same order.
+
+    ``jobs`` worker processes (default: ``default_jobs()``); ``cache`` is consulted
+    first and filled after; ``timeout`` (seconds per paper) stops a runaway render,
+    raising ``TimeoutError``. Any error in a render is raised here.
+    """
+    results: list[CachedPaper | None] = [None] * len(papers)
+    keys: list[str] = []
+    if cache is not None:
+        for index, (paper, template) in enumerate(papers):
+            key = paper_key(
+                paper.source, template.name, template.files_hash, formats, paper.data_files
+            )
+            keys.append(key)
+            results[index] = cache.get(key)
+    todo = [index for index, result in enumerate(results) if result is None]
+    todo.sort(key=lambda index: -len(papers[index][0].source))
+    workers = min(jobs or default_jobs(), len(todo))
+    if workers <= 1:
+        for index in todo:
+            results[index] = render_paper(*papers[index], formats)
+    else:
+        _render_in_pool(papers, formats, todo, workers, timeout, results)
+    if cache is not None and todo:
+        for index in todo:
+            result = results[index]
+            assert result is not None
+            cache.put(keys[index], result)
+        cache.prune()
+    return [result for result in results if result is not None]
+
+
+def _render_in_pool(
+    papers: Sequence[tuple[Paper, Template]],
+    formats: tuple[str, ...],
+    todo: list[int],
+    workers: int,
+    timeout: float | None,
+    results: list[CachedPaper | None],
+) -> None:
+    rendered = map_in_workers(
+        render_paper, [(*papers[index], formats) for index in todo], workers, timeout
+    )
+    for index, result in zip(todo, rendered, strict=True):
+        results[index] = result
+
+
+def map_in_workers(
+    function: Callable[..., T],
+    arguments: Sequence[tuple[Any, ...]],
+    jobs: int | None = None,
+    timeout: float | None = None,
+) -> list[T]:
+    """``[function(*args) for args in arguments]``, run by ``jobs`` warm worker processes.
+
+    ``function`` must be importable (a module-level function) and its arguments and
+    result picklable. Results come back in order; the first error is raised here, and
+    on any error (or Ctrl-C) every worker is stopped.
+    """
+    workers = min(jobs or default_jobs(), len(arguments))
+    if workers <= 1:
+        return [function(*args) for args in arguments]
+    from pebble import ProcessPool
+
+    pool = ProcessPool(max_workers=workers, max_tasks=RECYCLE_AFTER, initializer=_warm_worker)
+    try:
+        futures = [pool.schedule(function, args, timeout=timeout) for args in arguments]
+        results = [future.result() for future in futures]
+    except BaseException:
+        # Ctrl-C, a timeout or a failed render: no worker outlives the command.
+        pool.stop()  # type: ignore[no-untyped-call]
+        pool.join()
+        raise
+    pool.close()  # type: ignore[no-untyped-call]
+    pool.join()
+    return results

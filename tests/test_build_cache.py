@@ -1,0 +1,148 @@
+"""Parallel builds and the render cache: same bytes as a plain build, and nothing rendered twice."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from boardpaper.cli.main import cli
+from boardpaper.render import parallel
+from boardpaper.render.cache import RenderCache
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = ("residential-placements-contract.yaml", "social-work-recruitment.yaml")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "content").mkdir()
+    for name in SMALL:
+        shutil.copy(ROOT / "content" / name, tmp_path / "content" / name)
+    shutil.copytree(
+        ROOT / "templates" / "council-standard", tmp_path / "templates" / "council-standard"
+    )
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The titles of the papers rendered in this process (builds here use -j 1)."""
+    seen: list[str] = []
+    real = parallel.render_paper
+
+    def counting(paper, template, formats):  # type: ignore[no-untyped-def]
+        seen.append(paper.title)
+        return real(paper, template, formats)
+
+    monkeypatch.setattr(parallel, "render_paper", counting)
+    return seen
+
+
+def build(*options: str) -> list[str]:
+    result = CliRunner().invoke(
+        cli, ["build", "-o", "out", "-j", "1", "--cache-dir", "cache", *options]
+    )
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def test_a_rebuild_of_unchanged_content_renders_nothing_and_rewrites_nothing(
+    project: Path, renders: list[str]
+) -> None:
+    build()
+    assert len(renders) == 2
+    first = outputs(project / "out")
+    times = {path.name: path.stat().st_mtime_ns for path in (project / "out").iterdir()}
+    lines = build()
+    assert len(renders) == 2  # nothing rendered again
+    assert all(line.startswith("unchanged ") for line in lines), lines
+    assert outputs(project / "out") == first
+    assert {p.name: p.stat().st_mtime_ns for p in (project / "out").iterdir()} == times
+
+
+def test_no_cache_renders_everything_and_gives_the_same_bytes(
+    project: Path, renders: list[str]
+) -> None:
+    build()
+    first = outputs(project / "out")
+    build("--no-cache")
+    assert len(renders) == 4
+    assert outputs(project / "out") == first
+
+
+def test_one_changed_report_is_the_only_one_rendered_again(
+    project: Path, renders: list[str]
+) -> None:
+    build()
+    report = project / "content" / SMALL[0]
+    report.write_text(report.read_text().replace("title: ", "title: Revised ", 1))
+    lines = build()
+    assert len(renders) == 3 and renders[-1].startswith("Revised ")
+    stem = Path(SMALL[0]).stem
+    assert f"wrote out/{stem}.pdf" in lines
+    assert f"unchanged out/{Path(SMALL[1]).stem}.pdf" in lines
+    assert "wrote out/manifest.json" in lines
+
+
+def test_a_changed_template_file_misses_the_cache(project: Path, renders: list[str]) -> None:
+    build()
+    before = outputs(project / "out")
+    css = project / "templates" / "council-standard" / "paper.css"
+    css.write_text(css.read_text() + "\nh1 { letter-spacing: 0.5pt; }\n")
+    build()
+    assert len(renders) == 4
+    after = outputs(project / "out")
+    assert all(after[name] != before[name] for name in after if name.endswith(".pdf"))
+
+
+def test_a_damaged_cache_entry_is_rendered_again(project: Path, renders: list[str]) -> None:
+    build()
+    first = outputs(project / "out")
+    for blob in (project / "cache" / "blobs").rglob("*"):
+        if blob.is_file():
+            blob.write_bytes(b"damaged")
+    build()
+    assert len(renders) == 4
+    assert outputs(project / "out") == first
+
+
+def test_parallel_build_writes_the_same_bytes_as_one_process(project: Path) -> None:
+    build("--no-cache")
+    one = outputs(project / "out")
+    shutil.rmtree(project / "out")
+    result = CliRunner().invoke(cli, ["build", "-o", "out", "-j", "2", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert outputs(project / "out") == one
+
+
+def test_the_cache_folder_stays_under_its_size_bound(project: Path) -> None:
+    build()
+    cache = RenderCache(project / "cache", max_bytes=1)
+    cache.prune()
+    left = [path for path in (project / "cache").rglob("*") if path.is_file()]
+    assert left == []
+
+
+def test_a_changed_data_file_misses_the_cache(project: Path, renders: list[str]) -> None:
+    for name in ("quarterly-performance-q2.yaml", "customer-and-staff-q2.csv", "kpis-q2.xlsx"):
+        shutil.copy(ROOT / "content" / name, project / "content" / name)
+    shutil.copytree(
+        ROOT / "templates" / "performance-report", project / "templates" / "performance-report"
+    )
+    build()
+    assert len(renders) == 3
+    before = outputs(project / "out")
+    data = project / "content" / "customer-and-staff-q2.csv"
+    data.write_text(data.read_text().replace("58%,72%,61%", "58%,72%,66%", 1))
+    build()
+    assert len(renders) == 4  # only the report reading the data file
+    after = outputs(project / "out")
+    assert after["quarterly-performance-q2.pdf"] != before["quarterly-performance-q2.pdf"]

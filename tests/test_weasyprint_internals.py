@@ -1,0 +1,84 @@
+"""The WeasyPrint internals boardpaper relies on are all in one module, and still there."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from packaging.specifiers import SpecifierSet
+
+from boardpaper.render import weasyprint_internals
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "boardpaper"
+PRIVATE = re.compile(
+    r"_build_box_tree|get_hb_object_data|hb_face|\.harfbuzz_subset\b"
+    r"|weasyprint\.(pdf|text|layout|css|draw|formatting_structure)\b"
+    r"|from weasyprint\.\w+ import"
+)
+
+
+def test_installed_weasyprint_is_in_the_tested_range_and_pyproject_says_the_same() -> None:
+    tested = SpecifierSet(",".join(weasyprint_internals.TESTED_VERSIONS))
+    assert metadata.version("weasyprint") in tested
+    requires = metadata.requires("boardpaper") or []
+    declared = next(r for r in requires if r.lower().startswith("weasyprint"))
+    assert SpecifierSet(declared.removeprefix("weasyprint")) == tested
+
+
+def test_no_other_module_touches_weasyprint_internals() -> None:
+    offenders = [
+        f"{path.relative_to(SRC)}: {match.group()}"
+        for path in SRC.rglob("*.py")
+        if path.name != "weasyprint_internals.py"
+        for match in PRIVATE.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_the_tagger_hook_is_installed_and_notes_origins() -> None:
+    from weasyprint.pdf import tags
+
+    from boardpaper.render.pdf import _load_weasyprint
+
+    _load_weasyprint()
+    assert getattr(tags._build_box_tree, "boardpaper_wrapped", False)
+
+
+def test_harfbuzz_subset_answer_without_weasyprint_matches_weasyprints_own() -> None:
+    code = (
+        "import sys\n"
+        "from boardpaper.render.weasyprint_internals import harfbuzz_subset_available as h\n"
+        "before = h()\n"
+        "assert 'weasyprint' not in sys.modules\n"
+        "import weasyprint.pdf.fonts\n"
+        "print(before, h())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    before, after = result.stdout.split()
+    assert before == after
+
+
+def test_font_face_bytes_are_the_font_file() -> None:
+    from boardpaper.render.pdf import _load_weasyprint
+
+    weasyprint = _load_weasyprint()
+    fonts: list[object] = []
+    weasyprint.HTML(string='<p style="font-family: Liberation Sans">Font</p>').write_pdf(
+        finisher=lambda document, pdf: fonts.extend(document.fonts.values())
+    )
+    assert fonts
+    data = weasyprint_internals.font_face_bytes(fonts[0])
+    assert data[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
+    listing = subprocess.run(
+        ["fc-list", "--format", "%{file}\n", "Liberation Sans"], capture_output=True, text=True
+    ).stdout.split()
+    if not listing:
+        pytest.skip("fc-list lists no Liberation Sans")
+    digests = {hashlib.sha256(Path(path).read_bytes()).hexdigest() for path in listing}
+    assert hashlib.sha256(data).hexdigest() in digests

@@ -85,6 +85,37 @@ def _front_table(doc, columns: int) -> None:
     table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
 
 
+def house_look(doc) -> None:
+    """The running header, footer and table header look that the PDF takes from Word.
+
+    Header 9pt grey, footer 10pt, and the first row of every Table Grid table
+    shaded light blue and bold (the table style's firstRow conditional format).
+    Applied by ``make_template``; run this script with ``--house-look FILE`` to
+    apply it to an existing Word template.
+    """
+    styles = doc.styles
+    styles["Header"].font.size = Pt(9)
+    styles["Header"].font.color.rgb = RGBColor(0x33, 0x33, 0x33)
+    styles["Footer"].font.size = Pt(10)
+    grid = styles["Table Grid"].element
+    for old in grid.findall(qn("w:tblStylePr")):
+        if old.get(qn("w:type")) == "firstRow":
+            grid.remove(old)
+    first_row = OxmlElement("w:tblStylePr")
+    first_row.set(qn("w:type"), "firstRow")
+    rpr = OxmlElement("w:rPr")
+    rpr.append(OxmlElement("w:b"))
+    first_row.append(rpr)
+    tcpr = OxmlElement("w:tcPr")
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), "D9E2F3")
+    tcpr.append(shading)
+    first_row.append(tcpr)
+    grid.append(first_row)
+
+
 def make_template(out: Path, font: str, language: str, front_tables: int = 0) -> None:
     doc = Document()
     styles = doc.styles
@@ -182,6 +213,7 @@ def make_template(out: Path, font: str, language: str, front_tables: int = 0) ->
     doc.add_paragraph("{{ paper.title }}", style="Heading 1")
     doc.add_paragraph("{{p body }}")
 
+    house_look(doc)
     props = doc.core_properties
     props.author = "Democratic Services"
     props.title = "boardpaper Word template"
@@ -193,6 +225,11 @@ def make_template(out: Path, font: str, language: str, front_tables: int = 0) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
+    parser.add_argument(
+        "--house-look",
+        action="store_true",
+        help="Apply the header, footer and table header look to the existing file OUT.",
+    )
     parser.add_argument("--font", default="Arial")
     parser.add_argument("--language", default="en-GB")
     parser.add_argument(
@@ -202,6 +239,11 @@ def main() -> None:
         help="Show front-sheet fields that are tables (sign-offs) as a table of N columns.",
     )
     args = parser.parse_args()
+    if args.house_look:
+        doc = Document(str(args.out))
+        house_look(doc)
+        doc.save(str(args.out))
+        return
     make_template(args.out, args.font, args.language, args.front_table_columns)
 
 

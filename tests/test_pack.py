@@ -232,7 +232,7 @@ def test_agenda_docx_matches_the_pdf_agenda(sample_pack, public_pages) -> None:
             "1.\tApologies",
             "2.\tDeclarations of Interest",
             "3.\tMinutes",
-            "4.\tChildren's Improvement Plan Update (Pages 3 - 7)",
+            "4.\tChildren's Improvement Plan Update (Pages 3 - 6)",
         ][: len(headings[:4])]
     )
     ranges = agenda_ranges(public_pages[0] + "\n" + public_pages[1])

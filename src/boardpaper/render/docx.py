@@ -15,7 +15,7 @@ from typing import Any
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Inches
+from docx.shared import Cm, Emu, Inches, Pt
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -32,8 +32,11 @@ from boardpaper.content.model import (
     Table,
 )
 from boardpaper.render import word_properties
+from boardpaper.render.column_widths import TextMeasure, column_widths
 from boardpaper.render.reproducible import normalise_docx
 from boardpaper.render.stamp import provenance_of
+from boardpaper.render.word_links import link_emails
+from boardpaper.render.word_look import table_text_measure
 from boardpaper.render.word_numbering import PaperNumbering
 from boardpaper.template.manifest import Template
 
@@ -90,9 +93,15 @@ def render_docx(paper: Paper, template: Template) -> bytes:
     body = document.new_subdoc()
     section = document.docx.sections[0]
     text_width = section.page_width - section.left_margin - section.right_margin
-    _BodyWriter(body.subdocx, text_width, template.recommendation_numbering).write(paper)
+    _BodyWriter(
+        body.subdocx,
+        text_width,
+        template.recommendation_numbering,
+        table_text_measure(template.word_template),
+    ).write(paper)
     context = word_context(paper, template, body)
     document.render(context, jinja_env=jinja_environment(), autoescape=True)
+    link_emails(document.docx, (field.email for field in paper.front_sheet if field.email))
     set_core_properties(
         document.docx,
         title=paper.title,
@@ -139,9 +148,14 @@ class _BodyWriter:
     """Writes the model's parts into a python-docx document, styles only from the contract."""
 
     def __init__(
-        self, doc: Any, text_width: int | None = None, recommendation_numbering: str = ""
+        self,
+        doc: Any,
+        text_width: int | None = None,
+        recommendation_numbering: str = "",
+        measure: tuple[TextMeasure, float] | None = None,
     ) -> None:
         self.doc = doc
+        self.measure = measure
         self.text_width = text_width
         self.part = doc.part
         self.styles = doc.styles
@@ -342,22 +356,23 @@ class _BodyWriter:
                 self._cell(cell, entry.text, bold=bool(entry.status), fill=entry.fill)
 
     def _column_widths(self, grid: Any, table: Table) -> None:
-        """Share the text width by how much each column holds, so no column is squeezed.
+        """Share the text width by how wide each column's text is in the Table Text font.
 
-        A column's weight is its longest cell (or longest heading word), at
-        most 24 characters, plus 3 for the cell's padding.
+        No column is narrower than its widest word (``column_widths``).
         """
-        if not self.text_width:
+        if not self.text_width or self.measure is None:
             return
-        weights = []
-        for index, heading in enumerate(table.columns):
-            longest = max([len(row[index].text) for row in table.rows] or [0])
-            words = max((len(word) for word in heading.split()), default=0)
-            weights.append(min(max(longest, words), 24) + 3)
-        total = sum(weights)
+        measure, padding = self.measure
+        widths = column_widths(
+            table.columns,
+            [[(cell.text, bool(cell.status)) for cell in row] for row in table.rows],
+            Emu(self.text_width).pt,
+            measure,
+            padding,
+        )
         grid.autofit = False
-        for column, weight in zip(grid.columns, weights, strict=True):
-            width = int(self.text_width * weight / total)
+        for column, points in zip(grid.columns, widths, strict=True):
+            width = Pt(points)
             column.width = width
             for cell in column.cells:
                 cell.width = width

@@ -99,7 +99,22 @@ def render_html(paper: Paper, template: Template, extra: dict[str, Any] | None =
     """Render ``paper`` with the template's HTML file; returns the HTML text."""
     env = _environment(template.folder)
     jinja_template = env.get_template(template.html_template.name)
-    return jinja_template.render(html_context(paper, template, extra))
+    return with_word_look(jinja_template.render(html_context(paper, template, extra)), template)
+
+
+def with_word_look(html: str, template: Template) -> str:
+    """Add the look of the template's Word file (``word_look``) to a paper's HTML.
+
+    A ``<style>`` at the end of ``<head>``, after the template's own CSS; its
+    declarations are ``!important``, so what the Word file says wins.
+    """
+    from boardpaper.render.word_look import word_look, word_stylesheet
+
+    css = word_stylesheet(word_look(template.word_template))
+    head_end = html.find("</head>")
+    if head_end < 0:
+        return html
+    return f"{html[:head_end]}<style>\n{css}</style>\n{html[head_end:]}"
 
 
 def render_template_file(folder: Path, name: str, context: dict[str, Any]) -> str:

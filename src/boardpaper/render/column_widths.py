@@ -1,0 +1,79 @@
+"""Table column widths for Word: cell texts and the text width in, one width per column out.
+
+Word lays a fixed-width table out as told, so the widths must come from how
+wide the text really is (Arial's metrics), not from counting characters:
+a column is never narrower than its longest word ("Compared with last year"
+must not break mid-word), and the room left over goes to the columns with the
+most text, as a browser's automatic table layout (and so the PDF) does.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+from boardpaper.render.arial_widths import BOLD, REGULAR, UNITS_PER_EM
+
+AVERAGE_ADVANCE = 0.5
+"""Width in ems of a character the width table does not hold (a wide one counts double)."""
+
+
+class TextMeasure:
+    """Widths of text in points, by Arial's metrics (``arial_widths``), at ``size_pt``.
+
+    Fixed metrics rather than the machine's fonts: the .docx must be the same
+    bytes wherever it is built (it embeds no font), and Arial's proportions
+    are close enough to share a table's width among its columns in any
+    ordinary council font.
+    """
+
+    def __init__(self, size_pt: float) -> None:
+        self.size_pt = size_pt
+
+    def width(self, text: str, bold: bool = False) -> float:
+        widths = BOLD if bold else REGULAR
+        fallback = UNITS_PER_EM * AVERAGE_ADVANCE
+        units = 0.0
+        for char in text:
+            width = widths.get(char)
+            if width is None:
+                wide = unicodedata.east_asian_width(char) in ("W", "F")
+                width = fallback * (2 if wide else 1)
+            units += width
+        return units * self.size_pt / UNITS_PER_EM
+
+
+def column_widths(
+    header: Sequence[str],
+    rows: Sequence[Sequence[tuple[str, bool]]],
+    available: float,
+    measure: TextMeasure,
+    padding: float,
+) -> list[float]:
+    """Widths (in the unit of ``available``, points) that share ``available`` among the columns.
+
+    ``rows`` holds (text, bold) per cell; the header is bold. Minimum: the
+    widest word of the column, plus a point for the client's rounding; preferred:
+    its widest cell on one line. Each column gets its minimum, then the rest
+    in proportion to how much more it would like, as CSS automatic layout.
+    """
+    minimum = []
+    preferred = []
+    for index, heading in enumerate(header):
+        cells = [(heading, True)] + [row[index] for row in rows]
+        words = [measure.width(word, bold) for text, bold in cells for word in text.split() or [""]]
+        lines = [
+            max((measure.width(line, bold) for line in text.splitlines() or [""]), default=0.0)
+            for text, bold in cells
+        ]
+        minimum.append(max(words, default=0.0) + padding + 1)
+        preferred.append(max(max(lines, default=0.0) + padding, minimum[-1]))
+    if sum(preferred) <= available:
+        scale = available / sum(preferred) if sum(preferred) else 1.0
+        return [width * scale for width in preferred]
+    if sum(minimum) >= available:
+        return [available * width / sum(minimum) for width in minimum]
+    room = available - sum(minimum)
+    wanted = [want - least for want, least in zip(preferred, minimum, strict=True)]
+    total = sum(wanted)
+    return [least + room * extra / total for least, extra in zip(minimum, wanted, strict=True)]

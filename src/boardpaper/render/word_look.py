@@ -1,0 +1,400 @@
+"""The look of a Word template: its paper.docx in, CSS that makes the PDF look the same out.
+
+Democratic services change the look of their papers in Word. The PDF takes
+from the Word file: page size and margins; font, size, colour, weight and
+spacing of Normal, Heading 1-3, Header, Footer and Table Text; the line
+spacing; the Hyperlink colour; the Numbered Paragraph indent; and the border
+and header-row shading of the Table Grid table style. ``word_stylesheet``
+writes them as CSS that wins over the template's own paper.css (a user
+stylesheet of ``!important`` declarations), so the CSS keeps only what Word
+cannot say: pagination, the layout of the front sheet, status colours.
+
+``unhonoured_fonts`` lists fonts the Word file asks for that this machine
+cannot draw (``boardpaper check`` reports them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.oxml.ns import qn
+from docx.shared import Length
+
+from boardpaper.render.column_widths import TextMeasure
+
+LOOK_STYLES = ("Normal", "Heading 1", "Heading 2", "Heading 3", "Header", "Footer", "Table Text")
+"""Paragraph styles whose text look the PDF takes from the Word file."""
+
+# Fonts that fontconfig replaces by a metric-compatible one: the same line breaks.
+METRIC_COMPATIBLE = {
+    "arial": "liberation sans",
+    "helvetica": "liberation sans",
+    "arial narrow": "liberation sans narrow",
+    "times new roman": "liberation serif",
+    "times": "liberation serif",
+    "courier new": "liberation mono",
+    "calibri": "carlito",
+    "cambria": "caladea",
+}
+
+
+@dataclass(frozen=True)
+class TextLook:
+    """How a paragraph style's text looks; None where the Word file says nothing."""
+
+    font: str | None = None
+    size_pt: float | None = None
+    bold: bool | None = None
+    italic: bool | None = None
+    colour: str | None = None
+    space_before_pt: float | None = None
+    space_after_pt: float | None = None
+    line: float | None = None  # Word's "multiple" line spacing (1.1 = 264/240)
+
+
+@dataclass(frozen=True)
+class WordLook:
+    """What the PDF takes from a Word template."""
+
+    page_mm: tuple[float, float]
+    margins_mm: tuple[float, float, float, float]  # top, right, bottom, left
+    styles: dict[str, TextLook] = field(default_factory=dict)
+    link_colour: str | None = None
+    number_indent_pt: float | None = None
+    table_border: str | None = None  # a CSS border
+    table_header_fill: str | None = None
+    table_cell_padding_pt: tuple[float, float, float, float] | None = None  # top right bottom left
+
+
+def _pt(length: Length | None) -> float | None:
+    return None if length is None else round(length.pt, 2)
+
+
+def _mm(length: Length | None) -> float:
+    return round((length or 0) / 36000, 1)
+
+
+def _colour(value: str | None) -> str | None:
+    """A Word colour ("C00000") as CSS; None for "auto" or anything else."""
+    if not value or not re.fullmatch(r"[0-9A-Fa-f]{6}", value):
+        return None
+    return "#" + value.lower()
+
+
+def _run_properties(style: Any) -> Any:
+    return style.element.rPr
+
+
+def _style_chain(style: Any) -> list[Any]:
+    chain = []
+    while style is not None and style not in chain:
+        chain.append(style)
+        style = style.base_style
+    return chain
+
+
+def _first(chain: list[Any], read: Any) -> Any:
+    for style in chain:
+        value = read(style)
+        if value is not None:
+            return value
+    return None
+
+
+def _font_name(style: Any) -> str | None:
+    rpr = style.element.rPr
+    fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+    return fonts.get(qn("w:ascii")) if fonts is not None else None
+
+
+def _line(style: Any) -> float | None:
+    ppr = style.element.pPr
+    spacing = ppr.find(qn("w:spacing")) if ppr is not None else None
+    if spacing is None or spacing.get(qn("w:line")) is None:
+        return None
+    if spacing.get(qn("w:lineRule"), "auto") != "auto":
+        return None
+    return int(spacing.get(qn("w:line"))) / 240
+
+
+def _text_look(document: Any, style: Any, defaults: dict[str, Any]) -> TextLook:
+    chain = _style_chain(style)
+    return TextLook(
+        font=_first(chain, _font_name) or defaults.get("font"),
+        size_pt=_first(chain, lambda s: _pt(s.font.size)) or defaults.get("size_pt"),
+        bold=_first(chain, lambda s: s.font.bold),
+        italic=_first(chain, lambda s: s.font.italic),
+        colour=_first(chain, lambda s: _colour(_rgb(s))),
+        space_before_pt=_first(chain, lambda s: _pt(s.paragraph_format.space_before)),
+        space_after_pt=_or(
+            _first(chain, lambda s: _pt(s.paragraph_format.space_after)),
+            defaults.get("space_after_pt"),
+        ),
+        line=_first(chain, _line) or defaults.get("line"),
+    )
+
+
+def _or(value: Any, default: Any) -> Any:
+    return default if value is None else value
+
+
+def _rgb(style: Any) -> str | None:
+    rpr = style.element.rPr
+    colour = rpr.find(qn("w:color")) if rpr is not None else None
+    return colour.get(qn("w:val")) if colour is not None else None
+
+
+def _defaults(document: Any) -> dict[str, Any]:
+    """docDefaults: the font, size, space after and line spacing every style starts from."""
+    found: dict[str, Any] = {}
+    root = document.styles.element.find(qn("w:docDefaults"))
+    if root is None:
+        return found
+    rpr = root.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if rpr is not None:
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is not None and fonts.get(qn("w:ascii")):
+            found["font"] = fonts.get(qn("w:ascii"))
+        size = rpr.find(qn("w:sz"))
+        if size is not None:
+            found["size_pt"] = int(size.get(qn("w:val"))) / 2
+    spacing = root.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}")
+    if spacing is not None:
+        if spacing.get(qn("w:after")) is not None:
+            found["space_after_pt"] = int(spacing.get(qn("w:after"))) / 20
+        if spacing.get(qn("w:line")) and spacing.get(qn("w:lineRule"), "auto") == "auto":
+            found["line"] = int(spacing.get(qn("w:line"))) / 240
+    return found
+
+
+def _table_look(document: Any) -> tuple[str | None, str | None, Any]:
+    """The Table Grid style's inside border (as CSS), header-row fill and cell margins."""
+    try:
+        style = document.styles["Table Grid"].element
+    except KeyError:
+        return None, None, None
+    border = None
+    borders = style.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}")
+    edge = borders.find(qn("w:insideH")) if borders is not None else None
+    if edge is not None and edge.get(qn("w:val")) not in (None, "nil", "none"):
+        width = int(edge.get(qn("w:sz"), "4")) / 8
+        colour = _colour(edge.get(qn("w:color"))) or "#000"
+        border = f"{width:g}pt solid {colour}"
+    fill = None
+    for conditional in style.findall(qn("w:tblStylePr")):
+        if conditional.get(qn("w:type")) == "firstRow":
+            shading = conditional.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
+            if shading is not None:
+                fill = _colour(shading.get(qn("w:fill")))
+    padding = None
+    margins = style.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
+    if margins is not None:
+        sides = []
+        for side in ("top", "right", "bottom", "left"):
+            edge = margins.find(qn(f"w:{side}"))
+            if edge is None and side in ("right", "left"):
+                edge = margins.find(qn("w:end" if side == "right" else "w:start"))
+            width = edge.get(qn("w:w")) if edge is not None else None
+            sides.append(int(width) / 20 if width and width.isdigit() else 0.0)
+        padding = tuple(sides)
+    return border, fill, padding
+
+
+@cache
+def read_word_look(path: Path, mtime_ns: int = 0) -> WordLook:
+    """Read a Word template's look (``mtime_ns`` only keys the cache)."""
+    document = docx.Document(str(path))
+    section = document.sections[0]
+    defaults = _defaults(document)
+    styles = {}
+    for name in LOOK_STYLES:
+        try:
+            styles[name] = _text_look(document, document.styles[name], defaults)
+        except KeyError:
+            continue
+    link = indent = None
+    with contextlib.suppress(KeyError):
+        link = _colour(_rgb(document.styles["Hyperlink"]))
+    with contextlib.suppress(KeyError):
+        indent = _pt(document.styles["Numbered Paragraph"].paragraph_format.left_indent)
+    border, fill, padding = _table_look(document)
+    return WordLook(
+        page_mm=(_mm(section.page_width), _mm(section.page_height)),
+        margins_mm=(
+            _mm(section.top_margin),
+            _mm(section.right_margin),
+            _mm(section.bottom_margin),
+            _mm(section.left_margin),
+        ),
+        styles=styles,
+        link_colour=link,
+        number_indent_pt=indent,
+        table_border=border,
+        table_header_fill=fill,
+        table_cell_padding_pt=padding,
+    )
+
+
+def word_look(path: Path) -> WordLook:
+    """The look of the Word file at ``path`` (re-read when the file changes)."""
+    return read_word_look(path, path.stat().st_mtime_ns)
+
+
+SAFE_FONT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}")
+"""Font names put into CSS: a Word file is untrusted, so nothing that could end a rule."""
+
+
+def _family(font: str) -> str | None:
+    return f'"{font}"' if SAFE_FONT_NAME.fullmatch(font) else None
+
+
+def _declarations(look: TextLook, *, spacing: bool = True, line_factor: float = 1.0) -> str:
+    parts = []
+    if look.font and _family(look.font):
+        parts.append(f"font-family: {_family(look.font)}")
+    if look.size_pt:
+        parts.append(f"font-size: {look.size_pt:g}pt")
+    if look.bold is not None:
+        parts.append(f"font-weight: {'bold' if look.bold else 'normal'}")
+    if look.italic is not None:
+        parts.append(f"font-style: {'italic' if look.italic else 'normal'}")
+    if look.colour:
+        parts.append(f"color: {look.colour}")
+    if spacing and look.space_before_pt is not None:
+        parts.append(f"margin-top: {look.space_before_pt:g}pt")
+    if spacing and look.space_after_pt is not None:
+        parts.append(f"margin-bottom: {look.space_after_pt:g}pt")
+    if spacing and look.line:
+        parts.append(f"line-height: {look.line * line_factor:.3g}")
+    return "; ".join(f"{part} !important" for part in parts)
+
+
+def word_stylesheet(look: WordLook) -> str:
+    """CSS for the PDF from a Word template's look: ``!important`` so Word wins."""
+    width, height = look.page_mm
+    top, right, bottom, left = look.margins_mm
+    styles = look.styles
+    normal = styles.get("Normal", TextLook())
+    factor = font_line_factor(normal.font) if normal.font else 1.15
+    rules = [
+        "@page {",
+        f"  size: {width:g}mm {height:g}mm !important;",
+        f"  margin: {top:g}mm {right:g}mm {bottom:g}mm {left:g}mm !important;",
+    ]
+    for box, name in (("top-left", "Header"), ("bottom-center", "Footer")):
+        if name in styles:
+            rules.append(f"  @{box} {{ {_declarations(styles[name], spacing=False)} }}")
+    rules.append("}")
+    if "Normal" in styles:
+        rules.append(f"html {{ {_declarations(normal, spacing=False)} }}")
+        if normal.line:
+            rules.append(f"html {{ line-height: {normal.line * factor:.3g} !important }}")
+        if normal.space_after_pt is not None:
+            rules.append(
+                "section.section > p, .numbered > p"
+                f" {{ margin-bottom: {normal.space_after_pt:g}pt !important }}"
+            )
+    for selector, name in (
+        ("h1.title", "Heading 1"),
+        ("h2, h2.part", "Heading 2"),
+        ("h3", "Heading 3"),
+    ):
+        if name in styles:
+            rules.append(f"{selector} {{ {_declarations(styles[name], line_factor=factor)} }}")
+    if "Table Text" in styles:
+        table = styles["Table Text"]
+        rules.append(f"table.data {{ {_declarations(table, spacing=False)} }}")
+        if table.line:
+            rules.append(f"table.data {{ line-height: {table.line * factor:.3g} !important }}")
+    if look.table_cell_padding_pt:
+        padding = " ".join(f"{side:g}pt" for side in look.table_cell_padding_pt)
+        rules.append(f"table.data th, table.data td {{ padding: {padding} !important }}")
+    if look.table_border:
+        rules.append(f"table.data th, table.data td {{ border: {look.table_border} !important }}")
+    if look.table_header_fill:
+        rules.append(f"table.data thead th {{ background: {look.table_header_fill} !important }}")
+    if look.link_colour:
+        rules.append(f"a {{ color: {look.link_colour} !important }}")
+    return "\n".join(rules) + "\n"
+
+
+@cache
+def _match(font: str) -> tuple[str, str] | None:
+    """fontconfig's choice for ``font``: (family, file), or None without fontconfig."""
+    fc_match = shutil.which("fc-match")
+    if not fc_match:
+        return None
+    try:
+        out = subprocess.run(
+            [fc_match, "-f", "%{family}\\n%{file}", font],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    family, _, file = out.partition("\n")
+    return family.split(",")[0].strip(), file.strip()
+
+
+def font_is_installed(font: str) -> bool:
+    """True when fontconfig draws ``font`` itself or a metric-compatible stand-in."""
+    found = _match(font)
+    if found is None:
+        return True  # no fontconfig to ask: say nothing rather than guess
+    family = found[0].lower()
+    return family == font.lower() or METRIC_COMPATIBLE.get(font.lower()) == family
+
+
+@cache
+def font_line_factor(font: str) -> float:
+    """Word's single line height for ``font`` in ems (winAscent + winDescent over the em)."""
+    found = _match(font)
+    if found is None or not found[1]:
+        return 1.15
+    try:
+        from fontTools.ttLib import TTFont
+
+        with TTFont(found[1], lazy=True, fontNumber=0) as face:
+            os2 = face["OS/2"]
+            return (os2.usWinAscent + os2.usWinDescent) / face["head"].unitsPerEm
+    except Exception:  # a font fontTools cannot read: Word's usual figure
+        return 1.15
+
+
+def font_problems(look: WordLook) -> list[tuple[str, str]]:
+    """(style name, message) for each font of the Word file the PDF cannot honour."""
+    problems = []
+    for name, text in look.styles.items():
+        if not text.font:
+            continue
+        if not SAFE_FONT_NAME.fullmatch(text.font):
+            problems.append((name, f"font name {text.font!r} cannot be used in the PDF"))
+        elif not font_is_installed(text.font):
+            found = _match(text.font)
+            instead = f" (it would use {found[0]!r} instead)" if found else ""
+            problems.append(
+                (
+                    name,
+                    f"font {text.font!r} is not installed on this machine, so the PDF cannot "
+                    f"use it{instead}; install it or choose an installed font in Word",
+                )
+            )
+    return problems
+
+
+def table_text_measure(path: Path) -> tuple[TextMeasure, float]:
+    """How wide text is in the Word file's Table Text size, and a cell's left+right margin."""
+    look = word_look(path)
+    size = look.styles.get("Table Text", TextLook()).size_pt or 10.5
+    padding = look.table_cell_padding_pt or (0.0, 5.4, 0.0, 5.4)
+    return TextMeasure(size), padding[1] + padding[3]

@@ -205,6 +205,7 @@ def word_list_labels(document, paragraphs) -> list[str]:
     return labels
 
 
+<<<<<<< HEAD
 SAMPLE_SITE_FOLDER = "children-and-young-people-2021-03-01"
 
 
@@ -273,3 +274,16 @@ items:
   - apologies
   - report: ../quarterly-performance-q2.yaml
 """
+=======
+def copy_template(name: str, folder: Path) -> Path:
+    """A self-contained copy of the shipped template ``name`` (its chain flattened, as
+    ``boardpaper new template``) in ``folder``, whose name it takes; returns ``folder``."""
+    from boardpaper.template.flatten import flattened_files
+    from boardpaper.template.library import TemplateLibrary
+
+    template = TemplateLibrary([TEMPLATES]).get(name)
+    for relative, data in flattened_files(template, folder.name).items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_bytes(data)
+    return folder
+>>>>>>> main

@@ -21,8 +21,9 @@ from boardpaper.audit.docx import audit_docx
 from boardpaper.audit.pdf import audit_pdf
 from boardpaper.audit.rules import DOCX_RULES, PDF_RULES
 from boardpaper.pipeline import find_reports, load_report, render
+from boardpaper.template.inherit import base_folder
 from boardpaper.template.library import TemplateLibrary
-from tests.helpers import ROOT, SEED_YAML, convert_with_libreoffice
+from tests.helpers import ROOT, SEED_YAML, convert_with_libreoffice, copy_template
 
 SAMPLES = find_reports([ROOT / "content"])
 
@@ -502,7 +503,7 @@ def _html_pdf(body: str, stylesheet: bool = False) -> bytes:
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Test</title>'
         f"{link}</head><body><h1>Test paper</h1>{body}</body></html>"
     )
-    return html_to_pdf(html, ROOT / "templates" / "council-standard")
+    return html_to_pdf(html, base_folder())
 
 
 def test_pdf_link_text_must_be_descriptive() -> None:
@@ -689,10 +690,9 @@ def test_sample_list_is_not_empty() -> None:
 
 
 def _template_copy(tmp_path: Path, language_line: str | None) -> TemplateLibrary:
-    import shutil
 
     folder = tmp_path / "council-standard"
-    shutil.copytree(ROOT / "templates" / "council-standard", folder)
+    copy_template("council-standard", folder)
     manifest = folder / "template.yaml"
     lines = [
         line
@@ -809,7 +809,7 @@ def test_paragraph_link_and_list_crossing_pages_stay_whole() -> None:
         '</head><body><h1>Split</h1><p style="margin-top: 80mm">Read <a '
         f'href="https://example.org/plan">the {words}</a> now.</p><ul>{items}</ul></body></html>'
     )
-    data = html_to_pdf(html, ROOT / "templates" / "council-standard")
+    data = html_to_pdf(html, base_folder())
     assert audit_pdf(data, "split.pdf") == []
     with pikepdf.open(io.BytesIO(data)) as pdf:
         pages = {page.objgen: index for index, page in enumerate(pdf.pages)}

@@ -96,7 +96,8 @@ def test_a_changed_template_file_misses_the_cache(project: Path, renders: list[s
     build()
     before = outputs(project / "out")
     css = project / "templates" / "council-standard" / "paper.css"
-    css.write_text(css.read_text() + "\nh1 { letter-spacing: 0.5pt; }\n")
+    with css.open("a", encoding="utf-8") as sheet:  # council-standard inherits the base's CSS;
+        sheet.write("\nh1 { letter-spacing: 0.5pt; }\n")  # its own paper.css adds to it
     build()
     assert len(renders) == 4
     after = outputs(project / "out")

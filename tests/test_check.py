@@ -16,7 +16,7 @@ from boardpaper.audit.template_lint import lint_word_template
 from boardpaper.cli.main import cli
 from boardpaper.pipeline import find_meetings, find_reports
 from boardpaper.template.library import load_template
-from tests.helpers import ROOT, SEED_YAML, TEMPLATES
+from tests.helpers import ROOT, SEED_YAML, copy_template
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -60,7 +60,7 @@ implications:
 def project(tmp_path: Path) -> Path:
     """A content repository: templates/test-council (a copy of council-standard) and a report."""
     folder = tmp_path / "templates" / "test-council"
-    shutil.copytree(TEMPLATES / "council-standard", folder)
+    copy_template("council-standard", folder)
     manifest = folder / "template.yaml"
     manifest.write_text(
         manifest.read_text(encoding="utf-8").replace(

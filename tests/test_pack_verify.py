@@ -41,8 +41,11 @@ def test_the_manifest_lists_every_pack_file_and_its_inputs(packed: Path) -> None
     ):
         assert roles[f"content/{report}"] == "report"
     assert "templates/council-standard/agenda.html" in roles
-    assert "templates/council-standard/paper.docx" in roles
-    assert set(manifest["templates"]) == {"council-standard"}
+    assert "templates/council-standard/agenda.docx" in roles
+    # council-standard extends the built-in base: its Word file is an input too.
+    assert "src/boardpaper/template/base/paper.docx" in roles
+    assert set(manifest["templates"]) == {"council-standard", "base"}
+    assert manifest["templates"]["council-standard"]["extends"] == "base"
 
 
 def test_verify_finds_a_fresh_pack_identical(packed: Path, runner) -> None:

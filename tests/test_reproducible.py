@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from boardpaper.cli.main import cli
-from tests.helpers import SEED_YAML, TEMPLATES
+from tests.helpers import SEED_YAML, copy_template
 
 BOARDPAPER = Path(sys.executable).parent / "boardpaper"
 PAPERS = ("childrens-improvement-plan.docx", "childrens-improvement-plan.pdf")
@@ -32,7 +32,7 @@ def make_project(folder: Path) -> Path:
     """A checkout of a content repository: the seed report and the council-standard template."""
     (folder / "content").mkdir(parents=True)
     shutil.copy2(SEED_YAML, folder / "content" / SEED_YAML.name)
-    shutil.copytree(TEMPLATES / "council-standard", folder / "templates" / "council-standard")
+    copy_template("council-standard", folder / "templates" / "council-standard")
     return folder
 
 

@@ -11,7 +11,6 @@ import hashlib
 import io
 import json
 import locale
-import shutil
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -26,7 +25,7 @@ from boardpaper.pipeline import LoadedReport, parse_report
 from boardpaper.render.environment import compare, python_packages
 from boardpaper.render.stamp import XMP_NAMESPACE, content_sha256, read_provenance
 from boardpaper.template.library import TemplateLibrary, load_template
-from tests.helpers import SEED_YAML, TEMPLATES, convert_with_libreoffice
+from tests.helpers import SEED_YAML, convert_with_libreoffice, copy_template
 
 SEED_SHA256 = hashlib.sha256(SEED_YAML.read_bytes()).hexdigest()
 
@@ -93,7 +92,7 @@ def test_content_hash_is_the_file_hash_and_ignores_line_endings(library: Templat
 def test_template_hash_counts_every_file_but_hidden_ones_and_not_line_endings(
     tmp_path: Path,
 ) -> None:
-    folder = shutil.copytree(TEMPLATES / "council-standard", tmp_path / "council-standard")
+    folder = copy_template("council-standard", tmp_path / "council-standard")
     original = load_template(folder).files_hash
     (folder / ".DS_Store").write_bytes(b"\0\0finder")
     css = folder / "paper.css"

@@ -7,7 +7,6 @@ follows, without touching the CSS.
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import docx
@@ -20,14 +19,14 @@ from boardpaper.cli.main import cli
 from boardpaper.pipeline import load_report, render
 from boardpaper.render.word_look import word_look, word_stylesheet
 from boardpaper.template.library import TemplateLibrary
-from tests.helpers import SEED_YAML, TEMPLATES
+from tests.helpers import SEED_YAML, TEMPLATES, copy_template
 
 
 @pytest.fixture
 def templates(tmp_path: Path) -> Path:
     """A templates folder holding a copy of council-standard (it replaces the built-in one)."""
     folder = tmp_path / "templates"
-    shutil.copytree(TEMPLATES / "council-standard", folder / "council-standard")
+    copy_template("council-standard", folder / "council-standard")  # self-contained
     return folder
 
 

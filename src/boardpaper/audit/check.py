@@ -37,7 +37,7 @@ def check_project(
     from boardpaper.pipeline import find_meetings, find_reports
 
     cases = [
-        Case("template", name, lint_template(folder))
+        Case("template", name, lint_template(folder, library))
         for name, folder in _template_folders(paths, library)
     ]
     refused: list[Problem] = []  # symlinks leading out of the content folder

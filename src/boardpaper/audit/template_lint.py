@@ -16,7 +16,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from boardpaper.errors import ContentError, Problem, display_path
-from boardpaper.template.library import load_template
+from boardpaper.template.library import TemplateLibrary, load_template
 from boardpaper.template.manifest import Template
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -40,10 +40,10 @@ OPENERS = {"for", "if", "macro", "call", "filter", "with", "block", "raw", "auto
 MIDDLES = {"else": {"if", "for"}, "elif": {"if"}}
 
 
-def lint_template(folder: Path) -> list[Problem]:
-    """Every problem of one template folder: manifest, Word file, HTML file."""
+def lint_template(folder: Path, library: TemplateLibrary | None = None) -> list[Problem]:
+    """Every problem of one template folder: manifest (and those it extends), Word, HTML."""
     try:
-        template = load_template(folder)
+        template = load_template(folder, library=library)
     except ContentError as error:
         return list(error.problems)
     problems: list[Problem] = []
@@ -292,13 +292,13 @@ def lint_html_template(template: Template) -> list[Problem]:
     from boardpaper.render.html import HTML_VARIABLES, _environment
 
     display = display_path(template.html_template)
-    env = _environment(template.folder)
+    env = _environment(template.chain)
     source = template.html_template.read_text(encoding="utf-8")
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as error:
         return [Problem(display, error.lineno, None, "", f"Jinja syntax error: {error.message}")]
-    provided = set(HTML_VARIABLES) | set(env.globals) | _assigned_names(tree)
+    provided = set(HTML_VARIABLES) | set(env.globals) | _defined_names(env, tree)
     problems = []
     for name in sorted(meta.find_undeclared_variables(tree) - provided):
         problems.append(
@@ -316,6 +316,24 @@ def lint_html_template(template: Template) -> list[Problem]:
             Problem(display, line, None, "variables", _attribute_message(name, attribute))
         )
     return problems
+
+
+def _defined_names(env: Any, tree: Any, depth: int = 0) -> set[str]:
+    """Names the template (and the files it extends or imports from) defines: what it sets,
+    and its macros, which Jinja counts as undeclared where a block uses them."""
+    from jinja2 import TemplateError, nodes
+
+    names = _assigned_names(tree) | {node.name for node in tree.find_all(nodes.Macro)}
+    if depth > 8:
+        return names
+    for node in tree.find_all((nodes.Extends, nodes.FromImport, nodes.Import)):
+        if isinstance(node.template, nodes.Const):
+            try:
+                source = env.loader.get_source(env, node.template.value)[0]
+                names |= _defined_names(env, env.parse(source), depth + 1)
+            except TemplateError:
+                continue  # a missing parent is the renderer's error, not a variable problem
+    return names
 
 
 def _assigned_names(tree: Any) -> set[str]:

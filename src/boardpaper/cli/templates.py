@@ -1,6 +1,8 @@
-"""``boardpaper templates`` and ``boardpaper new report``: what templates there are, and a start.
+"""``boardpaper templates``, ``new report`` and ``new template``: what templates there are,
+and a start.
 
-Thin click commands over ``templates.default_library`` and ``starter.starter_yaml``.
+Thin click commands over ``library.default_library``, ``starter.starter_yaml`` and
+``flatten.flattened_files``.
 """
 
 from __future__ import annotations
@@ -10,8 +12,12 @@ from pathlib import Path
 import click
 
 from boardpaper.cli.common import templates_option
-from boardpaper.errors import ContentError
+from boardpaper.errors import ContentError, display_path
+from boardpaper.output import OutputError, write_atomically
+from boardpaper.template.flatten import FlattenError, child_files, flattened_files
+from boardpaper.template.inherit import BASE_NAME
 from boardpaper.template.library import default_library
+from boardpaper.template.manifest import TEMPLATE_NAME
 from boardpaper.template.starter import starter_yaml
 
 
@@ -63,3 +69,68 @@ def new_report(path: Path, template_name: str, template_dirs: tuple[Path, ...]) 
     with path.open("x", encoding="utf-8") as handle:
         handle.write(starter_yaml(template))
     click.echo(f"wrote {path}; fill it in, then run: boardpaper validate {path}")
+
+
+@new.command("template")
+@click.argument("name")
+@click.option(
+    "--from", "source_name", required=True, help="The template to start from (its whole chain)."
+)
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write (default: templates/NAME).",
+)
+@click.option(
+    "--keep-extends",
+    is_flag=True,
+    help="Write only a manifest that extends the template, instead of a self-contained copy.",
+)
+@templates_option
+def new_template(
+    name: str,
+    source_name: str,
+    folder: Path | None,
+    keep_extends: bool,
+    template_dirs: tuple[Path, ...],
+) -> None:
+    """Write a new template folder NAME, copied from the template given with --from.
+
+    By default the copy is self-contained: the template, the ones it extends and the
+    built-in base flattened into one folder that holds every file and setting, with no
+    'extends'. With --keep-extends the folder holds only a manifest that extends it.
+    """
+    if not TEMPLATE_NAME.fullmatch(name) or name == BASE_NAME:
+        raise click.BadParameter(
+            "a lower-case name of letters, digits, - and _ (not 'base')", param_hint="NAME"
+        )
+    library = default_library(list(template_dirs))
+    try:
+        template = library.get(source_name)
+    except KeyError:
+        names = ", ".join(library.names())
+        raise click.BadParameter(
+            f"no template called {source_name!r}; available: {names}", param_hint="--from"
+        ) from None
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.exceptions.Exit(1) from None
+    target = folder or Path("templates") / name
+    if target.name != name:
+        raise click.UsageError(f"the folder must be called {name!r} (its manifest's name)")
+    if target.exists() and any(target.iterdir()):
+        raise click.UsageError(f"{target} already exists and is not empty; choose a new folder")
+    try:
+        files = child_files(template, name) if keep_extends else flattened_files(template, name)
+    except FlattenError as error:
+        click.echo(f"{display_path(template.html_template)}: {error}", err=True)
+        raise click.exceptions.Exit(1) from None
+    try:
+        write_atomically({target / relative: data for relative, data in sorted(files.items())})
+    except OutputError as error:
+        raise click.ClickException(str(error)) from None
+    how = "extends " + template.name if keep_extends else "self-contained, no 'extends'"
+    click.echo(f"wrote {target} ({len(files)} files, {how}); then run: boardpaper check")

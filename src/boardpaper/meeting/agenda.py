@@ -160,7 +160,7 @@ def agenda_html(meeting: Meeting, plan: PackPlan, in_pack: bool) -> str:
 
     spec = meeting.template.raw["agenda"]
     return render_template_file(
-        meeting.template.folder, spec["html_template"], _agenda_context(meeting, plan, in_pack)
+        meeting.template, spec["html_template"], _agenda_context(meeting, plan, in_pack)
     )
 
 
@@ -169,7 +169,7 @@ def notice_html(meeting: Meeting, item: AgendaItem) -> str:
 
     spec = meeting.template.raw["agenda"]
     return render_template_file(
-        meeting.template.folder,
+        meeting.template,
         spec["notice_template"],
         {
             "meeting": meeting,
@@ -194,7 +194,7 @@ def stamp_html(
         pages += [{"exempt": item.exempt and plan.members}] * length
     spec = meeting.template.raw["agenda"]
     return render_template_file(
-        meeting.template.folder,
+        meeting.template,
         spec["stamp_template"],
         {
             "meeting": meeting,
@@ -217,7 +217,8 @@ def render_agenda_docx(
     from boardpaper.render.stamp import set_docx_custom_properties
 
     spec = meeting.template.raw["agenda"]
-    document = DocxTemplate(str(meeting.template.folder / spec["word_template"]))
+    word_file = meeting.template.find(spec["word_template"])  # load_template checked it exists
+    document = DocxTemplate(str(word_file or meeting.template.folder / spec["word_template"]))
     context = _agenda_context(meeting, plan, in_pack=False)
     document.render(context, jinja_env=jinja_environment(), autoescape=True)
     set_core_properties(

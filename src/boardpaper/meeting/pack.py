@@ -47,13 +47,17 @@ from boardpaper.meeting.agenda import (
 from boardpaper.meeting.merge import OutlineEntry, PartPdf, merge_parts, page_count
 from boardpaper.meeting.schema import AgendaItem, Meeting
 from boardpaper.pipeline import LoadedReport
+from boardpaper.template.manifest import Template
 
 
 @dataclass(frozen=True)
 class RenderJob:
-    """Work for a worker process: a report to render, or ready HTML to lay out."""
+    """Work for a worker process: a report to render, or ready HTML to lay out.
 
-    folder: Path
+    ``folders`` are the template's chain (its own folder first): relative URLs in the
+    HTML are looked up there in that order."""
+
+    folders: tuple[Path, ...]
     stylesheets: tuple[Path, ...]
     report: LoadedReport | None = None
     html: str | None = None
@@ -82,7 +86,13 @@ def render_pack_part(job: RenderJob) -> bytes:
     if job.marking:
         marking = f'<p class="not-for-publication">{html.escape(job.marking)}</p>'
         text = re.sub(r"(<body\b[^>]*>)", lambda match: match.group(1) + marking, text, count=1)
-    return html_to_pdf(text, job.folder, properties=job.properties, stylesheets=job.stylesheets)
+    return html_to_pdf(
+        text,
+        job.folders[0],
+        properties=job.properties,
+        stylesheets=job.stylesheets,
+        fallbacks=job.folders[1:],
+    )
 
 
 class _Inline(Executor):
@@ -112,13 +122,13 @@ def build_pack(meeting: Meeting, jobs: int | None = None) -> dict[str, bytes]:
 def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
     template = meeting.template
     spec = template.raw["agenda"]
-    folder = template.folder
-    pack_css = (folder / spec["stylesheet"],)
+    folder = _folders(template)
+    pack_css = (_found(template, spec["stylesheet"]),)
     reports = [item for item in meeting.items if item.kind == "report"]
     # 1. Every report once (exempt ones marked), and a notice page for each exempt one.
     report_jobs = [
         RenderJob(
-            item.report.template.folder,
+            _folders(item.report.template),
             _pack_stylesheet(item.report, pack_css),
             report=item.report,
             marking=exempt_statement(item, meeting).replace(
@@ -253,8 +263,18 @@ def _pack_stylesheet(report: LoadedReport, agenda_css: tuple[Path, ...]) -> tupl
     """The pack stylesheet of the report's own template, else the agenda template's."""
     spec = report.template.raw.get("agenda") or {}
     if spec.get("stylesheet"):
-        return (report.template.folder / spec["stylesheet"],)
+        return (_found(report.template, spec["stylesheet"]),)
     return agenda_css
+
+
+def _folders(template: Template) -> tuple[Path, ...]:
+    """The template's folders in lookup order (its own, its parents', the base)."""
+    return tuple(link.folder for link in template.chain)
+
+
+def _found(template: Template, relative: str) -> Path:
+    """A file of the template by the lookup order (``load_template`` checked it is there)."""
+    return template.find(relative) or template.folder / relative
 
 
 def _plans(meeting: Meeting) -> list[PackPlan]:

@@ -25,6 +25,7 @@ from boardpaper.render.cache import RenderCache
 from boardpaper.render.environment import FontUse, environment
 from boardpaper.render.parallel import render_papers
 from boardpaper.render.stamp import content_sha256
+from boardpaper.template.inherit import base_folder
 from boardpaper.template.library import builtin_templates_dir
 from boardpaper.template.manifest import Template, template_files
 
@@ -43,6 +44,10 @@ BUILTIN = "builtin:"
 """Prefix of recorded paths inside boardpaper's own templates, wherever it is installed."""
 
 
+BUILTIN_BASE = "builtin-base:"
+"""Prefix of recorded paths inside the built-in base template (``template/base/``)."""
+
+
 def recorded_path(path: Path, root: Path) -> str:
     """``path`` as the manifest records it, in POSIX form.
 
@@ -50,7 +55,11 @@ def recorded_path(path: Path, root: Path) -> str:
     built-in templates (so another installation finds them); else absolute.
     """
     absolute = Path(os.path.abspath(path))  # as the user sees it: symlinks kept
-    for base, prefix in ((Path(os.path.abspath(root)), ""), (builtin_templates_dir(), BUILTIN)):
+    for base, prefix in (
+        (Path(os.path.abspath(root)), ""),
+        (builtin_templates_dir(), BUILTIN),
+        (base_folder(), BUILTIN_BASE),
+    ):
         try:
             return prefix + absolute.relative_to(os.path.abspath(base)).as_posix()
         except ValueError:
@@ -60,6 +69,8 @@ def recorded_path(path: Path, root: Path) -> str:
 
 def resolve_recorded(recorded: str, root: Path) -> Path:
     """Where a recorded input path is now (``recorded_path`` reversed)."""
+    if recorded.startswith(BUILTIN_BASE):
+        return base_folder() / recorded.removeprefix(BUILTIN_BASE)
     if recorded.startswith(BUILTIN):
         return builtin_templates_dir() / recorded.removeprefix(BUILTIN)
     path = Path(recorded)
@@ -104,11 +115,19 @@ class ManifestBuilder:
             }
 
     def add_template(self, template: Template) -> None:
-        """Record a template folder and every file in it."""
+        """Record a template folder and every file in it, and so for each template it extends.
+
+        Each template's entry names its parent (``extends``), so ``verify`` can tell which
+        papers a changed parent file affects.
+        """
         if template.name in self.templates:
             return
         folder = recorded_path(template.folder, self.root)
-        self.templates[template.name] = {"folder": folder, "sha256": template.files_hash}
+        entry: dict[str, Any] = {"folder": folder, "sha256": template.files_hash}
+        if template.parent is not None:
+            entry["extends"] = template.parent.name
+            self.add_template(template.parent)
+        self.templates[template.name] = entry
         for path in template_files(template.folder):
             self.add_input(path, "template", template=template.name)
 

@@ -166,7 +166,14 @@ def verify_build(outdir: Path, root: Path | None = None) -> Verification:
     outputs: list[Check] = []
     for entry in manifest.get("outputs", []):
         outputs.append(
-            _check_output(entry, outdir, rebuilt.get(entry["path"]), changed_inputs, unknown_kinds)
+            _check_output(
+                entry,
+                outdir,
+                rebuilt.get(entry["path"]),
+                changed_inputs,
+                unknown_kinds,
+                manifest.get("templates", {}),
+            )
         )
     pdfs = [
         entry["path"] for entry in manifest.get("outputs", []) if entry["path"].endswith(".pdf")
@@ -200,12 +207,24 @@ def _check_input(entry: dict[str, Any], context: RebuildContext) -> Check:
     return Check(entry["path"], "unchanged")
 
 
+def _with_parents(names: list[str], templates: dict[str, Any]) -> list[str]:
+    """The templates ``names`` and every one they extend (recorded as ``extends``)."""
+    found: list[str] = []
+    for start in names:
+        name: Any = start
+        while isinstance(name, str) and name not in found:
+            found.append(name)
+            name = (templates.get(name) or {}).get("extends")
+    return found
+
+
 def _check_output(
     entry: dict[str, Any],
     outdir: Path,
     rebuilt: bytes | None,
     changed_inputs: list[dict[str, Any]],
     unknown_kinds: set[str],
+    manifest_templates: dict[str, Any],
 ) -> Check:
     name, recorded = entry["path"], entry["sha256"]
     target = outdir / name
@@ -239,6 +258,7 @@ def _check_output(
     if fresh != recorded:
         sources = [entry["source"]] if entry.get("source") else entry.get("sources", [])
         templates = [entry["template"]] if entry.get("template") else entry.get("templates", [])
+        templates = _with_parents(templates, manifest_templates)
         changed = [
             item["path"]
             for item in changed_inputs

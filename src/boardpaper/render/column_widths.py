@@ -35,11 +35,12 @@ class TextMeasure:
         fallback = UNITS_PER_EM * AVERAGE_ADVANCE
         units = 0.0
         for char in text:
-            width = widths.get(char)
-            if width is None:
+            known = widths.get(char)
+            if known is None:
                 wide = unicodedata.east_asian_width(char) in ("W", "F")
-                width = fallback * (2 if wide else 1)
-            units += width
+                units += fallback * (2 if wide else 1)
+            else:
+                units += known
         return units * self.size_pt / UNITS_PER_EM
 
 

@@ -1,18 +1,22 @@
 """The HTML renderer: a ``Paper`` and its template in, an HTML string out.
 
-The template folder's Jinja file lays the paper out; this module only gives it
-the model and a few helpers. Jinja runs sandboxed, with autoescaping and
-StrictUndefined, and loads files from the template folder alone, so content is
-always text and a template cannot read elsewhere.
+The template's Jinja file lays the paper out; this module only gives it the
+model and a few helpers. Jinja runs sandboxed, with autoescaping and
+StrictUndefined, and loads files from the template's chain alone (its folder,
+its parents', the built-in base: ``ChainLoader``), so content is always text and
+a template cannot read elsewhere.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined
+import jinja2
+from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from boardpaper import __version__
@@ -25,6 +29,8 @@ from boardpaper.content.model import (
     Run,
     Table,
 )
+from boardpaper.errors import Problem, TemplateError, display_path
+from boardpaper.template.inherit import ChainLink, inside
 from boardpaper.template.manifest import Template
 
 
@@ -63,10 +69,49 @@ def link_groups(runs: tuple[Run, ...]) -> list[tuple[str | None, list[Run]]]:
     return groups
 
 
+class ChainLoader(BaseLoader):
+    """Jinja files of a template chain, and nothing else.
+
+    ``"paper.html"`` is looked up in the chain's order (the template's own folder, its
+    parent's, ..., base); ``"NAME:paper.html"`` is that file of the template NAME of the
+    chain (``{% extends "base:paper.html" %}``). A name that leaves a folder (``..``, an
+    absolute path, a symlink pointing out) is not found.
+    """
+
+    def __init__(self, chain: tuple[ChainLink, ...]):
+        self.chain = chain
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        links = self.chain
+        relative = template
+        name, colon, rest = template.partition(":")
+        if colon:
+            links = tuple(link for link in self.chain if link.name == name)
+            relative = rest
+        pieces = split_template_path(relative)  # raises TemplateNotFound for ".."
+        for link in links:
+            target = inside(link.folder, "/".join(pieces))
+            if target is None or not target.is_file():
+                continue
+            source = target.read_text(encoding="utf-8")
+            mtime = target.stat().st_mtime
+
+            def uptodate(target: Path = target, mtime: float = mtime) -> bool:
+                try:
+                    return target.stat().st_mtime == mtime
+                except OSError:
+                    return False
+
+            return source, str(link.folder / relative), uptodate
+        raise TemplateNotFound(template)
+
+
 @cache
-def _environment(folder: Path) -> ImmutableSandboxedEnvironment:
+def _environment(chain: tuple[ChainLink, ...]) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(str(folder), followlinks=False),
+        loader=ChainLoader(chain),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -77,7 +122,7 @@ def _environment(folder: Path) -> ImmutableSandboxedEnvironment:
     return env
 
 
-HTML_VARIABLES = ("paper", "fields", "template", "boardpaper_version", "provenance")
+HTML_VARIABLES = ("paper", "fields", "template", "boardpaper_version", "provenance", "stylesheets")
 """The names ``html_context`` gives every HTML template (``boardpaper check`` lints against it)."""
 
 
@@ -91,15 +136,20 @@ def html_context(
         "template": template,
         "boardpaper_version": __version__,
         "provenance": {},
+        "stylesheets": [sheet.resolve().as_uri() for sheet in template.stylesheets],
         **(extra or {}),
     }
 
 
 def render_html(paper: Paper, template: Template, extra: dict[str, Any] | None = None) -> str:
     """Render ``paper`` with the template's HTML file; returns the HTML text."""
-    env = _environment(template.folder)
-    jinja_template = env.get_template(template.html_template.name)
-    return with_word_look(jinja_template.render(html_context(paper, template, extra)), template)
+    env = _environment(template.chain)
+    try:
+        jinja_template = env.get_template(str(template.raw.get("html_template", "paper.html")))
+        html = jinja_template.render(html_context(paper, template, extra))
+    except jinja2.TemplateError as error:
+        raise _located(error, template.html_template) from None
+    return with_word_look(html, template)
 
 
 def with_word_look(html: str, template: Template) -> str:
@@ -117,9 +167,24 @@ def with_word_look(html: str, template: Template) -> str:
     return f"{html[:head_end]}<style>\n{css}</style>\n{html[head_end:]}"
 
 
-def render_template_file(folder: Path, name: str, context: dict[str, Any]) -> str:
-    """Render any Jinja file of a template folder (agendas, notices) in the same sandbox."""
-    env = _environment(folder)
-    return env.get_template(name).render(
-        {"boardpaper_version": __version__, "block_kind": block_kind, **context}
+def _located(error: jinja2.TemplateError, path: Path) -> TemplateError:
+    """A Jinja error (a file not found in the chain, a syntax error) as a located problem."""
+    if isinstance(error, jinja2.TemplateNotFound):
+        message = f"{error.name!r} is not a file of this template, its parents or the base"
+    else:
+        message = f"Jinja: {error.message or error}"
+    where = getattr(error, "filename", None) or str(path)
+    return TemplateError(
+        [Problem(display_path(Path(where)), getattr(error, "lineno", None), None, "", message)]
     )
+
+
+def render_template_file(template: Template, name: str, context: dict[str, Any]) -> str:
+    """Render any Jinja file of a template's chain (agendas, notices) in the same sandbox."""
+    env = _environment(template.chain)
+    try:
+        return env.get_template(name).render(
+            {"boardpaper_version": __version__, "block_kind": block_kind, **context}
+        )
+    except jinja2.TemplateError as error:
+        raise _located(error, template.folder / name) from None

@@ -1,8 +1,9 @@
 """The PDF renderer: a ``Paper`` in, tagged PDF/UA-1 bytes out, by WeasyPrint.
 
 WeasyPrint is imported once per process (it costs about a second) and fetches
-only ``data:`` URLs and files inside the template folder: no network, no other
-files, whatever the template or content says.
+only ``data:`` URLs and files inside the template's chain of folders (its own,
+its parents', the built-in base): no network, no other files, whatever the
+template or content says.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from boardpaper.render.html import render_html
 from boardpaper.render.stamp import add_pdf_properties, provenance_of
 from boardpaper.render.tagging import finish_tagging, record_origins
 from boardpaper.render.weasyprint_internals import harfbuzz_subset_available
+from boardpaper.template.inherit import inside
 from boardpaper.template.manifest import Template
 
 _weasyprint: Any = None
@@ -38,7 +40,11 @@ class BlockedURL(ValueError):
 
 
 def make_fetcher(allowed_folders: list[Path]) -> Any:
-    """A WeasyPrint URL fetcher that serves ``data:`` and files under ``allowed_folders`` only."""
+    """A WeasyPrint URL fetcher that serves ``data:`` and files under ``allowed_folders`` only.
+
+    A file missing from the first folder is looked for, at the same relative path, in the
+    others in turn: the template lookup order, for a logo or font a parent template holds.
+    """
     weasyprint = _load_weasyprint()
     roots = [folder.resolve() for folder in allowed_folders]
 
@@ -54,7 +60,7 @@ def make_fetcher(allowed_folders: list[Path]) -> Any:
                 from urllib.request import url2pathname
 
                 path = Path(url2pathname(url.split("?")[0].split("#")[0].removeprefix("file:")))
-                resolved = path.resolve()
+                resolved = _look_up(path, roots)
                 if (
                     any(resolved == root or root in resolved.parents for root in roots)
                     and resolved.is_file()
@@ -67,6 +73,19 @@ def make_fetcher(allowed_folders: list[Path]) -> Any:
             raise BlockedURL(f"boardpaper does not fetch {url}")
 
     return FolderFetcher()
+
+
+def _look_up(path: Path, roots: list[Path]) -> Path:
+    """``path`` resolved; if missing from the first root, the same file in a later root."""
+    resolved = path.resolve()
+    if resolved.exists() or not roots or roots[0] not in resolved.parents:
+        return resolved
+    relative = resolved.relative_to(roots[0]).as_posix()
+    for root in roots[1:]:
+        found = inside(root, relative)
+        if found is not None and found.is_file():
+            return found
+    return resolved
 
 
 def render_pdf(
@@ -83,7 +102,13 @@ def render_pdf(
     """
     html = render_html(paper, template, extra)
     properties = provenance_of(paper, template).properties()
-    return html_to_pdf(html, template.folder, properties=properties, fonts=fonts)
+    return html_to_pdf(
+        html,
+        template.folder,
+        properties=properties,
+        fonts=fonts,
+        fallbacks=tuple(link.folder for link in template.chain[1:]),
+    )
 
 
 FIXED_FONT_EPOCH = "315532800"
@@ -96,6 +121,7 @@ def html_to_pdf(
     properties: dict[str, str] | None = None,
     fonts: list[FontUse] | None = None,
     stylesheets: tuple[Path, ...] = (),
+    fallbacks: tuple[Path, ...] = (),
 ) -> bytes:
     """Lay out HTML whose relative URLs point into ``folder``; returns reproducible PDF bytes.
 
@@ -106,9 +132,11 @@ def html_to_pdf(
     PDF embeds are appended to ``fonts`` if given.
     ``stylesheets`` (files inside ``folder``) are applied as user stylesheets, after
     the document's own CSS (packs use this to drop each paper's own page numbers).
+    ``fallbacks`` are the folders of the template's parents, in lookup order: their
+    files may be fetched too, and a relative URL missing from ``folder`` is found there.
     """
     weasyprint = _load_weasyprint()
-    fetcher = make_fetcher([folder])
+    fetcher = make_fetcher([folder, *fallbacks])
     base_url = folder.resolve().as_uri() + "/"
     source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     user_css = [

@@ -202,8 +202,8 @@ def _table_look(document: Any) -> tuple[str | None, str | None, Any]:
             edge = margins.find(qn(f"w:{side}"))
             if edge is None and side in ("right", "left"):
                 edge = margins.find(qn("w:end" if side == "right" else "w:start"))
-            width = edge.get(qn("w:w")) if edge is not None else None
-            sides.append(int(width) / 20 if width and width.isdigit() else 0.0)
+            twips = edge.get(qn("w:w")) if edge is not None else None
+            sides.append(int(twips) / 20 if twips and twips.isdigit() else 0.0)
         padding = tuple(sides)
     return border, fill, padding
 
@@ -366,7 +366,7 @@ def font_line_factor(font: str) -> float:
 
         with TTFont(found[1], lazy=True, fontNumber=0) as face:
             os2 = face["OS/2"]
-            return (os2.usWinAscent + os2.usWinDescent) / face["head"].unitsPerEm
+            return float((os2.usWinAscent + os2.usWinDescent) / face["head"].unitsPerEm)
     except Exception:  # a font fontTools cannot read: Word's usual figure
         return 1.15
 

@@ -1,9 +1,10 @@
-"""Template folders: find them, read and check their manifests.
+"""Template folders: find them, read and check their manifests (and those they extend).
 
 A template is a folder holding ``template.yaml`` (the manifest: fields,
 sections, headings, numbering style, standard wording), a Word template and an
-HTML template with its CSS. Everything a council changes lives there, never in
-Python. A name or path in; a ``Template`` (or located problems) out.
+HTML template with its CSS, or only what it changes of the template it
+``extends`` (``template.inherit``). Everything a council changes lives there,
+never in Python. A name or path in; a ``Template`` (or located problems) out.
 """
 
 from __future__ import annotations
@@ -19,12 +20,25 @@ from boardpaper.load.validators import (
     Context,
 )
 from boardpaper.load.yaml_nodes import Limits, load_yaml
+from boardpaper.template.inherit import (
+    BASE_NAME,
+    MAX_CHAIN,
+    ChainLink,
+    apply_overrides,
+    base_folder,
+    find_file,
+    inside,
+    merge_manifests,
+    template_files,
+)
 from boardpaper.template.manifest import (
     AGENDA_FILES,
     DEFAULT_LANGUAGE,
+    FRONT_FIELD_CHANGES,
     INDICATOR_COLUMNS,
     REQUIRED_LABELS,
     RULE_WORDS,
+    SECTION_CHANGES,
     SIGNOFF_COLUMNS,
     TEMPLATE_NAME,
     ChoiceSpec,
@@ -46,102 +60,197 @@ def builtin_templates_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "templates"
 
 
-def load_template(folder: Path, limits: Limits = Limits()) -> Template:
-    """Read ``folder/template.yaml`` and check it. Raises TemplateError with every problem."""
+def load_template(
+    folder: Path, limits: Limits = Limits(), library: TemplateLibrary | None = None
+) -> Template:
+    """Read ``folder/template.yaml`` and the templates it extends, and check them.
+
+    The parent named by ``extends`` is found beside ``folder`` first, then in
+    ``library`` (default: ``default_library()``); ``base`` is the built-in base.
+    Raises TemplateError with every problem, each located in the file that has it.
+    """
+    return _load(folder, limits, library, ())
+
+
+def _load(
+    folder: Path, limits: Limits, library: TemplateLibrary | None, below: tuple[Path, ...]
+) -> Template:
     manifest = folder / "template.yaml"
     display = display_path(manifest)
     try:
         node = load_yaml(manifest, display, limits)
     except ContentError as error:
         raise TemplateError(error.problems) from None
+    is_base = folder.resolve() == base_folder().resolve()
     ctx = Context(display, limits)
-    data = manifest_schema().check(node, ctx, "")
+    own = manifest_schema(partial=True).check(node, ctx, "")
     problems = list(ctx.problems)
-    if data is not INVALID:
-        if data["name"] != folder.name:
-            problems.append(
-                Problem(
-                    display,
-                    node.line,
-                    node.column,
-                    "name",
-                    f"must match the folder name {folder.name!r}, found {data['name']!r}",
-                )
+    if own is INVALID:
+        raise TemplateError(problems)
+
+    def problem(key: str, message: str, place: Any = None) -> None:
+        line, column = node.key_places.get(key.split(".")[0], (node.line, node.column))
+        if place is not None:
+            line, column = place
+        problems.append(Problem(display, line, column, key, message))
+
+    for path in template_files(folder):
+        if inside(folder, path.relative_to(folder).as_posix()) is None:
+            message = "is a symlink to a file outside the template folder; copy the file in"
+            problems.append(Problem(display_path(path), None, None, "", message))
+    if own["name"] != folder.name:
+        problem("name", f"must match the folder name {folder.name!r}, found {own['name']!r}")
+    parent = None
+    if "extends" in own:
+        parent_folder = _parent_folder(str(own["extends"]), folder, library, below)
+        if len(below) + 2 > MAX_CHAIN:
+            problem("extends", f"a template may extend at most {MAX_CHAIN - 2} others in a row")
+        elif parent_folder is None:
+            problem(
+                "extends",
+                f"no template called {own['extends']!r} to extend (a template cannot extend "
+                "itself, or one that extends it)",
             )
-        for key in ("word_template", "html_template"):
-            target = _inside(folder, data[key])
-            if target is None or not target.is_file():
-                line, column = node.key_places[key]
-                problems.append(
-                    Problem(
-                        display,
-                        line,
-                        column,
-                        key,
-                        f"file {data[key]!r} not found in the template folder",
-                    )
-                )
-        agenda = data.get("agenda") or {}
-        for key in AGENDA_FILES:
-            if key in agenda and (
-                _inside(folder, agenda[key]) is None
-                or not (folder / agenda[key]).resolve().is_file()
-            ):
-                line, column = node.value["agenda"].key_places[key]  # type: ignore[index]
-                problems.append(
-                    Problem(
-                        display,
-                        line,
-                        column,
-                        f"agenda.{key}",
-                        f"file {agenda[key]!r} not found in the template folder",
-                    )
-                )
-        logo = data.get("logo")
-        if logo is not None:
-            target = _inside(folder, logo["file"])
-            if target is None or not target.is_file():
-                problems.append(
-                    Problem(
-                        display,
-                        logo["file"].line,
-                        logo["file"].column,
-                        "logo.file",
-                        f"file {logo['file']!r} not found in the template folder",
-                    )
-                )
-        fields = [item["field"] for item in data["front_sheet"]]
-        fields += [s["field"] for part in data["parts"] for s in part["sections"]]
-        for required in ("title", "date", "meeting"):
-            if required not in fields:
-                problems.append(
-                    Problem(
-                        display,
-                        node.line,
-                        node.column,
-                        "front_sheet",
-                        f"every template needs a {required!r} field",
-                    )
-                )
-        problems.extend(_check_section_options(data, node, display))
-        seen: set[str] = set()
-        for name in fields:
-            if name in seen:
-                problems.append(
-                    Problem(display, node.line, node.column, "", f"field {name!r} is used twice")
-                )
-            seen.add(name)
+        else:
+            try:
+                parent = _load(parent_folder, limits, library, (*below, folder))
+            except TemplateError as error:
+                problems.extend(error.problems)
+                problem("extends", f"the template {own['extends']!r} has problems (listed above)")
     if problems:
         raise TemplateError(problems)
+    chain = (ChainLink(str(own["name"]), folder), *(parent.chain if parent else ()))
+    data = merge_manifests(parent.raw if parent else {}, own)
+    data.pop("overrides", None)
+    if "extends" not in own:
+        data.pop("extends", None)
+    data, unused = apply_overrides(data, own.get("overrides", {}))
+    for name in unused:
+        place = node.value["overrides"].key_places[name]  # type: ignore[index]
+        problem(f"overrides.{name}", "no inherited field or section has this name", place)
+    problems.extend(_check_override_keys(own.get("overrides", {}), data, node, display))
+    if is_base:
+        if problems:
+            raise TemplateError(problems)
+        return _template(data, folder, chain, parent, complete=False)
+    inherited = " (not set here, nor in the templates it extends)" if parent else ""
+    for key in REQUIRED_KEYS:
+        if key not in data:
+            problem(key, "required but missing" + inherited)
+    if problems:
+        raise TemplateError(problems)
+    where = " or the templates it extends" if parent else ""
+
+    def need_file(key: str, relative: str, place: Any = None) -> None:
+        if find_file(chain, relative) is None:
+            problem(key, f"file {relative!r} not found in the template folder{where}", place)
+
+    for key in ("word_template", "html_template"):
+        need_file(key, data[key])
+    agenda = data.get("agenda") or {}
+    for key in AGENDA_FILES:
+        if key in agenda:
+            agenda_node = node.value.get("agenda") if isinstance(node.value, dict) else None
+            place = (agenda_node.key_places.get(key) if agenda_node is not None else None) or (
+                node.key_places.get("agenda")
+            )
+            need_file(f"agenda.{key}", agenda[key], place)
+    logo = data.get("logo")
+    if logo is not None:
+        need_file("logo.file", logo["file"], (logo["file"].line, logo["file"].column))
+    fields = [item["field"] for item in data["front_sheet"]]
+    fields += [s["field"] for part in data["parts"] for s in part["sections"]]
+    for required in ("title", "date", "meeting"):
+        if required not in fields:
+            message = f"every template needs a {required!r} field"
+            problem("front_sheet", message, (node.line, node.column))
+    problems.extend(_check_section_options(data, node, display))
+    seen: set[str] = set()
+    for name in fields:
+        if name in seen:
+            problems.append(
+                Problem(display, node.line, node.column, "", f"field {name!r} is used twice")
+            )
+        seen.add(name)
+    if problems:
+        raise TemplateError(problems)
+    return _template(data, folder, chain, parent)
+
+
+REQUIRED_KEYS = (
+    "description",
+    "recommendation_numbering",
+    "word_template",
+    "html_template",
+    "front_sheet",
+    "parts",
+)
+"""What a template's manifest, merged with those it extends, must have."""
+
+
+def _parent_folder(
+    name: str, folder: Path, library: TemplateLibrary | None, below: tuple[Path, ...]
+) -> Path | None:
+    """The folder of the template ``name`` that ``folder`` extends: beside it, then in the
+    library; never ``folder`` itself or one that (indirectly) extends it."""
+    if name == BASE_NAME:
+        return base_folder()
+    taken = {path.resolve() for path in (*below, folder)}
+    library = library or default_library()
+    for root in (folder.parent, *library.roots):
+        candidate = root / name
+        if (
+            (candidate / "template.yaml").is_file()
+            and inside(root, name) is not None
+            and candidate.resolve() not in taken
+        ):
+            return candidate
+    return None
+
+
+def _check_override_keys(
+    overrides: dict[str, Any], data: dict[str, Any], node: Any, display: str
+) -> list[Problem]:
+    """An override changes only what its field or section has (no ``heading`` on a field)."""
+    front = {str(item["field"]) for item in data.get("front_sheet", ())}
+    problems = []
+    for name, changes in overrides.items():
+        allowed = FRONT_FIELD_CHANGES if name in front else SECTION_CHANGES
+        kind = "front-sheet field" if name in front else "section"
+        for key in changes:
+            if key not in allowed:
+                line, column = node.value["overrides"].value[name].key_places[key]
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        column,
+                        f"overrides.{name}.{key}",
+                        f"a {kind} has no {key!r}; it may change: {', '.join(allowed)}",
+                    )
+                )
+    return problems
+
+
+def _template(
+    data: dict[str, Any],
+    folder: Path,
+    chain: tuple[ChainLink, ...],
+    parent: Template | None,
+    complete: bool = True,
+) -> Template:
+    def found(relative: str) -> Path:
+        return find_file(chain, relative) or folder / relative
+
     return Template(
         name=data["name"],
         folder=folder,
-        description=data["description"],
+        description=data.get("description", ""),
         language=data.get("language", DEFAULT_LANGUAGE),
         font=data.get("font", "Arial"),
-        recommendation_numbering=data["recommendation_numbering"],
-        word_template=folder / data["word_template"],
-        html_template=folder / data["html_template"],
+        recommendation_numbering=data.get("recommendation_numbering", "decimal"),
+        word_template=found(data.get("word_template", "paper.docx")),
+        html_template=found(data.get("html_template", "paper.html")),
         front_sheet=tuple(
             FrontSheetSpec(
                 field=item["field"],
@@ -151,7 +260,7 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
                 description=item.get("description", ""),
                 columns=tuple(item.get("columns", ())),
             )
-            for item in data["front_sheet"]
+            for item in data.get("front_sheet", ())
         ),
         parts=tuple(
             PartSpec(
@@ -182,10 +291,12 @@ def load_template(folder: Path, limits: Limits = Limits()) -> Template:
                     for s in part["sections"]
                 ),
             )
-            for part in data["parts"]
+            for part in data.get("parts", ())
         ),
         raw=data,
         logo=Logo(str(data["logo"]["file"]), str(data["logo"]["alt"])) if "logo" in data else None,
+        chain=chain,
+        parent=parent,
     )
 
 
@@ -271,19 +382,20 @@ class TemplateLibrary:
         self._cache: dict[str, Template] = {}
 
     def names(self) -> list[str]:
+        """The templates reports can use (not ``base``, which only other templates extend)."""
         found: set[str] = set()
         for root in self.roots:
             for child in root.iterdir():
                 if (child / "template.yaml").is_file() and TEMPLATE_NAME.fullmatch(child.name):
                     found.add(child.name)
-        return sorted(found)
+        return sorted(found - {BASE_NAME})
 
     def folder(self, name: str) -> Path | None:
-        if not TEMPLATE_NAME.fullmatch(name):
+        if not TEMPLATE_NAME.fullmatch(name) or name == BASE_NAME:
             return None
         for root in self.roots:
             candidate = root / name
-            if (candidate / "template.yaml").is_file() and _inside(root, name) is not None:
+            if (candidate / "template.yaml").is_file() and inside(root, name) is not None:
                 return candidate
         return None
 
@@ -293,7 +405,7 @@ class TemplateLibrary:
             folder = self.folder(name)
             if folder is None:
                 raise KeyError(name)
-            self._cache[name] = load_template(folder, self.limits)
+            self._cache[name] = load_template(folder, self.limits, self)
         return self._cache[name]
 
 
@@ -308,10 +420,3 @@ def default_library(extra: list[Path] | None = None) -> TemplateLibrary:
     if builtin.resolve() not in {root.resolve() for root in roots if root.exists()}:
         roots.append(builtin)
     return TemplateLibrary(roots)
-
-
-def _inside(folder: Path, relative: str) -> Path | None:
-    """Resolve ``relative`` under ``folder``; None if it would leave the folder."""
-    target = (folder / relative).resolve()
-    root = folder.resolve()
-    return target if target == root or root in target.parents else None

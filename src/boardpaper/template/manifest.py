@@ -9,21 +9,34 @@ renderers read.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from boardpaper.errors import Problem
 from boardpaper.load.validators import (
+    INVALID,
     Choice,
+    Context,
     Field,
+    Kind,
     ListOf,
     Record,
     Text,
     YesNo,
+)
+from boardpaper.load.yaml_nodes import Node
+from boardpaper.template.inherit import (
+    ChainLink,
+    chain_hash,
+    find_file,
+    stylesheets,
+)
+from boardpaper.template.inherit import (
+    template_files as template_files,
 )
 
 TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -91,7 +104,59 @@ DEFAULT_LANGUAGE = "en-GB"
 """Document language (PDF /Lang, Word w:lang) when a template names none."""
 
 
-def manifest_schema() -> Record:
+FIELD_NAME = r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*"
+
+
+FRONT_FIELD_CHANGES = ("label", "required", "description")
+"""What ``overrides:`` may change of an inherited front-sheet field."""
+
+
+SECTION_CHANGES = (
+    "heading",
+    "required",
+    "numbered",
+    "description",
+    "standard_wording",
+    "labels",
+    "statuses",
+    "directions",
+    "rules",
+    "chart",
+)
+"""What ``overrides:`` may change of an inherited section (its type and columns stay)."""
+
+
+class FieldChanges(Kind):
+    """``overrides:``: a mapping of field names to the changes made to that field or section."""
+
+    expected = "a mapping of field names to changes"
+
+    def __init__(self, changes: Record):
+        self.changes = changes
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        if node.kind != "map":
+            return self.mismatch(node, ctx, key)
+        assert isinstance(node.value, dict)
+        result: dict[str, Any] = {}
+        for name, child in node.value.items():
+            line, column = node.key_places[name]
+            if not re.fullmatch(FIELD_NAME, name):
+                message = f"{name!r} is not a field name"
+                ctx.problems.append(Problem(ctx.path, line, column, key, message))
+                continue
+            value = self.changes.check(child, ctx, f"{key}.{name}")
+            if value is not INVALID:
+                result[name] = value
+        return result
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "object", "additionalProperties": self.changes.json_schema()}
+
+
+def manifest_schema(partial: bool = False) -> Record:
+    """The schema of ``template.yaml``. ``partial``: every key optional (a manifest that
+    ``extends`` another gets the rest from it; completeness is checked after merging)."""
     front_field = Record(
         {
             "field": Field(
@@ -132,32 +197,36 @@ def manifest_schema() -> Record:
         }
     )
     labels = Record({name: Field(Text(), required=False) for name in LABELS})
-    section = Record(
+    section_fields = {
+        "field": Field(Text(pattern=FIELD_NAME, hint="a field name")),
+        "heading": Field(Text(), required=False),
+        "type": Field(Choice(SECTION_TYPES), required=False),
+        "required": Field(YesNo(), required=False),
+        "numbered": Field(YesNo(), required=False),
+        "standard_wording": Field(ListOf(Text()), required=False),
+        "description": Field(Text(), required=False),
+        "columns": Field(ListOf(column), required=False),
+        "statuses": Field(ListOf(choice), required=False),
+        "directions": Field(ListOf(choice), required=False),
+        "labels": Field(labels, required=False),
+        "rules": Field(rules, required=False),
+        "chart": Field(
+            Record(
+                {
+                    name: Field(Text(pattern=COLOUR, hint="a colour like #1f4e79"))
+                    for name in CHART_COLOURS
+                }
+            ),
+            required=False,
+            description="Colours of charts: the value line and the target line",
+        ),
+    }
+    section = Record(section_fields)
+    changes = {**section_fields, **front_field.fields}
+    change = Record(
         {
-            "field": Field(
-                Text(pattern=r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*", hint="a field name")
-            ),
-            "heading": Field(Text(), required=False),
-            "type": Field(Choice(SECTION_TYPES), required=False),
-            "required": Field(YesNo(), required=False),
-            "numbered": Field(YesNo(), required=False),
-            "standard_wording": Field(ListOf(Text()), required=False),
-            "description": Field(Text(), required=False),
-            "columns": Field(ListOf(column), required=False),
-            "statuses": Field(ListOf(choice), required=False),
-            "directions": Field(ListOf(choice), required=False),
-            "labels": Field(labels, required=False),
-            "rules": Field(rules, required=False),
-            "chart": Field(
-                Record(
-                    {
-                        name: Field(Text(pattern=COLOUR, hint="a colour like #1f4e79"))
-                        for name in CHART_COLOURS
-                    }
-                ),
-                required=False,
-                description="Colours of charts: the value line and the target line",
-            ),
+            name: replace(changes[name], required=False)
+            for name in (*SECTION_CHANGES, *FRONT_FIELD_CHANGES)
         }
     )
     part = Record(
@@ -166,9 +235,19 @@ def manifest_schema() -> Record:
             "sections": Field(ListOf(section)),
         }
     )
-    return Record(
+    top = Record(
         {
             "name": Field(Text(pattern=TEMPLATE_NAME.pattern, hint="a lower-case name")),
+            "extends": Field(
+                Text(pattern=TEMPLATE_NAME.pattern, hint="a template name"),
+                required=False,
+                description="The template this one changes ('base': the built-in base)",
+            ),
+            "overrides": Field(
+                FieldChanges(change),
+                required=False,
+                description="Changes to inherited front-sheet fields and sections, by field name",
+            ),
             "description": Field(Text()),
             "language": Field(
                 Text(pattern=r"[a-z]{2,3}(-[A-Z]{2})?", hint="a language tag like en-GB"),
@@ -192,6 +271,12 @@ def manifest_schema() -> Record:
             "agenda": Field(agenda_manifest_schema(), required=False),
         }
     )
+    if partial:
+        top.fields = {
+            name: spec if name == "name" else replace(spec, required=False)
+            for name, spec in top.fields.items()
+        }
+    return top
 
 
 AGENDA_FILES = ("html_template", "notice_template", "stamp_template", "word_template", "stylesheet")
@@ -307,6 +392,10 @@ class Template:
     parts: tuple[PartSpec, ...]
     raw: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     logo: Logo | None = None
+    chain: tuple[ChainLink, ...] = ()
+    """The lookup order of its files: this template, the one it extends, ..., the base
+    (``template.inherit``); just this one for a template without ``extends``."""
+    parent: Template | None = field(default=None, hash=False, compare=False)
 
     @property
     def sections(self) -> tuple[SectionSpec, ...]:
@@ -314,33 +403,17 @@ class Template:
 
     @cached_property
     def files_hash(self) -> str:
-        """sha256 over the folder's files (``template_files``): names and bytes, in a fixed order.
+        """sha256 over the files of every template of the chain (``inherit.chain_hash``)."""
+        return chain_hash(self.chain)
 
-        Text files count with LF line endings, so a checkout with CRLF endings
-        (git on Windows) hashes, and so renders, the same.
-        """
-        digest = hashlib.sha256()
-        for path in template_files(self.folder):
-            digest.update(path.relative_to(self.folder).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(normalised_text(path.read_bytes())).digest())
-        return digest.hexdigest()
+    @property
+    def stylesheets(self) -> tuple[Path, ...]:
+        """Every ``paper.css`` of the chain, base first."""
+        return stylesheets(self.chain)
+
+    def find(self, relative: str) -> Path | None:
+        """A file of this template by the lookup order (own folder, parents', base)."""
+        return find_file(self.chain, relative)
 
 
 SIGNOFF_COLUMNS = "a 'signoffs' field needs four column headings: implication, officer, role, date"
-
-
-def template_files(folder: Path) -> list[Path]:
-    """The files that make up a template folder, sorted: all but hidden ones (.git, .DS_Store)."""
-    return sorted(
-        path
-        for path in folder.rglob("*")
-        if path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    )
-
-
-def normalised_text(data: bytes) -> bytes:
-    """Text (no NUL in the first 8000 bytes, as git decides) with CRLF/CR made LF; else as is."""
-    if b"\0" in data[:8000]:
-        return data
-    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")

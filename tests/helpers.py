@@ -205,7 +205,6 @@ def word_list_labels(document, paragraphs) -> list[str]:
     return labels
 
 
-<<<<<<< HEAD
 SAMPLE_SITE_FOLDER = "children-and-young-people-2021-03-01"
 
 
@@ -274,7 +273,8 @@ items:
   - apologies
   - report: ../quarterly-performance-q2.yaml
 """
-=======
+
+
 def copy_template(name: str, folder: Path) -> Path:
     """A self-contained copy of the shipped template ``name`` (its chain flattened, as
     ``boardpaper new template``) in ``folder``, whose name it takes; returns ``folder``."""
@@ -286,4 +286,3 @@ def copy_template(name: str, folder: Path) -> Path:
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
         (folder / relative).write_bytes(data)
     return folder
->>>>>>> main

@@ -28,9 +28,13 @@ def day_text(day: dt.date) -> str:
 
 
 def _render(name: str, context: dict[str, Any]) -> bytes:
-    from boardpaper.render.html import link_groups, render_template_file
+    """Render a page of ``publish/web`` in the papers' sandbox (autoescaped, StrictUndefined)."""
+    from boardpaper import __version__
+    from boardpaper.render.html import _environment
+    from boardpaper.template.inherit import ChainLink
 
-    text = render_template_file(WEB, name, {"link_groups": link_groups, **context})
+    env = _environment((ChainLink("publish", WEB),))
+    text = env.get_template(name).render({"boardpaper_version": __version__, **context})
     return text.encode("utf-8")
 
 

@@ -39,6 +39,9 @@ def generate(folder: Path, count: int) -> list[Path]:
     """Write ``count`` reports (copies of the samples, each under its own title)."""
     samples = sorted((ROOT / "content").glob("*.yaml"))
     folder.mkdir(parents=True)
+    for data in (ROOT / "content").iterdir():  # data files (CSV, XLSX) the samples read
+        if data.is_file() and data.suffix != ".yaml":
+            shutil.copy(data, folder / data.name)
     written = []
     for index in range(count):
         lines = samples[index % len(samples)].read_text(encoding="utf-8").splitlines()

@@ -31,6 +31,16 @@ def slow_job(text: bytes, display: str, formats: tuple[str, ...]) -> JobResult:
     return render_job(text, display, formats)
 
 
+FAIL_MARKER = b"# test: fail with the report in the error"
+
+
+def failing_job(text: bytes, display: str, formats: tuple[str, ...]) -> JobResult:
+    """The real job, except that a report holding FAIL_MARKER raises an error quoting it."""
+    if FAIL_MARKER in text:
+        raise ValueError(f"cannot render {text[:200]!r}")
+    return slow_job(text, display, formats)
+
+
 @dataclass
 class Reply:
     status: int

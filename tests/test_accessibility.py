@@ -454,6 +454,7 @@ PDF_BREAKAGES = {
     "artifacts-untagged": _untag_page_numbers,
     "links": _unlink_link,
     "links-tab-order": lambda pdf: pdf.pages[0].__delitem__("/Tabs"),
+    "links-print-flag": lambda pdf: [a.__setitem__("/F", 0) for a in pdf.pages[0].Annots],
 }
 
 
@@ -872,8 +873,10 @@ def test_libreoffice_reads_the_word_structure_as_accessible(
     problems = [str(p) for p in audit_pdf(data, "libreoffice.pdf")]
     # LibreOffice 7.4's exporter never writes /Tabs /S on a page with links (the front
     # sheet's email links): a property of its PDF writer, not of the Word document.
+    # Nor does it set the Print flag on link annotations (ours do, since issue 19).
     tab_order = "has links but its tab order does not follow the structure"
-    assert [p for p in problems if tab_order not in p] == []
+    print_flag = "lacks the Print flag"
+    assert [p for p in problems if tab_order not in p and print_flag not in p] == []
     document = docx.Document(io.BytesIO(seed_outputs["docx"]))
     word_levels = [
         int(p.style.name.split()[-1]) for p in document.paragraphs if p.style.name[:8] == "Heading "
@@ -925,3 +928,11 @@ def test_word_template_without_a_language_still_gives_one(tmp_path: Path) -> Non
         f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}"
     )
     assert lang.get(qn("w:val")) == "en-GB"
+
+
+def test_every_link_is_printed(seed_outputs: dict[str, bytes]) -> None:
+    """An independent PDF/UA checker (outloud LNK-004) found links without the Print flag."""
+    with pikepdf.open(io.BytesIO(seed_outputs["pdf"])) as pdf:
+        links = [a for page in pdf.pages for a in page.get("/Annots", [])]
+        assert links
+        assert all(int(a.get("/F", 0)) & 4 for a in links)

@@ -179,7 +179,7 @@ def test_output_path_that_is_a_file_is_one_error(project: Path, runner) -> None:
     result = runner.invoke(cli, ["build", "-f", "docx", "-o", "out/papers"])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "error: out/papers/report.docx: cannot write here: Not a directory; nothing was written"
+        "error: out: is a file, but a folder is needed here; nothing was written"
     ]
     assert (project / "out").read_text(encoding="utf-8") == "not a folder"
 

@@ -29,7 +29,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        place = self.path
+        place = printable(self.path)
         if self.line is not None:
             place += f":{self.line}"
             if self.column is not None:
@@ -46,6 +46,19 @@ class Problem:
             "key": self.key,
             "message": self.message,
         }
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\x1b``), safe to print on a terminal.
+
+    File names can hold ESC sequences that retitle, recolour or clear the terminal.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
 
 
 class ContentError(Exception):

@@ -6,12 +6,14 @@ service call these functions; nothing here prints.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from boardpaper.content.assemble import assemble
 from boardpaper.content.model import Paper
+from boardpaper.content.size import size_problems
 from boardpaper.content.validate import validate_report
 from boardpaper.errors import ContentError, Problem, display_path
 from boardpaper.load.validators import Context, did_you_mean
@@ -69,6 +71,10 @@ def parse_report(
     if ctx.data_files:
         data_files = tuple(sorted((table.name, table.sha256) for table in ctx.data_files.values()))
         paper = replace(paper, data_files=data_files)
+    # Rendering time grows with what the paper holds: refuse what would not finish in time.
+    problems = size_problems(paper, limits, display)
+    if problems:
+        raise ContentError(problems)
     return LoadedReport(paper, template, display)
 
 
@@ -218,7 +224,9 @@ def _is_report(path: Path) -> bool:
             head = stream.read(65536).decode("utf-8", errors="replace")
     except OSError:
         return True
-    keys = {
-        line.split(":", 1)[0] for line in head.splitlines() if ":" in line and line[:1].isalpha()
-    }
+    keys = {match.group(2) for match in _TOP_LEVEL_KEY.finditer(head)}
     return "template" in keys or "committee" not in keys
+
+
+_TOP_LEVEL_KEY = re.compile(r"""^(['"]?)([A-Za-z_][\w-]*)\1[ \t]*:""", re.MULTILINE)
+"""A key at the start of a line, plain or quoted (``'template':`` is the key template)."""

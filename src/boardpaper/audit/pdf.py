@@ -262,6 +262,10 @@ def _check_figures(document: Element, fail: Any) -> None:
                 fail("figures", f"a {element.role[1:]}{page} {wrong} (/Alt)")
 
 
+PRINT_FLAG = 4
+"""Annotation flag bit 3 (ISO 32000-1, 12.5.3): the annotation is printed with the page."""
+
+
 def _check_links(pdf: Any, document: Element, texts: Texts, fail: Any) -> None:
     import pikepdf
 
@@ -297,6 +301,12 @@ def _check_links(pdf: Any, document: Element, texts: Texts, fail: Any) -> None:
                 fail(
                     "links",
                     f"a link on page {number} ({target}) has no description (/Contents)",
+                )
+            if not int(annotation.get("/F", 0)) & PRINT_FLAG:
+                fail(
+                    "links",
+                    f"a link on page {number} ({target}) lacks the Print flag (/F 4): "
+                    "printed and on-screen copies differ",
                 )
 
 

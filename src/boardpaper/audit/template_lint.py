@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from boardpaper.audit.template_access import unsafe_accesses
 from boardpaper.errors import ContentError, Problem, display_path
+from boardpaper.render.template_data import template_view
+from boardpaper.render.word_file import word_file_problem
 from boardpaper.template.library import TemplateLibrary, load_template
 from boardpaper.template.manifest import Template
 
@@ -65,6 +68,9 @@ def lint_word_template(template: Template) -> list[Problem]:
     """Tags split across runs or unbalanced, unknown variables and missing styles."""
     path = template.word_template
     display = display_path(path)
+    too_large = word_file_problem(path)
+    if too_large:
+        return [Problem(display, None, None, "", too_large)]
     try:
         with zipfile.ZipFile(path) as archive:
             parts = {
@@ -256,6 +262,8 @@ def _lint_word_variables(template: Template, display: str) -> list[Problem]:
         problems.append(
             Problem(display, None, None, "variables", _attribute_message(name, attribute))
         )
+    for message, _line in unsafe_accesses(tree):
+        problems.append(Problem(display, None, None, "variables", message))
     if "body" not in _loaded_names(tree):
         problems.append(
             Problem(
@@ -315,6 +323,8 @@ def lint_html_template(template: Template) -> list[Problem]:
         problems.append(
             Problem(display, line, None, "variables", _attribute_message(name, attribute))
         )
+    for message, line in unsafe_accesses(tree, env):
+        problems.append(Problem(display, line, None, "variables", message))
     return problems
 
 
@@ -384,7 +394,7 @@ def _known_attributes(template: Template) -> dict[str, set[str]]:
 
     return {
         "paper": public(Paper),
-        "template": public(Template),
+        "template": set(template_view(template)) | {n for n in dir(dict) if n[0] != "_"},
         "fields": set(report_schema(template).fields) | {n for n in dir(dict) if n[0] != "_"},
     }
 

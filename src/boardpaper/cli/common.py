@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from boardpaper.errors import Problem
+from boardpaper.errors import Problem, printable
 from boardpaper.output import OutputError, write_atomically
 
 templates_option = click.option(
@@ -76,8 +76,8 @@ def write_outputs(files: dict[Path, bytes], announce: bool = True) -> None:
     try:
         unchanged = set(write_atomically(files))
     except OutputError as error:
-        click.echo(f"error: {error}; nothing was written", err=True)
+        click.echo(f"error: {printable(str(error))}; nothing was written", err=True)
         raise click.exceptions.Exit(1) from None
     if announce:
         for path in files:
-            click.echo(f"{'unchanged' if path in unchanged else 'wrote'} {path}")
+            click.echo(f"{'unchanged' if path in unchanged else 'wrote'} {printable(str(path))}")

@@ -13,6 +13,7 @@ import click
 from boardpaper.cli.common import report_problems, templates_option, write_outputs
 from boardpaper.content.model import format_date
 from boardpaper.errors import ContentError
+from boardpaper.load.validators import date_range_problem
 from boardpaper.meeting.deadlines import DEFAULT_NATION, NATIONS, bank_holiday, is_working_day
 from boardpaper.meeting.deadlines import last_publication_date as latest_date
 
@@ -71,7 +72,11 @@ def pack(
     from boardpaper.meeting.pack import build_pack
 
     target = outdir or Path("build") / meeting_file.stem
-    files = build_pack(meeting, jobs)
+    try:
+        files = build_pack(meeting, jobs)
+    except ContentError as error:  # a template that fails while rendering (TemplateError)
+        report_problems(error.problems)
+        raise click.exceptions.Exit(1) from None
     paths = pack_with_manifest(meeting_file, meeting, files, target, content_root)
     write_outputs(paths)
 
@@ -93,6 +98,9 @@ def deadline(meeting_date: str, nation: str) -> None:
         raise click.BadParameter(
             f"expected a date like 2026-06-02, found {meeting_date!r}", param_hint="DATE"
         ) from None
+    out_of_range = date_range_problem(day)
+    if out_of_range:
+        raise click.BadParameter(out_of_range, param_hint="DATE")
     rules = NATIONS[nation]
     latest = latest_date(day, nation)
     click.echo(

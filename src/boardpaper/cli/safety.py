@@ -23,6 +23,8 @@ HELP = {
     "max_table_columns": "Most columns in one table.",
     "max_text_chars": "Longest single text value, in characters.",
     "max_word_chars": "Longest word (characters without a space).",
+    "max_blocks": "Most paragraphs and list items in one report.",
+    "max_total_table_rows": "Most table rows in one report, all tables together.",
     "max_data_file_bytes": "Largest CSV or XLSX data file, in bytes.",
     "max_unpacked_bytes": "Most bytes an XLSX data file may unpack to.",
 }

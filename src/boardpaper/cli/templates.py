@@ -7,12 +7,13 @@ Thin click commands over ``library.default_library``, ``starter.starter_yaml`` a
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
 
 from boardpaper.cli.common import templates_option
-from boardpaper.errors import ContentError, display_path
+from boardpaper.errors import ContentError, display_path, printable
 from boardpaper.output import OutputError, write_atomically
 from boardpaper.template.flatten import FlattenError, child_files, flattened_files
 from boardpaper.template.inherit import BASE_NAME
@@ -63,12 +64,22 @@ def new_report(path: Path, template_name: str, template_dirs: tuple[Path, ...]) 
         for problem in error.problems:
             click.echo(str(problem), err=True)
         raise click.exceptions.Exit(1) from None
+    shown = printable(str(path))
     if path.exists():
-        raise click.UsageError(f"{path} already exists; choose a new file name")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as handle:
-        handle.write(starter_yaml(template))
-    click.echo(f"wrote {path}; fill it in, then run: boardpaper validate {path}")
+        raise click.UsageError(f"{shown} already exists; choose a new file name")
+    created = False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:
+            created = True
+            handle.write(starter_yaml(template))
+    except OSError as error:
+        click.echo(f"error: {shown}: cannot write: {error.strerror}; nothing was written", err=True)
+        if created:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise click.exceptions.Exit(1) from None
+    click.echo(f"wrote {shown}; fill it in, then run: boardpaper validate {shown}")
 
 
 @new.command("template")

@@ -1,10 +1,14 @@
 """Narrative text: the Markdown subset authors write, parsed into model blocks.
 
 Markdown text in, a tuple of ``Paragraph`` and ``ListBlock`` out, or located
-problems. Only paragraphs, bullet and numbered lists (nested), bold, italic and
-links are Markdown here; anything else (raw HTML, headings, code, images) is
-kept as the literal text the author typed, so ``<script>`` or ``# x`` appear
-as written.
+problems. Only paragraphs, bullet and numbered lists (nested), bold (``**``),
+italic (``*``) and links are Markdown here; anything else (raw HTML, headings,
+code, images) is kept as the literal text the author typed, so ``<script>`` or
+``# x`` appear as written. Two rules differ from CommonMark on purpose, because
+council papers are full of file paths and code names: a backslash is always a
+backslash (``\\\\fileserver\\committee`` and ``C:\\Users\\_data`` print as typed;
+Markdown escapes are off), and underscores never make bold or italic
+(``__init__``, ``file_name_v2``).
 """
 
 from __future__ import annotations
@@ -13,18 +17,32 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLink
+from markdown_it.rules_inline import StateInline, emphasis
 from markdown_it.token import Token
 
 from boardpaper.content.model import ListBlock, ListItem, Paragraph, Run
 
 ALLOWED_LINK_SCHEMES = ("http://", "https://", "mailto:")
 
-_parser = MarkdownIt("zero").enable(["list", "emphasis", "link", "image", "newline", "escape"])
+_parser = MarkdownIt("zero").enable(["list", "emphasis", "link", "image", "newline"])
 # "image" is parsed only so an image is put back as the text typed (see _runs): without
 # it, ![alt](url) would become "!" and a link to url.
-# Markdown autolinks and HTML stay literal text: "zero" disables them.
+# Markdown autolinks, HTML and backslash escapes stay literal text: "zero" disables them.
 # We check link schemes ourselves, with a located message.
 _parser.validateLink = lambda url: True  # type: ignore[method-assign]
+# URLs stay as typed here (an image is printed as typed); link targets are normalised in _runs.
+_parser.normalizeLink = lambda url: url  # type: ignore[method-assign]
+
+
+def _star_emphasis(state: StateInline, silent: bool) -> bool:
+    """Emphasis with ``*`` only: an underscore is always an underscore."""
+    if state.src[state.pos] != "*":
+        return False
+    return bool(emphasis.tokenize(state, silent))
+
+
+_parser.inline.ruler.at("emphasis", _star_emphasis)
 
 
 @dataclass(frozen=True)
@@ -99,7 +117,7 @@ def _runs(inline: Token, problems: list[NarrativeProblem]) -> list[Run]:
         elif kind == "em_close":
             italic -= 1
         elif kind == "link_open":
-            target = str(child.attrs.get("href", ""))
+            target = normalizeLink(str(child.attrs.get("href", "")))
             if not target.lower().startswith(ALLOWED_LINK_SCHEMES):
                 problems.append(
                     NarrativeProblem(

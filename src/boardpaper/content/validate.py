@@ -12,6 +12,7 @@ from boardpaper.content.kinds import FRONT_SHEET_KINDS, SECTION_KINDS, TableKind
 from boardpaper.errors import ContentError, Problem
 from boardpaper.load.validators import (
     INVALID,
+    PROPERTY_CHARS,
     Context,
     Field,
     Kind,
@@ -36,7 +37,9 @@ def report_schema(template: Template) -> Record:
             root,
             spec.field,
             Field(
-                front_kind(spec.description),
+                Text(spec.description, max_chars=PROPERTY_CHARS)
+                if front_kind is Text and spec.field in ("title", "meeting")
+                else front_kind(spec.description),
                 spec.required,
                 spec.description or spec.label,
             ),

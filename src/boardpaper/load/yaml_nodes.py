@@ -9,6 +9,7 @@ decides what each one means.
 
 from __future__ import annotations
 
+import bisect
 import re
 import stat
 from dataclasses import dataclass, field
@@ -39,6 +40,28 @@ STANDARD_TAGS = {
 _NOT_XML_TEXT = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ud800-\\udfff\\ufffe\\uffff]")
 
 
+_LONG_ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
+"""A YAML escape naming a code point by 8 hex digits (checked against U+10FFFF)."""
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class LineIndex:
+    """Character offsets to (line, column), 1-based, as a text editor counts them.
+
+    Lines end at LF, CRLF or a lone CR (old Mac files). PyYAML also ends lines at
+    U+0085, U+2028 and U+2029, which editors show inside a line: its own line
+    numbers drift after one, so places are computed from offsets here.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+
+    def place(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
 @dataclass(frozen=True)
 class Limits:
     """Size limits that keep a hostile or mistaken file from exhausting the machine.
@@ -53,6 +76,8 @@ class Limits:
     max_table_columns: int = 40
     max_text_chars: int = 50_000
     max_word_chars: int = 1_000
+    max_blocks: int = 5_000
+    max_total_table_rows: int = 2_500
     max_data_file_bytes: int = 5_000_000
     max_unpacked_bytes: int = 50_000_000
 
@@ -240,6 +265,7 @@ def parse_yaml(text: str, display: str, limits: Limits = Limits()) -> Node:
                 )
             ]
         )
+    lines = LineIndex(text)
     try:
         # The reader checks every character as the loader is made: keep that inside the try.
         root = _compose(text, limits)
@@ -261,10 +287,28 @@ def parse_yaml(text: str, display: str, limits: Limits = Limits()) -> Node:
         if error.context_mark and "end of stream" in (error.problem or ""):
             # An unclosed quote or bracket: point at where it was opened, not at the end.
             mark = error.context_mark
-        mark_line = mark.line + 1 if mark else None
-        mark_column = mark.column + 1 if mark else None
+        mark_line, mark_column = lines.place(mark.index) if mark else (None, None)
+        message = _yaml_message(error, text, mark.index if mark else None)
+        raise ContentError([Problem(display, mark_line, mark_column, "", message)]) from None
+    except (ValueError, OverflowError):
+        # PyYAML builds "\U00110000" with chr(), which refuses code points past U+10FFFF
+        # (ValueError), or past a C int (OverflowError).
+        escape = next(
+            (m for m in _LONG_ESCAPE.finditer(text) if int(m.group(1), 16) > 0x10FFFF), None
+        )
+        if escape is None:
+            raise
+        escape_line, escape_column = lines.place(escape.start())
         raise ContentError(
-            [Problem(display, mark_line, mark_column, "", _yaml_message(error))]
+            [
+                Problem(
+                    display,
+                    escape_line,
+                    escape_column,
+                    "",
+                    "an escape names no character: Unicode ends at \\U0010FFFF; fix or remove it",
+                )
+            ]
         ) from None
     except yaml.YAMLError as error:
         raise ContentError([Problem(display, None, None, "", f"not valid YAML: {error}")]) from None
@@ -275,7 +319,7 @@ def parse_yaml(text: str, display: str, limits: Limits = Limits()) -> Node:
     if root is None:
         raise ContentError([Problem(display, 1, 1, "", "the file is empty")])
     problems: list[Problem] = []
-    node = _convert(root, display, "", problems, limits)
+    node = _convert(root, display, "", problems, limits, lines)
     if problems:
         raise ContentError(problems)
     return node
@@ -288,9 +332,14 @@ def load_yaml(path: Path, display: str | None = None, limits: Limits = Limits())
 
 
 def _convert(
-    node: yaml.Node, display: str, key: str, problems: list[Problem], limits: Limits
+    node: yaml.Node,
+    display: str,
+    key: str,
+    problems: list[Problem],
+    limits: Limits,
+    lines: LineIndex,
 ) -> Node:
-    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    line, column = lines.place(node.start_mark.index)
     tag = STANDARD_TAGS.get(node.tag)
     if tag is None:
         problems.append(
@@ -326,7 +375,7 @@ def _convert(
         return Node("scalar", node.value, tag, line, column, style=node.style or None)
     if isinstance(node, SequenceNode):
         items = [
-            _convert(item, display, f"{key}[{index}]", problems, limits)
+            _convert(item, display, f"{key}[{index}]", problems, limits, lines)
             for index, item in enumerate(node.value)
         ]
         return Node("seq", items, "seq", line, column)
@@ -334,7 +383,7 @@ def _convert(
     mapping: dict[str, Node] = {}
     places: dict[str, tuple[int, int]] = {}
     for key_node, value_node in node.value:
-        key_line, key_column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+        key_line, key_column = lines.place(key_node.start_mark.index)
         if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
             problems.append(Problem(display, key_line, key_column, key, "keys must be plain words"))
             continue
@@ -358,14 +407,20 @@ def _convert(
                 )
             )
             continue
-        mapping[name] = _convert(value_node, display, child_key, problems, limits)
+        mapping[name] = _convert(value_node, display, child_key, problems, limits, lines)
         places[name] = (key_line, key_column)
     return Node("map", mapping, "map", line, column, places)
 
 
-def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+def _yaml_message(error: yaml.MarkedYAMLError, text: str, offset: int | None) -> str:
     problem = error.problem or "not valid YAML"
     if "'\\t'" in problem or "\\t" in problem:
+        line_start = max(text.rfind(char, 0, offset or 0) for char in "\r\n") + 1
+        if offset is not None and text[line_start:offset].strip(" \t"):
+            return (
+                "a tab character inside a value: PyYAML accepts tabs only inside quotes; "
+                "replace it with spaces or put the value in quotes"
+            )
         return "a tab character is not allowed for indentation in YAML; use spaces"
     if problem == "mapping values are not allowed here":
         return (
@@ -380,9 +435,10 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
 
 
 def _place_of(data: bytes, offset: int) -> tuple[int, int]:
+    """The line and column (in bytes) of a byte offset; CR, LF and CRLF end lines."""
     before = data[:offset]
-    line = before.count(b"\n") + 1
-    column = offset - (before.rfind(b"\n") + 1) + 1
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+    column = offset - (max(before.rfind(b"\n"), before.rfind(b"\r")) + 1) + 1
     return line, column
 
 

@@ -212,15 +212,21 @@ def render_agenda_docx(
     """The agenda front sheet as Word, from the template's agenda Word file."""
     from docxtpl import DocxTemplate
 
-    from boardpaper.render.docx import jinja_environment, set_core_properties
+    from boardpaper.errors import display_path
+    from boardpaper.render.docx import render_word_template, set_core_properties
     from boardpaper.render.reproducible import normalise_docx
     from boardpaper.render.stamp import set_docx_custom_properties
+    from boardpaper.render.word_file import check_word_file
 
     spec = meeting.template.raw["agenda"]
-    word_file = meeting.template.find(spec["word_template"])  # load_template checked it exists
-    document = DocxTemplate(str(word_file or meeting.template.folder / spec["word_template"]))
+    word_file = meeting.template.find(spec["word_template"]) or (
+        meeting.template.folder / spec["word_template"]
+    )  # load_template checked it exists
+    display = display_path(word_file)
+    check_word_file(word_file, display)
+    document = DocxTemplate(str(word_file))
     context = _agenda_context(meeting, plan, in_pack=False)
-    document.render(context, jinja_env=jinja_environment(), autoescape=True)
+    render_word_template(document, context, word_file, display)
     set_core_properties(
         document.docx,
         title=context["document_title"],

@@ -14,6 +14,7 @@ from typing import Any
 from boardpaper.content.model import format_date
 from boardpaper.load.validators import (
     INVALID,
+    PROPERTY_CHARS,
     Choice,
     Context,
     Date,
@@ -253,7 +254,9 @@ def meeting_schema() -> Record:
     """The schema of a meeting file."""
     return Record(
         {
-            "committee": Field(Text(), description="The committee or board that meets"),
+            "committee": Field(
+                Text(max_chars=PROPERTY_CHARS), description="The committee or board that meets"
+            ),
             "date": Field(Date(), description="The date of the meeting"),
             "time": Field(Text(), description="The start time, e.g. 5.30 pm"),
             "venue": Field(Text(), description="Where the meeting is held"),

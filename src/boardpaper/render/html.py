@@ -9,6 +9,7 @@ a template cannot read elsewhere.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -30,6 +31,8 @@ from boardpaper.content.model import (
     Table,
 )
 from boardpaper.errors import Problem, TemplateError, display_path
+from boardpaper.render.bidi import isolate_value
+from boardpaper.render.template_data import PlainDataSandbox, paper_view, template_view
 from boardpaper.template.inherit import ChainLink, inside
 from boardpaper.template.manifest import Template
 
@@ -110,13 +113,14 @@ class ChainLoader(BaseLoader):
 
 @cache
 def _environment(chain: tuple[ChainLink, ...]) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+    env = PlainDataSandbox(
         loader=ChainLoader(chain),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=isolate_value,
     )
     env.globals.update(block_kind=block_kind, link_groups=link_groups, figure_src=figure_src)
     return env
@@ -130,13 +134,15 @@ def html_context(
     paper: Paper, template: Template, extra: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The variables every HTML template receives (documented in docs/templates.md)."""
+    stylesheets = [sheet.resolve().as_uri() for sheet in template.stylesheets]
+    paper = paper_view(paper)
     return {
         "paper": paper,
         "fields": paper.fields,
-        "template": template,
+        "template": template_view(template),
         "boardpaper_version": __version__,
         "provenance": {},
-        "stylesheets": [sheet.resolve().as_uri() for sheet in template.stylesheets],
+        "stylesheets": stylesheets,
         **(extra or {}),
     }
 
@@ -174,9 +180,12 @@ def _located(error: jinja2.TemplateError, path: Path) -> TemplateError:
     else:
         message = f"Jinja: {error.message or error}"
     where = getattr(error, "filename", None) or str(path)
-    return TemplateError(
-        [Problem(display_path(Path(where)), getattr(error, "lineno", None), None, "", message)]
-    )
+    line = getattr(error, "lineno", None)
+    if line is None:  # a runtime error: the template line Jinja was running
+        for frame in traceback.extract_tb(error.__traceback__):
+            if frame.filename and Path(frame.filename).name == Path(where).name:
+                line = frame.lineno
+    return TemplateError([Problem(display_path(Path(where)), line, None, "", message)])
 
 
 def render_template_file(template: Template, name: str, context: dict[str, Any]) -> str:

@@ -187,8 +187,10 @@ def read_docx_properties(data: bytes) -> tuple[dict[str, str], dict[str, str]]:
     """The core properties and the text custom properties of a .docx: (core, custom)."""
     import docx
 
+    from boardpaper.render.word_file import check_word_bytes
     from boardpaper.render.word_properties import read_core_properties
 
+    check_word_bytes(data)
     core_props = read_core_properties(docx.Document(io.BytesIO(data)))
     core: dict[str, str] = {}
     for name in ("title", "subject", "author", "comments", "version", "language", "identifier"):

@@ -54,7 +54,8 @@ def finish_tagging(data: bytes) -> bytes:
       content tied to structure elements that hang outside the structure tree;
       here it becomes ``/Artifact`` marked content and leaves the parent tree;
     * ``TH`` cells carry no ``/Scope``; header cells in ``THead`` get
-      ``/Column`` and those in a body row (``<th scope="row">``) get ``/Row``.
+      ``/Column`` and those in a body row (``<th scope="row">``) get ``/Row``;
+    * link annotations lack the Print flag; it is set.
     """
     import pikepdf
 
@@ -65,6 +66,7 @@ def finish_tagging(data: bytes) -> bytes:
         _join_fragments(tree)
         in_tree = _mark_header_scopes(tree)
         _artifact_orphans(pdf, tree, in_tree)
+        _print_annotations(pdf)
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Dictionary) and f"/{ORIGIN}" in obj:
                 del obj[f"/{ORIGIN}"]
@@ -75,6 +77,17 @@ def finish_tagging(data: bytes) -> bytes:
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
         return out.getvalue()
+
+
+def _print_annotations(pdf: Any) -> None:
+    """Set the Print flag on every link: WeasyPrint leaves /F unset, so a printed copy (or a
+    checker comparing print and screen) would differ from what is shown."""
+    import pikepdf
+
+    for page in pdf.pages:
+        for annotation in page.get("/Annots", []):
+            if annotation.get("/Subtype") == "/Link":
+                annotation[pikepdf.Name.F] = int(annotation.get("/F", 0)) | 4
 
 
 def _mark_header_scopes(tree: Any) -> set[tuple[int, int]]:

@@ -60,8 +60,10 @@ def set_core_properties(
     moment = dt.datetime.combine(day, dt.time(0, 0))
     with core_properties_namespace():
         props = docx.core_properties
-        props.title = title
-        props.subject = subject
+        # Validation keeps titles within Word's 255 characters; composed ones ("Agenda:
+        # <committee>, <date>") may still go over: shorten, not fail (the page shows it all).
+        props.title = _property_text(title)
+        props.subject = _property_text(subject)
         props.language = language
         props.author = "boardpaper"
         props.last_modified_by = "boardpaper"
@@ -73,6 +75,10 @@ def set_core_properties(
         props.keywords = ""
         props.category = category
         props.version = __version__
+
+
+def _property_text(text: str, limit: int = 255) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def read_core_properties(docx: Any) -> dict[str, Any]:

@@ -26,24 +26,29 @@ from typing import Any
 import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from boardpaper import __version__
-from boardpaper.build import load_upload
-from boardpaper.errors import ContentError
 from boardpaper.render.cache import CachedPaper, RenderCache, environment_fingerprint
 from boardpaper.service.config import DEFAULT_DISPLAY, MEDIA_TYPES, YAML_TYPES, ServiceConfig
+from boardpaper.service.connections import (
+    HeaderTimeoutProtocol,
+    install_repeat_filter,
+    raise_file_limit,
+)
 from boardpaper.service.guard import GuardMiddleware
 from boardpaper.service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from boardpaper.service.metrics import ServiceMetrics, configure_logging
 from boardpaper.service.openapi import openapi_document
 from boardpaper.service.pool import (
+    VALIDATE,
     RenderTimeout,
     Saturated,
+    ShuttingDown,
     WorkerFailed,
     WorkerPool,
 )
@@ -86,6 +91,7 @@ def create_app(config: ServiceConfig) -> ASGIApp:
         try:
             yield
         finally:
+            await pool.drain(config.render_timeout)
             await pool.stop()
 
     async def index(request: Request) -> Response:
@@ -114,14 +120,17 @@ def create_app(config: ServiceConfig) -> ASGIApp:
         return Response(starter_yaml(library.get(name)), media_type="application/yaml")
 
     async def validate(request: Request) -> Response:
-        text, display = await read_report(request, config.max_body_bytes)
-        try:
-            checked = await anyio.to_thread.run_sync(load_upload, text, display, library)
-        except ContentError as error:
-            problems = [p.as_dict() for p in error.problems]
-            return JSONResponse({"valid": False, "problems": problems, "warnings": []})
-        warnings = [w.as_dict() for w in checked.warnings]
-        return JSONResponse({"valid": True, "problems": [], "warnings": warnings})
+        # Validating 1 MB can cost as much CPU as a render: same pool, limit and queue.
+        text, display = await read_report(request, config.max_body_bytes, config.body_timeout)
+        kind, value = await submit(text, display, VALIDATE)
+        if kind == "problems":
+            return JSONResponse({"valid": False, **capped(value), "warnings": []})
+        if kind != "ok":
+            log.error("validation failed in a worker: %s", value)  # the error's kind only
+            raise RequestError(
+                500, "Validation failed", "the report could not be checked", "render-failed"
+            )
+        return JSONResponse({"valid": True, "problems": [], "warnings": value["warnings"]})
 
     async def papers(request: Request) -> Response:
         wanted = request.query_params.get("format", "pdf")
@@ -132,7 +141,7 @@ def create_app(config: ServiceConfig) -> ASGIApp:
                 f"format must be one of pdf, docx, zip; got {wanted!r}",
                 "unknown-format",
             )
-        text, display = await read_report(request, config.max_body_bytes)
+        text, display = await read_report(request, config.max_body_bytes, config.body_timeout)
         started = time.monotonic()
         key = request_keys.key(text, display, wanted) if cache is not None else ""
         if cache is not None:
@@ -150,11 +159,18 @@ def create_app(config: ServiceConfig) -> ASGIApp:
             await anyio.to_thread.run_sync(cache.put, key, CachedPaper(files, ()))
         return paper_response(files[wanted], display, wanted)
 
-    async def render(text: bytes, display: str, wanted: str) -> dict[str, bytes]:
-        """Render on a warm worker; returns format -> bytes or raises the RequestError to send."""
-        formats = (wanted,)
+    async def submit(text: bytes, display: str, wanted: str) -> tuple[str, Any]:
+        """Run one job on a warm worker; the pool's refusals become the RequestError to send."""
         try:
-            kind, value = await pool.submit(text, display, formats)
+            return await pool.submit(text, display, (wanted,))
+        except ShuttingDown:
+            raise RequestError(
+                503,
+                "Shutting down",
+                "the service is stopping; send the request again in a moment",
+                "shutting-down",
+                headers={"Retry-After": "5"},
+            ) from None
         except Saturated:
             metrics.renders.labels(wanted, "busy").inc()
             retry = str(max(1, math.ceil(config.render_timeout / 10)))
@@ -176,12 +192,16 @@ def create_app(config: ServiceConfig) -> ASGIApp:
         except WorkerFailed as error:
             metrics.renders.labels(wanted, "failed").inc()
             raise RequestError(500, "Render failed", str(error), "worker-failed") from None
+
+    async def render(text: bytes, display: str, wanted: str) -> dict[str, bytes]:
+        """Render on a warm worker; returns format -> bytes or raises the RequestError to send."""
+        kind, value = await submit(text, display, wanted)
         if kind == "problems":
             metrics.renders.labels(wanted, "problems").inc()
             raise content_problem(value)
         if kind != "ok":
             metrics.renders.labels(wanted, "failed").inc()
-            log.error("render failed: %s", value)
+            log.error("render failed in a worker: %s", value)  # the error's kind, no content
             raise RequestError(
                 500, "Render failed", "the paper could not be rendered", "render-failed"
             )
@@ -204,6 +224,7 @@ def create_app(config: ServiceConfig) -> ASGIApp:
         routes=routes,
         lifespan=lifespan,
         exception_handlers={
+            ClientDisconnect: _client_gone,
             RequestError: _request_error,
             HTTPException: _http_error,
             Exception: _server_error,
@@ -211,6 +232,12 @@ def create_app(config: ServiceConfig) -> ASGIApp:
     )
     app.state.pool = pool
     return GuardMiddleware(app, config.token)
+
+
+async def _client_gone(request: Request, error: Exception) -> Response:
+    """The client went away before its request body ended: nobody to answer, nothing broken."""
+    log.info("client left before sending the whole request: %s", request.url.path)
+    return Response(status_code=400)
 
 
 async def _request_error(request: Request, error: Exception) -> Response:
@@ -260,23 +287,38 @@ class RequestKeys:
         return hashlib.sha256(json.dumps(request).encode()).hexdigest()
 
 
+MAX_PROBLEMS = 200
+"""Problems sent back in one response; a file of 1 MB of unknown keys has 50,000 of them."""
+
+
+def capped(problems: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first ``MAX_PROBLEMS`` problems, the total, and whether any were left out."""
+    return {
+        "problems": problems[:MAX_PROBLEMS],
+        "problem_count": len(problems),
+        "truncated": len(problems) > MAX_PROBLEMS,
+    }
+
+
 def content_problem(problems: list[dict[str, Any]]) -> RequestError:
-    """422 for a report with mistakes: every located problem, as the CLI prints them."""
+    """422 for a report with mistakes: the located problems (at most MAX_PROBLEMS), as the CLI
+    prints them."""
     count = len(problems)
     return RequestError(
         422,
         "The report has problems",
-        f"{count} problem{'s' if count != 1 else ''} in the report; nothing was rendered",
+        f"{count:,} problem{'s' if count != 1 else ''} in the report; nothing was rendered",
         "content",
-        problems=problems,
+        **capped(problems),
     )
 
 
-async def read_report(request: Request, limit: int) -> tuple[bytes, str]:
+async def read_report(request: Request, limit: int, timeout: float = 30.0) -> tuple[bytes, str]:
     """The report bytes and a display name from a YAML body or a multipart upload.
 
     Raises RequestError: 413 over ``limit`` bytes, 415 for another content type,
-    400 for a multipart body without a file.
+    400 for a multipart body without a file, 408 for a body still arriving after
+    ``timeout`` seconds (a slow client holds a connection and memory meanwhile).
     """
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";")[0].strip().lower()
@@ -299,11 +341,21 @@ async def read_report(request: Request, limit: int) -> tuple[bytes, str]:
         raise too_large
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
+    try:
+        with anyio.fail_after(timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise too_large
+                chunks.append(chunk)
+    except TimeoutError:
+        raise RequestError(
+            408,
+            "Request body too slow",
+            f"the request body did not arrive within {timeout:g} s",
+            "body-timeout",
+            headers={"Connection": "close"},
+        ) from None
     body = b"".join(chunks)
     if media != "multipart/form-data":
         return body, DEFAULT_DISPLAY
@@ -377,13 +429,32 @@ def serve(config: ServiceConfig, host: str, port: int, log_format: str = "json")
     import uvicorn
 
     configure_logging(log_format)
-    uvicorn.run(
-        create_app(config),
+    settings = uvicorn_config(config, host, port)
+    install_repeat_filter("uvicorn", "uvicorn.error", "asyncio")
+    uvicorn.Server(settings).run()
+
+
+def uvicorn_config(config: ServiceConfig, host: str, port: int, **overrides: Any) -> Any:
+    """uvicorn's settings for the service: time limits and caps for slow or many clients."""
+    import uvicorn
+
+    files = raise_file_limit()
+    settings: dict[str, Any] = dict(
+        app=create_app(config),
         host=host,
         port=port,
-        log_config=None,  # uvicorn's records go through the handler configured above
+        http=HeaderTimeoutProtocol,
+        log_config=None,  # uvicorn's records go through the handler configured by serve
         access_log=False,
         log_level="info",
         server_header=False,
-        timeout_graceful_shutdown=5,
+        timeout_keep_alive=5,
+        h11_max_incomplete_event_size=16 * 1024,
+        # Connections and requests at once, past which uvicorn answers 503: well under
+        # the descriptors this process may open, so /healthz and the workers always can.
+        limit_concurrency=max(16, min(config.max_connections, files // 4)),
+        # On SIGTERM a render in flight finishes (it is bounded by the render limit).
+        timeout_graceful_shutdown=int(config.render_timeout + config.body_timeout + 5),
     )
+    settings.update(overrides)
+    return uvicorn.Config(**settings)

@@ -34,6 +34,8 @@ class ServiceConfig:
     queue: int = 32
     max_body_bytes: int = 1_000_000
     render_timeout: float = 30.0
+    body_timeout: float = 30.0
+    max_connections: int = 1000
     token: str | None = None
     recycle_after: int = 50
     template_dirs: list[Path] = field(default_factory=list)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 import logging
 import time
@@ -64,6 +66,19 @@ class GuardMiddleware:
                 await response(scope, receive, logged_send)
             else:
                 await self.app(scope, receive, logged_send)
+        except asyncio.CancelledError:
+            # The server is stopping and could not wait for this request (uvicorn would
+            # answer a text/plain 500): say so as a problem document, if nothing was sent yet.
+            if status == 0:
+                with contextlib.suppress(Exception):
+                    await problem(
+                        503,
+                        "Shutting down",
+                        "the service stopped before this request finished; send it again",
+                        "shutting-down",
+                        headers={"Retry-After": "5"},
+                    )(scope, receive, logged_send)
+            raise
         finally:
             client = scope.get("client") or ("-", 0)
             access_log.info(

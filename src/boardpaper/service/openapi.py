@@ -90,10 +90,13 @@ def openapi_document(config: ServiceConfig) -> dict[str, Any]:
                                             "valid": {"type": "boolean"},
                                             "problems": {
                                                 "type": "array",
+                                                "maxItems": 200,
                                                 "items": {
                                                     "$ref": "#/components/schemas/LocatedProblem"
                                                 },
                                             },
+                                            "problem_count": {"type": "integer"},
+                                            "truncated": {"type": "boolean"},
                                             "warnings": {
                                                 "description": "characters no installed font"
                                                 " can draw (the paper still builds)",

@@ -34,6 +34,9 @@ JobFunction = Callable[[bytes, str, tuple[str, ...]], JobResult]
 # How long a fresh worker may take to import WeasyPrint and load the templates.
 START_TIMEOUT_SECONDS = 60.0
 
+VALIDATE = "validate"
+"""The job "format" that asks a worker to validate only."""
+
 
 class Saturated(Exception):
     """Every worker is busy and the queue is full."""
@@ -47,29 +50,68 @@ class WorkerFailed(Exception):
     """A worker died or could not start (not the content's fault)."""
 
 
+class ShuttingDown(Exception):
+    """The service is stopping: no new work is started."""
+
+
 def render_job(text: bytes, display: str, formats: tuple[str, ...]) -> JobResult:
     """The work one request asks for: validate, then render with the CLI's pipeline.
 
     Runs inside a worker process. ``formats`` holds "pdf" and/or "docx", or "zip":
-    both formats plus the build manifest (as ``boardpaper build`` writes it), zipped.
-    Returns ("ok", {format: bytes}) or ("problems", [problem dicts]) when the
-    report has mistakes.
+    both formats plus the build manifest (as ``boardpaper build`` writes it), zipped;
+    or "validate": only validation (it costs as much CPU as a render can, so it runs
+    under the same pool, time limit and queue). Returns ("ok", {format: bytes}) or
+    ("problems", [problem dicts]) when the report has mistakes.
     """
-    from boardpaper.build import build_upload
+    from boardpaper.build import build_upload, load_upload
     from boardpaper.errors import ContentError
 
     zipped = formats == ("zip",)
     try:
+        if formats == (VALIDATE,):
+            checked = load_upload(text, display, _worker_library)
+            return ("ok", {"warnings": [warning.as_dict() for warning in checked.warnings]})
+        # A template failing while rendering is a ContentError too: located, in the template.
         built = build_upload(text, display, formats, _worker_library, with_manifest=zipped)
     except ContentError as error:
         return ("problems", [problem.as_dict() for problem in error.problems])
     if not zipped:
         return ("ok", {path.name: data for path, data in built.files.items()})
     folder = Path("paper")
-    return (
-        "ok",
-        {"zip": zip_files({p.relative_to(folder).as_posix(): b for p, b in built.files.items()})},
-    )
+    named = {p.relative_to(folder).as_posix(): b for p, b in built.files.items()}
+    named["manifest.json"] = public_manifest(named["manifest.json"])
+    return ("ok", {"zip": zip_files(named)})
+
+
+def public_manifest(data: bytes) -> bytes:
+    """A build manifest fit to hand to anyone: no server paths, no package inventory.
+
+    Template files are named by template and file (``council-standard/paper.html``),
+    fonts by name and hash; the environment keeps only the boardpaper version. The
+    hashes still let an author check what their paper was made from.
+    """
+    import json
+
+    manifest = json.loads(data)
+
+    def public_path(path: str) -> str:
+        return "/".join(path.split("/")[-2:]) if path.startswith("/") else path
+
+    for name, entry in manifest.get("templates", {}).items():
+        if entry.get("folder", "").startswith("/"):
+            entry["folder"] = name
+    for entry in manifest.get("inputs", []):
+        entry["path"] = public_path(entry["path"])
+    environment = manifest.get("environment", {})
+    manifest["environment"] = {
+        "boardpaper": environment.get("python_packages", {}).get("boardpaper"),
+        "fonts": [
+            {key: font.get(key) for key in ("name", "family", "sha256")}
+            for font in environment.get("fonts", [])
+        ],
+    }
+    manifest["about"] = "What this paper was made from (as served: no server paths)."
+    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
 def zip_files(files: dict[str, bytes]) -> bytes:
@@ -147,7 +189,8 @@ def _worker_main(conn: Connection, template_dirs: list[str], job: JobFunction) -
         try:
             result = job(text, display, formats)
         except Exception as error:
-            result = ("error", f"{type(error).__name__}: {error}")
+            # The kind of error only: its text can quote the report, which logs must not hold.
+            result = ("error", type(error).__name__)
         conn.send(result)
         del result
         release()
@@ -197,6 +240,8 @@ class WorkerPool:
         self._threads = ThreadPoolExecutor(self.size, thread_name_prefix="boardpaper-render")
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
+        self.closing = False
+        self.in_flight = 0
 
     async def start(self) -> None:
         """Start every worker; returns once all of them are warm."""
@@ -209,8 +254,19 @@ class WorkerPool:
         for worker in workers:
             self._idle.put_nowait(worker)
 
+    def _stopping(self) -> bool:
+        return self.closing
+
+    async def drain(self, timeout: float) -> None:
+        """Admit nothing new and wait (up to ``timeout`` s) for the jobs running now to end."""
+        self.closing = True
+        deadline = time.monotonic() + timeout
+        while self.in_flight and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+
     async def stop(self) -> None:
         """Ask every worker to finish, then make sure each process is gone."""
+        self.closing = True
         with self._lock:
             workers = list(self._workers)
             self._workers.clear()
@@ -248,6 +304,8 @@ class WorkerPool:
     async def submit(self, text: bytes, display: str, formats: tuple[str, ...]) -> JobResult:
         """Run one job on a warm worker. Raises Saturated, RenderTimeout or WorkerFailed."""
         assert self._idle is not None, "start() the pool first"
+        if self.closing:
+            raise ShuttingDown()
         if self.admitted >= self.capacity:
             raise Saturated()
         self.admitted += 1
@@ -256,6 +314,10 @@ class WorkerPool:
         except BaseException:
             self.admitted -= 1
             raise
+        if self._stopping():  # the pool began to close while this request waited
+            self.admitted -= 1
+            self._idle.put_nowait(worker)
+            raise ShuttingDown()
         # The job runs to its end (answer, timeout or failure) even if the client goes
         # away, so a worker is never handed to two requests at once.
         task = asyncio.ensure_future(self._run_and_release(worker, (text, display, formats)))
@@ -270,6 +332,7 @@ class WorkerPool:
         assert self._idle is not None
         loop = asyncio.get_running_loop()
         outcome: JobResult | Exception
+        self.in_flight += 1
         try:
             outcome, worker = await loop.run_in_executor(self._threads, self._run, worker, message)
         except Exception as error:
@@ -277,6 +340,7 @@ class WorkerPool:
             outcome = WorkerFailed(f"a render worker failed ({type(error).__name__}); replaced")
         finally:
             self.admitted -= 1
+            self.in_flight -= 1
         self._idle.put_nowait(worker)
         return outcome
 
@@ -331,11 +395,21 @@ class WorkerPool:
     def _run(
         self, worker: _Worker, message: tuple[Any, ...]
     ) -> tuple[JobResult | Exception, _Worker]:
-        """Send one job and wait for its answer: (result or exception, the worker to keep)."""
+        """Send one job and wait for its answer: (result or exception, the worker to keep).
+
+        A worker that died while idle (killed, out of memory) is noticed before the job
+        is handed over, and replaced: the job goes to the fresh worker, not to a 500.
+        """
         try:
             self._wait_ready(worker)
         except WorkerFailed as error:
             return error, self._replace(worker)
+        if not worker.process.is_alive():
+            worker = self._replace(worker)
+            try:
+                self._wait_ready(worker)
+            except WorkerFailed as error:
+                return error, self._replace(worker)
         started = time.monotonic()
         try:
             worker.conn.send(message)

@@ -150,12 +150,14 @@ def zip_bomb(template_docx: Path, unpacked: int) -> bytes:
     return buffer.getvalue()
 
 
-def test_zip_bomb_word_template_is_refused_with_a_located_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_zip_bomb_word_template_is_refused_with_a_located_error(tmp_path: Path, fmt: str) -> None:
+    # The PDF reads its look from the Word file too (issue 13), so it must refuse it as well.
     library = copied_library(tmp_path)
     word = tmp_path / "templates" / "council-standard" / "paper.docx"
     word.write_bytes(zip_bomb(word, 100 * 1024 * 1024))
     with pytest.raises(TemplateError) as caught:
-        rendered(library, ("docx",))
+        rendered(library, (fmt,))
     assert caught.value.problems[0].path.endswith("paper.docx")
     assert "MB" in caught.value.problems[0].message
 

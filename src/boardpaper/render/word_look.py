@@ -28,7 +28,9 @@ import docx
 from docx.oxml.ns import qn
 from docx.shared import Length
 
+from boardpaper.errors import display_path
 from boardpaper.render.column_widths import TextMeasure
+from boardpaper.render.word_file import check_word_file
 
 LOOK_STYLES = ("Normal", "Heading 1", "Heading 2", "Heading 3", "Header", "Footer", "Table Text")
 """Paragraph styles whose text look the PDF takes from the Word file."""
@@ -210,7 +212,11 @@ def _table_look(document: Any) -> tuple[str | None, str | None, Any]:
 
 @cache
 def read_word_look(path: Path, mtime_ns: int = 0) -> WordLook:
-    """Read a Word template's look (``mtime_ns`` only keys the cache)."""
+    """Read a Word template's look (``mtime_ns`` only keys the cache).
+
+    Raises TemplateError, located at the file, when it would unpack past the limits.
+    """
+    check_word_file(path, display_path(path))
     document = docx.Document(str(path))
     section = document.sections[0]
     defaults = _defaults(document)

@@ -65,12 +65,26 @@ class Clerk:
 
 
 @dataclass(frozen=True)
+class EarlierVersion:
+    """A version of an item's paper that was published, then replaced by a later one.
+
+    ``replaced`` is the day the next version was published; ``reason`` says why.
+    """
+
+    report: LoadedReport
+    published: dt.date
+    replaced: dt.date
+    reason: str
+
+
+@dataclass(frozen=True)
 class AgendaItem:
     """One numbered item of the agenda.
 
     ``kind`` is ``procedural`` (apologies, declarations of interest, minutes,
     public questions) or ``report`` (``report`` holds the loaded report).
-    ``published`` is the day the item's papers are published.
+    ``published`` is the day the item's papers are published; ``earlier_versions``
+    (oldest first) are the versions published before the current one.
     """
 
     number: str
@@ -84,6 +98,7 @@ class AgendaItem:
     late: bool = False
     reason_for_urgency: str | None = None
     published: dt.date | None = None
+    earlier_versions: tuple[EarlierVersion, ...] = ()
 
     @property
     def exempt(self) -> bool:
@@ -180,6 +195,22 @@ REPORT_RECORD = Record(
             Date(),
             required=False,
             description="When this item is published, if not with the agenda",
+        ),
+        "earlier_versions": Field(
+            ListOf(
+                Record(
+                    {
+                        "report": Field(
+                            Text(pattern=r"[^\n]+\.ya?ml", hint="a report file name ending .yaml"),
+                            description="The earlier version's report file, kept as published",
+                        ),
+                        "published": Field(Date(), description="When that version was published"),
+                        "reason": Field(Text(), description="Why it was replaced"),
+                    }
+                )
+            ),
+            required=False,
+            description="Versions published before this one, oldest first (kept on the site)",
         ),
     }
 )

@@ -72,7 +72,8 @@ def parse_report(
     try:
         template = _template_for(node, display, library)
     except ContentError as error:
-        raise ContentError([*read_problems, *error.problems]) from None
+        # A broken template stays a TemplateError (the CLI and service tell them apart).
+        raise type(error)([*read_problems, *error.problems]) from None
     ctx = Context(display, limits, problems=read_problems, folder=folder)
     data = validate_report(node, template, ctx)
     # Attached files go to the pack, not into the paper's own fields (templates see those).
@@ -144,6 +145,8 @@ def render(
 
     Both formats carry the report's provenance. Fonts the PDF embeds are
     appended to ``fonts`` when a list is given (for the build manifest).
+    ``html`` (not one of ``FORMATS``: no file is built from it) is the HTML the
+    PDF is laid out from, as UTF-8, for ``boardpaper preview``.
     """
     from boardpaper.render.parallel import render_paper
 

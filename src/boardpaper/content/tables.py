@@ -23,7 +23,7 @@ from boardpaper.load.validators import (
     Record,
     Text,
 )
-from boardpaper.load.yaml_nodes import Node
+from boardpaper.load.yaml_nodes import Limits, Node
 from boardpaper.template.manifest import ChoiceSpec
 
 ALIGNMENTS = ["left", "right", "centre"]
@@ -101,7 +101,7 @@ class TableKind(Kind):
                 "columns": Field(ListOf(Text()), description="The column headings"),
                 "rows": Field(
                     ListOf(ListOf(CellKind(statuses)), min_items=1),
-                    description="One list of cells per row",
+                    description="One list of cells per row, one cell per column",
                 ),
                 "align": Field(
                     ListOf(Choice(ALIGNMENTS)),
@@ -174,4 +174,28 @@ class TableKind(Kind):
         return data if ok else INVALID
 
     def json_schema(self) -> dict[str, Any]:
-        return self.record.json_schema()
+        """The record's schema, with the default size limits as maxItems, and rows as long
+        as the columns.
+
+        JSON Schema cannot compare one array's length with another's, but it can
+        say it for each possible width: "if there are 3 columns, every row has 3
+        cells", once per width up to the column limit. An editor then marks a row
+        with a cell missing; ``check`` says the same, with the row's line.
+        """
+        limits = Limits()
+        schema = self.record.json_schema()
+        properties = schema["properties"]
+        properties["columns"]["maxItems"] = limits.max_table_columns
+        properties["rows"]["maxItems"] = limits.max_table_rows
+        properties["rows"]["items"]["maxItems"] = limits.max_table_columns
+        schema["allOf"] = [
+            {
+                "if": {
+                    "properties": {"columns": {"minItems": width, "maxItems": width}},
+                    "required": ["columns"],
+                },
+                "then": {"properties": {"rows": {"items": {"minItems": width, "maxItems": width}}}},
+            }
+            for width in range(1, limits.max_table_columns + 1)
+        ]
+        return schema

@@ -39,6 +39,12 @@ from boardpaper.meeting.schema import (
     Membership,
     meeting_schema,
 )
+from boardpaper.meeting.versions import (
+    check_versions,
+    earlier_versions,
+    first_publication,
+    version_nodes,
+)
 from boardpaper.pipeline import LoadedReport, load_report
 from boardpaper.template.library import TemplateLibrary, default_library
 from boardpaper.template.manifest import Template
@@ -79,15 +85,11 @@ def load_meeting(
     def error(at: Node, key: str, message: str) -> None:
         problems.append(Problem(display, at.line, at.column, key, message))
 
-    # Reports are loaded even when the meeting file has mistakes, so every problem shows at once.
-    item_nodes = _item_nodes(node)
-    reports: dict[int, LoadedReport] = {}
-    for index, item_node in enumerate(item_nodes):
-        assert isinstance(item_node.value, dict)
-        report_node = item_node.value.get("report")
+    def load_named(holder: Node, key: str) -> LoadedReport | None:
+        assert isinstance(holder.value, dict)
+        report_node = holder.value.get("report")
         if report_node is None or report_node.kind != "scalar" or report_node.is_null:
-            continue
-        key = f"items[{index}].report"
+            return None
         relative = str(report_node.value).strip()
         target = _resolve_report(path, relative, root)
         if target is None:
@@ -100,9 +102,23 @@ def load_meeting(
             )
         else:
             try:
-                reports[index] = load_report(target, library, limits)
+                return load_report(target, library, limits)
             except ContentError as failure:
                 problems.extend(failure.problems)
+        return None
+
+    # Reports are loaded even when the meeting file has mistakes, so every problem shows at once.
+    item_nodes = _item_nodes(node)
+    reports: dict[int, LoadedReport] = {}
+    earlier: dict[int, list[LoadedReport | None]] = {}
+    for index, item_node in enumerate(item_nodes):
+        report = load_named(item_node, f"items[{index}].report")
+        if report is not None:
+            reports[index] = report
+        earlier[index] = [
+            load_named(version, f"items[{index}].earlier_versions[{number}].report")
+            for number, version in enumerate(version_nodes(item_node))
+        ]
     if data is INVALID:
         raise ContentError(problems)
     assert isinstance(node.value, dict)
@@ -120,19 +136,27 @@ def load_meeting(
         if "report" in item:
             _check_exempt(item, item_node, f"items[{index}]", nation, error)
             _check_late(item, item_node, f"items[{index}]", error)
-        if index in reports and reports[index].paper.date != data["date"]:
-            assert isinstance(item_node.value, dict)
-            error(
-                item_node.value["report"],
-                f"items[{index}].report",
-                f"the report is dated {format_date(reports[index].paper.date)} but the meeting "
-                f"is on {format_date(data['date'])}; correct the report's date",
+            check_versions(item, item_node, f"items[{index}]", data["published"], error)
+        dated = [(reports.get(index), item_node, f"items[{index}].report")] + [
+            (report, holder, f"items[{index}].earlier_versions[{number}].report")
+            for number, (report, holder) in enumerate(
+                zip(earlier[index], version_nodes(item_node), strict=True)
             )
+        ]
+        for report, holder, where in dated:
+            assert isinstance(holder.value, dict)
+            if report is not None and report.paper.date != data["date"]:
+                error(
+                    holder.value["report"],
+                    where,
+                    f"the report is dated {format_date(report.paper.date)} but the meeting "
+                    f"is on {format_date(data['date'])}; correct the report's date",
+                )
     problems.extend(_deadline_problems(data, node, item_nodes, reports, nation, display))
     template = _agenda_template(data, node, reports, library, error)
     if template is None or problems:
         raise ContentError(problems)
-    items = _items(data["items"], reports, template)
+    items = _items(data["items"], reports, template, earlier)
     membership = data["membership"]
     clerk = data["clerk"]
     return Meeting(
@@ -263,7 +287,10 @@ def _agenda_template(
 
 
 def _items(
-    raw_items: list[dict[str, Any]], reports: dict[int, LoadedReport], template: Template
+    raw_items: list[dict[str, Any]],
+    reports: dict[int, LoadedReport],
+    template: Template,
+    earlier: dict[int, list[LoadedReport | None]],
 ) -> tuple[AgendaItem, ...]:
     wording = template.raw["agenda"].get("procedural_items") or {}
     items = []
@@ -299,6 +326,7 @@ def _items(
                 late=bool(raw.get("late")),
                 reason_for_urgency=str(raw.get("reason_for_urgency") or "") or None,
                 published=raw.get("published"),
+                earlier_versions=earlier_versions(raw, earlier[index]),
             )
         )
     return tuple(items)
@@ -350,10 +378,11 @@ def _deadline_problems(
         assert isinstance(item_node.value, dict)
         key = f"items[{index}]"
         name = reports[index].paper.title if index in reports else str(item["report"])
-        own = item.get("published")
+        # A republished paper meets the deadline if its first version did.
+        own, own_node, own_key = first_publication(item, item_node, key)
         published = own or agenda_day
-        at = item_node.value["published"] if own else node.value["published"]
-        where = f"{key}.published" if own else "published"
+        at = own_node if own_node is not None else node.value["published"]
+        where = own_key if own else "published"
         if own and own < agenda_day:
             problems.append(
                 Problem(

@@ -81,12 +81,26 @@ class Clerk:
 
 
 @dataclass(frozen=True)
+class EarlierVersion:
+    """A version of an item's paper that was published, then replaced by a later one.
+
+    ``replaced`` is the day the next version was published; ``reason`` says why.
+    """
+
+    report: LoadedReport
+    published: dt.date
+    replaced: dt.date
+    reason: str
+
+
+@dataclass(frozen=True)
 class AgendaItem:
     """One numbered item of the agenda.
 
     ``kind`` is ``procedural`` (apologies, declarations of interest, minutes,
     public questions) or ``report`` (``report`` holds the loaded report).
-    ``published`` is the day the item's papers are published.
+    ``published`` is the day the item's papers are published; ``earlier_versions``
+    (oldest first) are the versions published before the current one.
     """
 
     number: str
@@ -102,6 +116,7 @@ class AgendaItem:
     published: dt.date | None = None
     label: str = ""
     """What the agenda prints before the heading: "5." for an item, "(a)" for a sub-item."""
+    earlier_versions: tuple[EarlierVersion, ...] = ()
 
     @property
     def exempt(self) -> bool:
@@ -225,6 +240,22 @@ REPORT_RECORD = Record(
             Date(),
             required=False,
             description="When this item is published, if not with the agenda",
+        ),
+        "earlier_versions": Field(
+            ListOf(
+                Record(
+                    {
+                        "report": Field(
+                            Text(pattern=r"[^\n]+\.ya?ml", hint="a report file name ending .yaml"),
+                            description="The earlier version's report file, kept as published",
+                        ),
+                        "published": Field(Date(), description="When that version was published"),
+                        "reason": Field(Text(), description="Why it was replaced"),
+                    }
+                )
+            ),
+            required=False,
+            description="Versions published before this one, oldest first (kept on the site)",
         ),
     }
 )

@@ -14,6 +14,8 @@ from typing import Any
 from boardpaper.template.manifest import FrontSheetSpec, SectionSpec, Template
 
 INDENT = "  "
+EXAMPLE_EMAIL = "name@council.gov.uk"
+"""The starter's example address: a placeholder like its quoted texts."""
 
 
 def starter_yaml(template: Template, today: dt.date | None = None) -> str:
@@ -121,7 +123,7 @@ def _contact(spec: FrontSheetSpec) -> list[str]:
     examples = {
         "name": _quote("Full name"),
         "role": _quote("Role or portfolio"),
-        "email": "name@council.gov.uk",
+        "email": EXAMPLE_EMAIL,
         "phone": _quote("01234 567890"),
     }
     return [
@@ -137,7 +139,7 @@ def _officer(spec: SectionSpec, day: str) -> list[str]:
         "role": _quote("Their role"),
         "date": day,
         "phone": _quote("01234 567890"),
-        "email": "name@council.gov.uk",
+        "email": EXAMPLE_EMAIL,
     }
     return [
         f"{key}: {value}" if key in spec.requires or key == "name" else f"# {key}: {value}"

@@ -73,9 +73,7 @@ class AttachmentsKind(Kind):
                 ctx.error(item_node.value["file"], f"{key}[{index}].file", str(error))
                 continue
             paragraph = item.get("exempt_paragraph")
-            found.append(
-                Attachment(str(item["title"]), pdf, int(paragraph) if paragraph else None)
-            )
+            found.append(Attachment(str(item["title"]), pdf, int(paragraph) if paragraph else None))
         return tuple(found) if len(found) == len(items) else INVALID
 
     def json_schema(self) -> dict[str, Any]:

@@ -192,9 +192,7 @@ def notice_html(meeting: Meeting, item: AgendaItem) -> str:
     )
 
 
-def stamp_html(
-    meeting: Meeting, plan: PackPlan, body: Callable[[AgendaItem, bool], tuple[bytes, int]]
-) -> str:
+def stamp_html(meeting: Meeting, plan: PackPlan, body: Callable[[AgendaItem, bool], Any]) -> str:
     """The page-number layer: one empty page per pack page, exempt pages marked.
 
     Each page has its ``label``, the number printed on it: with the template's
@@ -210,10 +208,10 @@ def stamp_html(
         for number in range(1, plan.agenda_pages + 1)
     ]
     for item in plan.bodies:
-        length = body(item, plan.members)[1]
-        for _ in range(length):
-            number = len(pages) + 1 - (plan.agenda_pages if roman else 0)
-            pages.append({"exempt": item.exempt and plan.members, "label": str(number)})
+        for segment in body(item, plan.members):
+            for _ in range(segment.pages):
+                number = len(pages) + 1 - (plan.agenda_pages if roman else 0)
+                pages.append({"exempt": segment.marked, "label": str(number)})
     return render_template_file(
         meeting.template,
         spec["stamp_template"],

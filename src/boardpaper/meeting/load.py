@@ -11,6 +11,7 @@ is reported at once, located, before anything is rendered.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from boardpaper.meeting.deadlines import (
     holidays_between,
     last_publication_date,
 )
+from boardpaper.meeting.documents import ItemDocument, item_documents
 from boardpaper.meeting.free_items import free_items
 from boardpaper.meeting.schema import (
     DEFAULT_WORDING,
@@ -152,11 +154,14 @@ def load_meeting(
                     f"the report is dated {format_date(report.paper.date)} but the meeting "
                     f"is on {format_date(data['date'])}; correct the report's date",
                 )
+    documents = item_documents(
+        data["items"], item_nodes, reports, path.parent, display, nation, limits, error
+    )
     problems.extend(_deadline_problems(data, node, item_nodes, reports, nation, display))
     template = _agenda_template(data, node, reports, library, error)
     if template is None or problems:
         raise ContentError(problems)
-    items = _items(data["items"], reports, template, earlier)
+    items = _items(data["items"], reports, template, earlier, documents)
     membership = data["membership"]
     clerk = data["clerk"]
     return Meeting(
@@ -291,6 +296,7 @@ def _items(
     reports: dict[int, LoadedReport],
     template: Template,
     earlier: dict[int, list[LoadedReport | None]],
+    documents: dict[int, tuple[ItemDocument, ...]],
 ) -> tuple[AgendaItem, ...]:
     wording = template.raw["agenda"].get("procedural_items") or {}
     items = []
@@ -300,13 +306,18 @@ def _items(
             word = raw["procedure"]
             default_heading, default_text = DEFAULT_WORDING[word]
             own = wording.get(word) or {}
+            heading = str(raw.get("heading") or own.get("heading") or default_heading)
             items.append(
                 AgendaItem(
                     number=number,
                     kind="procedural",
-                    heading=str(raw.get("heading") or own.get("heading") or default_heading),
+                    heading=heading,
                     text=str(raw.get("text") or own.get("text") or default_text),
                     procedure=word,
+                    documents=tuple(
+                        replace(document, title=document.title or heading)
+                        for document in documents.get(index, ())
+                    ),
                 )
             )
             continue
@@ -327,6 +338,7 @@ def _items(
                 reason_for_urgency=str(raw.get("reason_for_urgency") or "") or None,
                 published=raw.get("published"),
                 earlier_versions=earlier_versions(raw, earlier[index]),
+                documents=documents.get(index, ()),
             )
         )
     return tuple(items)

@@ -28,7 +28,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,18 @@ from boardpaper.meeting.schema import AgendaItem, Meeting
 from boardpaper.pipeline import LoadedReport
 from boardpaper.progress import Progress
 from boardpaper.template.manifest import Template
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Pages that follow an agenda item in a pack: a report, a notice or an attached PDF."""
+
+    pdf: bytes
+    pages: int
+    marked: bool
+    """Printed "NOT FOR PUBLICATION" (exempt information in the members' pack)."""
+    title: str
+    """The attached document's title (its bookmark); empty for the report or its notice."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +158,19 @@ def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str
         for item in reports
         if item.report is not None
     ]
-    exempt_items = [item for item in reports if item.exempt]
+    # An exempt appendix of a public item has a notice of its own, named after it.
+    exempt_items = [item for item in reports if item.exempt] + [
+        replace(
+            item,
+            number=f"{item.number}/{index}",
+            heading=f"{item.heading}: {document.title}",
+            exempt_paragraph=document.exempt_paragraph,
+        )
+        for item in meeting.items
+        if not item.exempt
+        for index, document in enumerate(item.documents)
+        if document.exempt
+    ]
     notice_jobs = [
         RenderJob(folder, pack_css, html=notice_html(meeting, item)) for item in exempt_items
     ]
@@ -174,10 +198,31 @@ def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str
     for plan in plans:
         plan.agenda_pages = probe_pages[plan.supplement]
 
-    def body(item: AgendaItem, members: bool) -> tuple[bytes, int]:
+    document_pdf = {
+        (item.number, index): document.pdf.read()
+        for item in meeting.items
+        for index, document in enumerate(item.documents)
+    }
+
+    def body(item: AgendaItem, members: bool) -> list[Segment]:
+        """What follows the item in a pack: its report (or the notice standing in for an
+        exempt one), then each of its documents (or a notice for an exempt appendix)."""
         if item.exempt and not members:
-            return notice_pdf[item.number], notice_counts[item.number]
-        return report_pdf[item.number], counts[item.number]
+            return [Segment(notice_pdf[item.number], notice_counts[item.number], False, "")]
+        found = []
+        if item.number in report_pdf:
+            found.append(
+                Segment(report_pdf[item.number], counts[item.number], item.exempt and members, "")
+            )
+        for index, document in enumerate(item.documents):
+            key = f"{item.number}/{index}"
+            if document.exempt and not members:
+                found.append(Segment(notice_pdf[key], notice_counts[key], False, document.title))
+                continue
+            exempt = (item.exempt or document.exempt) and members
+            pdf = document_pdf[(item.number, index)]
+            found.append(Segment(pdf, document.pdf.pages, exempt, document.title))
+        return found
 
     # 2. Agendas with true page ranges, the page-number layers and the agendas on their
     # own; again if the ranges changed an agenda's length (rare: a wrapped line).
@@ -191,7 +236,7 @@ def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str
             page = 1 if roman else plan.agenda_pages + 1
             plan.ranges = {}
             for item in plan.bodies:
-                length = body(item, plan.members)[1]
+                length = sum(segment.pages for segment in body(item, plan.members))
                 plan.ranges[item.number] = (page, page + length - 1)
                 page += length
         jobs = (
@@ -242,14 +287,19 @@ def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str
             title = f"{entry.number}. {entry.heading}"
             title += f" {entry.pages_text}" if entry.pages_text else ""
             if item in plan.bodies:
+                segments = body(item, plan.members)
                 parts.append(
                     PartPdf(
-                        body(item, plan.members)[0],
+                        segments[0].pdf,
                         names=(item.anchor,),
                         label=f"item {item.number}, {item.heading}",
                     )
                 )
                 outline.append(OutlineEntry(title, len(parts) - 1))
+                for segment in segments[1:]:
+                    # An attached document: its own bookmark, after its item's.
+                    parts.append(PartPdf(segment.pdf))
+                    outline.append(OutlineEntry(segment.title, len(parts) - 1))
             else:
                 outline.append(OutlineEntry(title, 0, anchor=item.anchor))
         labels = ((0, "r"), (plan.agenda_pages, "D")) if roman else ()
@@ -306,7 +356,7 @@ def _found(template: Template, relative: str) -> Path:
 def _plans(meeting: Meeting) -> list[PackPlan]:
     on_time = tuple(item for item in meeting.items if not item.late)
     late = meeting.late_items
-    on_time_bodies = tuple(item for item in on_time if item.kind == "report")
+    on_time_bodies = tuple(item for item in on_time if item.has_pages)
     base = f"{meeting.committee}, {format_date(meeting.date)}"
     plans = [
         PackPlan(

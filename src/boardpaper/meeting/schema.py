@@ -117,10 +117,18 @@ class AgendaItem:
     label: str = ""
     """What the agenda prints before the heading: "5." for an item, "(a)" for a sub-item."""
     earlier_versions: tuple[EarlierVersion, ...] = ()
+    documents: tuple[Any, ...] = ()
+    """PDFs that follow the item in a pack (``meeting.documents.ItemDocument``): a report's
+    appendices, or a procedural item's ``document:`` (the minutes)."""
 
     @property
     def exempt(self) -> bool:
         return self.exempt_paragraph is not None
+
+    @property
+    def has_pages(self) -> bool:
+        """Whether the item brings pages to a pack: a report, or documents of its own."""
+        return self.report is not None or bool(self.documents)
 
     @property
     def sub_item(self) -> bool:
@@ -190,6 +198,12 @@ PROCEDURAL_RECORD = Record(
         "procedure": Field(ProceduralKind(), description="Which procedural item"),
         "heading": Field(Text(), required=False, description="Heading, if not the template's"),
         "text": Field(Text(), required=False, description="What the item is for"),
+        "document": Field(
+            Text(pattern=r"[^\n]+\.[pP][dD][fF]", hint="a PDF file name ending .pdf"),
+            required=False,
+            description="A PDF that follows the item in the pack, e.g. the last meeting's "
+            "minutes (relative to this file)",
+        ),
     }
 )
 

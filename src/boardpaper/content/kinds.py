@@ -162,10 +162,13 @@ class TableKind(Kind):
         return data if ok else INVALID
 
     def json_schema(self) -> dict[str, Any]:
-        """The record's schema, with the default size limits as maxItems.
+        """The record's schema, with the default size limits as maxItems, and rows as long
+        as the columns.
 
-        JSON Schema cannot say "each row as long as columns" (one array's length
-        against another's); ``check`` says that, with the row's line.
+        JSON Schema cannot compare one array's length with another's, but it can
+        say it for each possible width: "if there are 3 columns, every row has 3
+        cells", once per width up to the column limit. An editor then marks a row
+        with a cell missing; ``check`` says the same, with the row's line.
         """
         limits = Limits()
         schema = self.record.json_schema()
@@ -173,6 +176,16 @@ class TableKind(Kind):
         properties["columns"]["maxItems"] = limits.max_table_columns
         properties["rows"]["maxItems"] = limits.max_table_rows
         properties["rows"]["items"]["maxItems"] = limits.max_table_columns
+        schema["allOf"] = [
+            {
+                "if": {
+                    "properties": {"columns": {"minItems": width, "maxItems": width}},
+                    "required": ["columns"],
+                },
+                "then": {"properties": {"rows": {"items": {"minItems": width, "maxItems": width}}}},
+            }
+            for width in range(1, limits.max_table_columns + 1)
+        ]
         return schema
 
 

@@ -63,8 +63,14 @@ window.boardpaperEditor = view;  // for the browser tests and for debugging
 
 const text = () => view.state.doc.toString();
 
+// A new text (a starter, an opened file) is shown from its first line, not at the place
+// the previous text was scrolled to.
 function setText(value) {
-  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: value } });
+  view.dispatch({
+    changes: { from: 0, to: view.state.doc.length, insert: value },
+    selection: { anchor: 0 },
+    effects: EditorView.scrollIntoView(0, { y: "start" }),
+  });
 }
 
 function headers(type) {

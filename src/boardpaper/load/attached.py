@@ -31,8 +31,6 @@ class AttachedPdf:
     path: str
     sha256: str
     pages: int
-    tagged: bool
-    """Whether it has a structure tree (tags): without one, screen readers cannot read it."""
 
     def read(self) -> bytes:
         """The file's bytes, checked again against the digest taken when it was validated."""
@@ -77,7 +75,6 @@ def read_attached_pdf(folder: Path, name: str, display: str, limits: Limits) -> 
             if pdf.is_encrypted:
                 raise AttachedFileError(f"{display} is encrypted; attach a copy without a password")
             pages = len(pdf.pages)
-            tagged = "/StructTreeRoot" in pdf.Root
     except pikepdf.PasswordError:
         raise AttachedFileError(f"{display} needs a password; attach a copy without one") from None
     except pikepdf.PdfError:
@@ -88,4 +85,4 @@ def read_attached_pdf(folder: Path, name: str, display: str, limits: Limits) -> 
         raise AttachedFileError(
             f"{display} has {pages:,} pages; the limit is {limits.max_attachment_pages:,}"
         )
-    return AttachedPdf(name, display, str(target), hashlib.sha256(data).hexdigest(), pages, tagged)
+    return AttachedPdf(name, display, str(target), hashlib.sha256(data).hexdigest(), pages)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from boardpaper import __version__
@@ -107,6 +107,48 @@ class PackPlan:
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
+def pack_plans(meeting: Meeting) -> list[PackPlan]:
+    """The packs of a meeting: public and members', and their supplements when items are late."""
+    on_time = tuple(item for item in meeting.items if not item.late)
+    late = meeting.late_items
+    on_time_bodies = tuple(item for item in on_time if item.has_pages)
+    base = f"{meeting.committee}, {format_date(meeting.date)}"
+    plans = [
+        PackPlan(
+            "public-pack",
+            f"Public document pack: {base}",
+            False,
+            False,
+            meeting.items,
+            on_time_bodies,
+        ),
+        PackPlan(
+            "members-pack",
+            f"Members' document pack: {base}",
+            False,
+            True,
+            meeting.items,
+            on_time_bodies,
+        ),
+    ]
+    if late:
+        plans.append(
+            PackPlan("supplement-pack", f"Supplementary agenda: {base}", True, False, late, late)
+        )
+        if any(item.exempt for item in late):
+            plans.append(
+                PackPlan(
+                    "members-supplement-pack",
+                    f"Members' supplementary agenda: {base}",
+                    True,
+                    True,
+                    late,
+                    late,
+                )
+            )
+    return plans
+
+
 def agenda_entries(meeting: Meeting, plan: PackPlan) -> list[AgendaEntry]:
     """The agenda's items with their page ranges and notes, as both formats show them."""
     entries = []
@@ -114,6 +156,11 @@ def agenda_entries(meeting: Meeting, plan: PackPlan) -> list[AgendaEntry]:
         notes: list[str] = []
         if item.exempt:
             notes.append(exempt_statement(item, meeting))
+        for document in item.documents if not item.exempt else ():
+            if document.exempt:
+                appendix = replace(item, exempt_paragraph=document.exempt_paragraph)
+                statement = exempt_statement(appendix, meeting).replace("this report", "it")
+                notes.append(f"{document.title}: {statement}")
         if item.late and not plan.supplement:
             notes.append("To follow in a supplementary agenda.")
         if item.late and plan.supplement:

@@ -33,15 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from boardpaper import __version__
-from boardpaper.content.model import format_date
 from boardpaper.meeting.agenda import (
-    PackPlan,
     agenda_entries,
     agenda_html,
     agenda_title,
     exempt_statement,
     front_matter_roman,
     notice_html,
+    pack_plans,
     render_agenda_docx,
     stamp_html,
 )
@@ -160,12 +159,14 @@ def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str
         if item.report is not None
     ]
     # An exempt appendix of a public item has a notice of its own, named after it.
-    exempt_items = [item for item in reports if item.exempt] + [
-        replace(
-            item,
-            number=f"{item.number}/{index}",
-            heading=f"{item.heading}: {document.title}",
-            exempt_paragraph=document.exempt_paragraph,
+    exempt_items = [(item.number, item) for item in reports if item.exempt] + [
+        (
+            f"{item.number}/{index}",
+            replace(
+                item,
+                heading=f"{item.heading}: {document.title}",
+                exempt_paragraph=document.exempt_paragraph,
+            ),
         )
         for item in meeting.items
         if not item.exempt
@@ -173,9 +174,9 @@ def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str
         if document.exempt
     ]
     notice_jobs = [
-        RenderJob(folder, pack_css, html=notice_html(meeting, item)) for item in exempt_items
+        RenderJob(folder, pack_css, html=notice_html(meeting, item)) for _, item in exempt_items
     ]
-    plans = _plans(meeting)
+    plans = pack_plans(meeting)
     provenance = pack_provenance(meeting)
     # The agendas' own length decides where the reports start. Probe it alongside the
     # reports, with the widest page ranges, so the final agendas are usually right first time.
@@ -188,7 +189,7 @@ def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str
     ]
     names = (
         [item.report.source_path for item in reports if item.report is not None]
-        + [f"notice page for item {item.number}" for item in exempt_items]
+        + [f"notice page for item {item.number}" for _, item in exempt_items]
         + [f"agenda of {plan.name}.pdf (first layout)" for plan in probes]
     )
     rendered = _render_longest_first(
@@ -196,7 +197,7 @@ def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str
     )
     report_pdf = dict(zip((item.number for item in reports), rendered, strict=False))
     notices = rendered[len(reports) : len(reports) + len(exempt_items)]
-    notice_pdf = {item.number: pdf for item, pdf in zip(exempt_items, notices, strict=True)}
+    notice_pdf = {key: pdf for (key, _), pdf in zip(exempt_items, notices, strict=True)}
     probed = rendered[len(reports) + len(exempt_items) :]
     counts = {key: page_count(pdf) for key, pdf in report_pdf.items()}
     notice_counts = {key: page_count(pdf) for key, pdf in notice_pdf.items()}
@@ -365,62 +366,23 @@ def _found(template: Template, relative: str) -> Path:
     return template.find(relative) or template.folder / relative
 
 
-def _plans(meeting: Meeting) -> list[PackPlan]:
-    on_time = tuple(item for item in meeting.items if not item.late)
-    late = meeting.late_items
-    on_time_bodies = tuple(item for item in on_time if item.has_pages)
-    base = f"{meeting.committee}, {format_date(meeting.date)}"
-    plans = [
-        PackPlan(
-            "public-pack",
-            f"Public document pack: {base}",
-            False,
-            False,
-            meeting.items,
-            on_time_bodies,
-        ),
-        PackPlan(
-            "members-pack",
-            f"Members' document pack: {base}",
-            False,
-            True,
-            meeting.items,
-            on_time_bodies,
-        ),
-    ]
-    if late:
-        plans.append(
-            PackPlan("supplement-pack", f"Supplementary agenda: {base}", True, False, late, late)
-        )
-        if any(item.exempt for item in late):
-            plans.append(
-                PackPlan(
-                    "members-supplement-pack",
-                    f"Members' supplementary agenda: {base}",
-                    True,
-                    True,
-                    late,
-                    late,
-                )
-            )
-    return plans
-
-
 def pack_provenance(meeting: Meeting) -> dict[str, str]:
     """The provenance every file of a pack carries (``boardpaper inspect`` reads it).
 
     The same four properties as a paper's: the template is the agenda's; its hash
     covers every template the pack uses; the content hash covers the meeting file
-    and each report's text, in agenda order.
+    and each report's text, in agenda order, then the digest of each attached document.
     """
     from boardpaper.render.stamp import Provenance, content_sha256
 
     templates = {meeting.template.name: meeting.template}
     texts = [meeting.source]
+    documents = []
     for item in meeting.items:
         if item.report is not None:
             templates[item.report.template.name] = item.report.template
             texts.append(item.report.paper.source)
+        documents += [document.pdf.sha256 for document in item.documents]
     template_hash = hashlib.sha256(
         "".join(f"{name}:{templates[name].files_hash}\n" for name in sorted(templates)).encode()
     ).hexdigest()
@@ -429,6 +391,6 @@ def pack_provenance(meeting: Meeting) -> dict[str, str]:
         template=meeting.template.name,
         template_sha256=template_hash,
         content_sha256=hashlib.sha256(
-            "".join(content_sha256(text) + "\n" for text in texts).encode()
+            "".join(digest + "\n" for digest in [*map(content_sha256, texts), *documents]).encode()
         ).hexdigest(),
     ).properties()

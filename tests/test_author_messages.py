@@ -101,7 +101,8 @@ def test_an_unknown_key_gets_a_did_you_mean_and_the_keys_allowed(library) -> Non
     assert unknown == (
         "x.yaml:16:1: executive_summary: unknown key (did you mean 'summary'?); keys allowed "
         "here: template, meeting, date, title, reporting_period, wards, contacts, summary, "
-        "recommendations, performance_overview, exceptions, next_steps, indicators, tables"
+        "recommendations, performance_overview, exceptions, next_steps, indicators, tables, "
+        "attachments"
     )
 
 

@@ -57,7 +57,7 @@ def test_broken_report_gives_one_located_line_per_error_and_writes_nothing(
     assert (
         "content/seed.yaml:8:1: wrads: unknown key (did you mean 'wards'?); keys allowed here: "
         "template, meeting, date, wards, title, contacts, purpose, reason, recommendations, "
-        "supporting_information, options, implications, tables"
+        "supporting_information, options, implications, tables, attachments"
     ) in lines
     assert any(
         line.startswith("content/seed.yaml:")

@@ -80,7 +80,7 @@ def test_all_problems_are_reported_at_once(library) -> None:
         "(key: value pairs)",
         "x.yaml:20:1: olde_purpose: unknown key (did you mean 'purpose'?); keys allowed here: "
         "template, meeting, date, wards, title, contacts, purpose, reason, recommendations, "
-        "supporting_information, options, implications, tables",
+        "supporting_information, options, implications, tables, attachments",
     ]
 
 

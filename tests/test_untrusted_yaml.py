@@ -84,7 +84,7 @@ EXPECTED = {
         "found text",
         "wrong-types.yaml:21:1: unused: unknown key; keys allowed here: template, meeting, date, "
         "wards, title, contacts, purpose, reason, recommendations, supporting_information, "
-        "options, implications, tables",
+        "options, implications, tables, attachments",
     ],
     "template-escape.yaml": [
         "template-escape.yaml:2:11: template: no template called '../../etc'; "

@@ -1,5 +1,6 @@
 """Documents attached to agenda items (issue 14): a report's appendices as PDF files, exempt
-appendices, and the minutes of the last meeting, in the pack with their pages counted.
+appendices, and the minutes of the last meeting, in the pack with their pages counted, and
+a report's public appendices at the end of its own PDF paper.
 
 Checked in what readers get: the text of each pack page (pdfplumber), the agenda's
 "(Pages N - M)" against the numbers printed on the pages, the bookmarks (pypdf), and
@@ -19,7 +20,7 @@ from boardpaper.errors import ContentError
 from boardpaper.meeting.load import load_meeting
 from boardpaper.meeting.pack import build_pack
 from boardpaper.template.library import TemplateLibrary
-from tests.helpers import MINIMAL_MEETING, make_content, pdf_pages
+from tests.helpers import MINIMAL_MEETING, ROOT, docx_paragraphs, make_content, pdf_pages
 
 
 def write_pdf(path: Path, pages: list[str]) -> None:
@@ -139,3 +140,42 @@ def test_a_file_that_cannot_be_attached_is_named_on_its_line(
     assert len(problems) == 1, caught.value.problems
     assert problems[0].line == line and problems[0].key == "attachments[0].file"
     assert message in problems[0].message
+
+
+def test_the_paper_itself_ends_with_its_public_appendices(
+    tmp_path: Path, library: TemplateLibrary
+) -> None:
+    import shutil
+
+    from boardpaper.pipeline import load_report, render
+
+    source = ROOT / "content" / "housing-allocations-policy.yaml"
+    shutil.copytree(ROOT / "content" / "appendices", tmp_path / "appendices")
+    write_pdf(tmp_path / "costs.pdf", ["Agency costs: Supplier X charged 1,234,567"])
+    text = source.read_text(encoding="utf-8") + (
+        '  - file: costs.pdf\n    title: "Appendix B: Costs"\n    exempt_paragraph: 3\n'
+    )
+    report_path = tmp_path / source.name
+    report_path.write_text(text, encoding="utf-8")
+    report = load_report(report_path, library)
+    files = render(report)
+    pages = pdf_pages(files["pdf"])
+    # The report, then Appendix A's two pages; the exempt Appendix B is for members only.
+    assert "Housing Allocations Policy 2026" in pages[0]
+    assert ["Appendix A, page 1" in p for p in pages[-2:]] == [True, False]
+    assert "Appendix A, page 2" in pages[-1]
+    assert not any("Supplier X" in page for page in pages)
+    outline = pypdf.PdfReader(io.BytesIO(files["pdf"])).outline
+    titles = [item.title for item in outline if not isinstance(item, list)]
+    assert titles == [
+        "Housing Allocations Policy 2026",
+        "Appendix A: Housing Allocations Policy 2026",
+    ]
+    # Both appendices are inputs of the paper: its provenance covers them.
+    assert [name for name, _ in report.paper.data_files] == [
+        "appendices/housing-allocations-policy-appendix-a.pdf",
+        "costs.pdf",
+    ]
+    # The Word paper is the report alone.
+    assert "Appendix A, page" not in " ".join(t for _, t in docx_paragraphs(files["docx"]))
+    assert render(load_report(report_path, library))["pdf"] == files["pdf"]

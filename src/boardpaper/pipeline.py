@@ -79,9 +79,12 @@ def parse_report(
     # Attached files go to the pack, not into the paper's own fields (templates see those).
     attachments = tuple(data.pop("attachments", None) or ())
     paper = assemble(data, template, source=text)
-    if ctx.data_files:
-        data_files = tuple(sorted((table.name, table.sha256) for table in ctx.data_files.values()))
-        paper = replace(paper, data_files=data_files)
+    # Attached appendices are inputs of the paper like data files: in its provenance,
+    # the build manifest (verify names a changed one) and the render cache's key.
+    read = [(table.name, table.sha256) for table in ctx.data_files.values()]
+    read += [(attachment.pdf.name, attachment.pdf.sha256) for attachment in attachments]
+    if read:
+        paper = replace(paper, data_files=tuple(sorted(set(read))))
     # Rendering time grows with what the paper holds: refuse what would not finish in time.
     problems = size_problems(paper, limits, display)
     if problems:
@@ -153,7 +156,30 @@ def render(
     rendered = render_paper(report.paper, report.template, formats)
     if fonts is not None:
         fonts.extend(rendered.fonts)
-    return rendered.files
+    return with_attachments(report, rendered.files)
+
+
+def with_attachments(report: LoadedReport, files: dict[str, bytes]) -> dict[str, bytes]:
+    """``files`` with the paper's PDF followed by its attached appendices, each bookmarked.
+
+    An exempt appendix is never put into the paper, which is published: it goes to
+    the members' pack only (``meeting.pack``). The Word paper is the report alone.
+    """
+    public = [attachment for attachment in report.attachments if not attachment.exempt]
+    if "pdf" not in files or not public:
+        return files
+    from boardpaper.render.merge import OutlineEntry, PartPdf, merge_parts
+    from boardpaper.render.stamp import provenance_of
+
+    paper = report.paper
+    parts = [PartPdf(files["pdf"])] + [PartPdf(attachment.pdf.read()) for attachment in public]
+    outline = [OutlineEntry(paper.title, 0, flatten=True)] + [
+        OutlineEntry(attachment.title, index + 1, flatten=True)
+        for index, attachment in enumerate(public)
+    ]
+    properties = provenance_of(paper, report.template).properties()
+    pdf = merge_parts(parts, None, paper.title, paper.language, outline, properties)
+    return {**files, "pdf": pdf}
 
 
 def find_reports(paths: list[Path], problems: list[Problem] | None = None) -> list[Path]:

@@ -44,10 +44,10 @@ from boardpaper.meeting.agenda import (
     render_agenda_docx,
     stamp_html,
 )
-from boardpaper.meeting.merge import OutlineEntry, PartPdf, merge_parts, page_count
 from boardpaper.meeting.schema import AgendaItem, Meeting
 from boardpaper.pipeline import LoadedReport
 from boardpaper.progress import Progress
+from boardpaper.render.merge import OutlineEntry, PartPdf, merge_parts, page_count
 from boardpaper.template.manifest import Template
 
 

@@ -20,7 +20,7 @@ import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from boardpaper.pipeline import LoadedReport
+from boardpaper.pipeline import LoadedReport, with_attachments
 from boardpaper.progress import Progress
 from boardpaper.render.cache import RenderCache
 from boardpaper.render.environment import FontUse, environment
@@ -211,7 +211,7 @@ def render_with_manifest(
     for report, rendered_paper in zip(reports, rendered_papers, strict=True):
         stem = Path(report.source_path).stem
         manifest.fonts.extend(rendered_paper.fonts)
-        rendered = rendered_paper.files
+        rendered = with_attachments(report, rendered_paper.files)
         outputs = {fmt: (outdir / f"{stem}.{fmt}", data) for fmt, data in rendered.items()}
         manifest.add_report(report, outputs, (sources or {}).get(report.source_path))
         files.update(outputs.values())

@@ -356,7 +356,9 @@ def test_base_url_makes_feed_links_absolute(tmp_path: Path) -> None:
     assert 'href="https://example.gov.uk/meetings/' in atom
     assert "URL:https://example.gov.uk/meetings/" in (site / "meetings.ics").read_text()
     index = (site / "index.html").read_text(encoding="utf-8")
-    assert "<title>Torbay meetings - Torbay meetings</title>" in index
+    assert "<title>Torbay meetings</title>" in index
+    meeting = (site / SAMPLE_SITE_FOLDER / "index.html").read_text(encoding="utf-8")
+    assert "1 March 2021 - Torbay meetings</title>" in meeting
 
 
 def test_verify_rebuilds_the_site_and_names_a_changed_file(sample_site, tmp_path) -> None:

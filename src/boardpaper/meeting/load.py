@@ -29,11 +29,13 @@ from boardpaper.meeting.deadlines import (
     holidays_between,
     last_publication_date,
 )
+from boardpaper.meeting.free_items import free_items
 from boardpaper.meeting.schema import (
     DEFAULT_WORDING,
     AgendaItem,
     Clerk,
     Meeting,
+    Member,
     Membership,
     meeting_schema,
 )
@@ -166,9 +168,9 @@ def load_meeting(
         published=data["published"],
         supplement_published=data.get("supplement_published"),
         membership=Membership(
-            str(membership["chair"]),
-            str(membership["vice_chair"]) if membership.get("vice_chair") else None,
-            tuple(str(m) for m in membership["members"]),
+            _member(membership["chair"], template),
+            _member(membership["vice_chair"], template) if membership.get("vice_chair") else None,
+            tuple(_member(m, template) for m in membership["members"]),
         ),
         clerk=Clerk(
             str(clerk["name"]),
@@ -308,6 +310,9 @@ def _items(
                 )
             )
             continue
+        if "heading" in raw:
+            items.extend(free_items(number, raw))
+            continue
         report = reports[index]
         items.append(
             AgendaItem(
@@ -417,3 +422,9 @@ def _deadline_problems(
 
 def _long(day: dt.date) -> str:
     return f"{day:%A} {format_date(day)}"
+
+
+def _member(given: dict[str, Any], template: Template) -> Member:
+    """A member with their own title, or the agenda template's ``member_title``."""
+    default = str((template.raw.get("agenda") or {}).get("member_title", ""))
+    return Member(str(given["name"]), str(given.get("title", default)))

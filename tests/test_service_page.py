@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import SEED_YAML
+from tests.test_preview import wcag_violations
 
 pytestmark = pytest.mark.chromium
 
@@ -171,6 +172,7 @@ def test_an_invalid_edit_hides_the_old_preview(page):
     assert "up to date" not in page.inner_text("#paper-status")
     assert "No preview while the report has problems" in page.inner_text("#paper-status")
     page.screenshot(path=str(SCREENSHOTS / "invalid.png"), full_page=True)
+    assert wcag_violations(page) == []
     page.keyboard.press("Backspace")  # "bogus_field: " is still a problem (no value)
     for _ in range("bogus_field: ".__len__()):
         page.keyboard.press("Backspace")
@@ -223,6 +225,7 @@ def test_start_from_a_template_and_accessibility_basics(page):
     )
     assert page.locator(".cm-lint-marker-warning").count() >= 5
     assert page.locator(".cm-lint-marker-error").count() == 0
+    assert wcag_violations(page) == []
     # YAML is highlighted: keys and values are drawn in different token styles.
     assert page.locator(".cm-line span[class^='ͼ']").count() > 10
     # Tab does not trap the keyboard in the editor: it moves on to the next control.

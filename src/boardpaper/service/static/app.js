@@ -51,6 +51,9 @@ const view = new EditorView({
         "aria-describedby": "report-hint status",
         spellcheck: "true",
         id: "report-text",
+        // Editable text is focusable anyway; saying so lets checkers (axe) see that the
+        // scrolling editor can be reached by keyboard (WCAG 2.1.1).
+        tabindex: "0",
       }),
       EditorView.updateListener.of((update) => {
         if (update.docChanged) textChanged();

@@ -145,14 +145,15 @@ def test_a_file_that_cannot_be_attached_is_named_on_its_line(
 def test_the_paper_itself_ends_with_its_public_appendices(
     tmp_path: Path, library: TemplateLibrary
 ) -> None:
-    import shutil
-
     from boardpaper.pipeline import load_report, render
 
     source = ROOT / "content" / "housing-allocations-policy.yaml"
-    shutil.copytree(ROOT / "content" / "appendices", tmp_path / "appendices")
+    (tmp_path / "appendices").mkdir()
+    write_pdf(tmp_path / "appendices" / "policy.pdf", ["Policy page one", "Policy page two"])
     write_pdf(tmp_path / "costs.pdf", ["Agency costs: Supplier X charged 1,234,567"])
     text = source.read_text(encoding="utf-8") + (
+        "attachments:\n"
+        '  - file: appendices/policy.pdf\n    title: "Appendix A: Housing Allocations Policy"\n'
         '  - file: costs.pdf\n    title: "Appendix B: Costs"\n    exempt_paragraph: 3\n'
     )
     report_path = tmp_path / source.name
@@ -162,20 +163,14 @@ def test_the_paper_itself_ends_with_its_public_appendices(
     pages = pdf_pages(files["pdf"])
     # The report, then Appendix A's two pages; the exempt Appendix B is for members only.
     assert "Housing Allocations Policy 2026" in pages[0]
-    assert ["Appendix A, page 1" in p for p in pages[-2:]] == [True, False]
-    assert "Appendix A, page 2" in pages[-1]
+    assert ["Policy page one" in pages[-2], "Policy page two" in pages[-1]] == [True, True]
+    assert not any("Policy page" in page for page in pages[:-2])
     assert not any("Supplier X" in page for page in pages)
     outline = pypdf.PdfReader(io.BytesIO(files["pdf"])).outline
     titles = [item.title for item in outline if not isinstance(item, list)]
-    assert titles == [
-        "Housing Allocations Policy 2026",
-        "Appendix A: Housing Allocations Policy 2026",
-    ]
+    assert titles == ["Housing Allocations Policy 2026", "Appendix A: Housing Allocations Policy"]
     # Both appendices are inputs of the paper: its provenance covers them.
-    assert [name for name, _ in report.paper.data_files] == [
-        "appendices/housing-allocations-policy-appendix-a.pdf",
-        "costs.pdf",
-    ]
+    assert [name for name, _ in report.paper.data_files] == ["appendices/policy.pdf", "costs.pdf"]
     # The Word paper is the report alone.
-    assert "Appendix A, page" not in " ".join(t for _, t in docx_paragraphs(files["docx"]))
+    assert "Policy page" not in " ".join(t for _, t in docx_paragraphs(files["docx"]))
     assert render(load_report(report_path, library))["pdf"] == files["pdf"]

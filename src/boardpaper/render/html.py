@@ -9,6 +9,7 @@ a template cannot read elsewhere.
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Callable
 from functools import cache
@@ -150,27 +151,44 @@ def html_context(
 def render_html(paper: Paper, template: Template, extra: dict[str, Any] | None = None) -> str:
     """Render ``paper`` with the template's HTML file; returns the HTML text."""
     env = _environment(template.chain)
+    context = html_context(paper, template, extra)
     try:
         jinja_template = env.get_template(str(template.raw.get("html_template", "paper.html")))
-        html = jinja_template.render(html_context(paper, template, extra))
+        html = jinja_template.render(context)
     except jinja2.TemplateError as error:
         raise _located(error, template.html_template) from None
-    return with_word_look(html, template)
+    word_context = {name: context[name] for name in ("paper", "fields", "template")}
+    return with_word_look(html, template, {**word_context, "boardpaper_version": __version__})
 
 
-def with_word_look(html: str, template: Template) -> str:
-    """Add the look of the template's Word file (``word_look``) to a paper's HTML.
+def with_word_look(html: str, template: Template, word_context: dict[str, Any]) -> str:
+    """Add the look of the template's Word file (``word_look``, ``word_running``) to HTML.
 
     A ``<style>`` at the end of ``<head>``, after the template's own CSS; its
-    declarations are ``!important``, so what the Word file says wins.
+    declarations are ``!important``, so what the Word file says wins. The running
+    header and footer are the Word file's, filled from ``word_context`` (the
+    variables of the Word template); pictures of the first page's header or footer
+    are placed, with their alt text, at the start of ``<body>``.
     """
+    from boardpaper.render.running_pdf import (
+        first_page_html,
+        running_css,
+        running_for,
+    )
     from boardpaper.render.word_look import word_look, word_stylesheet
 
-    css = word_stylesheet(word_look(template.word_template))
+    look = word_look(template.word_template)
+    running, other, first = running_for(template, word_context)
+    css = word_stylesheet(look) + running_css(running, other, first, look.margins_mm)
     head_end = html.find("</head>")
     if head_end < 0:
         return html
-    return f"{html[:head_end]}<style>\n{css}</style>\n{html[head_end:]}"
+    html = f"{html[:head_end]}<style>\n{css}</style>\n{html[head_end:]}"
+    pictures = first_page_html(running, first, look.margins_mm)
+    body = re.search(r"<body[^>]*>", html)
+    if pictures and body:
+        html = f"{html[: body.end()]}\n{pictures}{html[body.end() :]}"
+    return html
 
 
 def _located(error: jinja2.TemplateError, path: Path) -> TemplateError:

@@ -19,7 +19,7 @@ import contextlib
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -144,6 +144,33 @@ def _text_look(document: Any, style: Any, defaults: dict[str, Any]) -> TextLook:
     )
 
 
+def style_text_look(document: Any, style: Any) -> TextLook:
+    """How text in the paragraph style ``style`` of ``document`` looks (its chain, docDefaults)."""
+    return _text_look(document, style, _defaults(document))
+
+
+def run_text_look(run: Any, base: TextLook) -> TextLook:
+    """``base`` with a run's own formatting (``w:r``'s font, size, bold, italic, colour) on top."""
+    rpr = run.find(qn("w:rPr"))
+    if rpr is None:
+        return base
+    changes: dict[str, Any] = {}
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is not None and fonts.get(qn("w:ascii")):
+        changes["font"] = fonts.get(qn("w:ascii"))
+    size = rpr.find(qn("w:sz"))
+    if size is not None and (size.get(qn("w:val")) or "").isdigit():
+        changes["size_pt"] = int(size.get(qn("w:val"))) / 2
+    for key, tag in (("bold", "w:b"), ("italic", "w:i")):
+        flag = rpr.find(qn(tag))
+        if flag is not None:
+            changes[key] = flag.get(qn("w:val"), "true") not in ("0", "false", "off")
+    colour = rpr.find(qn("w:color"))
+    if colour is not None and _colour(colour.get(qn("w:val"))):
+        changes["colour"] = _colour(colour.get(qn("w:val")))
+    return replace(base, **changes)
+
+
 def _or(value: Any, default: Any) -> Any:
     return default if value is None else value
 
@@ -262,7 +289,7 @@ def _family(font: str) -> str | None:
     return f'"{font}"' if SAFE_FONT_NAME.fullmatch(font) else None
 
 
-def _declarations(look: TextLook, *, spacing: bool = True, line_factor: float = 1.0) -> str:
+def declarations(look: TextLook, *, spacing: bool = True, line_factor: float = 1.0) -> str:
     parts = []
     if look.font and _family(look.font):
         parts.append(f"font-family: {_family(look.font)}")
@@ -295,12 +322,9 @@ def word_stylesheet(look: WordLook) -> str:
         f"  size: {width:g}mm {height:g}mm !important;",
         f"  margin: {top:g}mm {right:g}mm {bottom:g}mm {left:g}mm !important;",
     ]
-    for box, name in (("top-left", "Header"), ("bottom-center", "Footer")):
-        if name in styles:
-            rules.append(f"  @{box} {{ {_declarations(styles[name], spacing=False)} }}")
     rules.append("}")
     if "Normal" in styles:
-        rules.append(f"html {{ {_declarations(normal, spacing=False)} }}")
+        rules.append(f"html {{ {declarations(normal, spacing=False)} }}")
         if normal.line:
             rules.append(f"html {{ line-height: {normal.line * factor:.3g} !important }}")
         if normal.space_after_pt is not None:
@@ -314,10 +338,10 @@ def word_stylesheet(look: WordLook) -> str:
         ("h3", "Heading 3"),
     ):
         if name in styles:
-            rules.append(f"{selector} {{ {_declarations(styles[name], line_factor=factor)} }}")
+            rules.append(f"{selector} {{ {declarations(styles[name], line_factor=factor)} }}")
     if "Table Text" in styles:
         table = styles["Table Text"]
-        rules.append(f"table.data {{ {_declarations(table, spacing=False)} }}")
+        rules.append(f"table.data {{ {declarations(table, spacing=False)} }}")
         if table.line:
             rules.append(f"table.data {{ line-height: {table.line * factor:.3g} !important }}")
     if look.table_cell_padding_pt:

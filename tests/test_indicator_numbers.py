@@ -9,10 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from boardpaper.content.numbers import from_cell, parse_figure, parse_format
 from boardpaper.content.rules import compute_direction, compute_status, explain_status
 from boardpaper.errors import ContentError
 from boardpaper.load.datafiles import DataFileError, read_data_file, resolve_data_file
+from boardpaper.load.numbers import from_cell, parse_figure, parse_format
 from boardpaper.load.yaml_nodes import Limits
 
 

@@ -19,7 +19,7 @@ from boardpaper.cli.main import cli
 from boardpaper.errors import ContentError
 from boardpaper.pipeline import load_report, parse_report, render
 from boardpaper.template.library import TemplateLibrary
-from tests.helpers import ROOT, SAMPLES, pdf_text
+from tests.helpers import ROOT, SAMPLES, copy_template, pdf_text
 
 HEAD = """template: performance-report
 meeting: Overview and Scrutiny Committee
@@ -556,3 +556,58 @@ items:
     assert verified.exit_code == 1
     public = next(line for line in verified.output.splitlines() if "public-pack.pdf" in line)
     assert "inputs changed since the build: content/customer-and-staff-q2.csv" in public
+
+
+def test_template_number_formats_by_unit_print_figures_no_report_formats(
+    tmp_path: Path,
+) -> None:
+    templates = tmp_path / "templates"
+    folder = copy_template("performance-report", templates / "performance-report")
+    manifest = folder / "template.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    assert text.count("    rules:\n") == 1
+    manifest.write_text(
+        text.replace(
+            "    rules:\n",
+            '    number_formats: {"%": percent 1, "£": "£#,##0", default: number 1}\n    rules:\n',
+        ),
+        encoding="utf-8",
+    )
+    library = TemplateLibrary([templates])
+    content = tmp_path / "content"
+    content.mkdir()
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Q3"
+    header = ["Indicator", "Polarity", "Unit", "Q3 2024/25", "Q2 2025/26", "Q3 2025/26", "Target"]
+    sheet.append(header)
+    sheet.append(["Recycling", "higher", "%", 0.4, 0.42, 0.441, 0.43])  # General cells
+    sheet.append(["Spend", "lower", "£", 1234567.891, 1200000, 1100000.5, 1150000])
+    sheet.append(["Own format", "higher", "%", 0.5, 0.5, 0.5, 0.5])
+    sheet.cell(4, 6).number_format = "0%"  # the cell's own format beats the template's
+    workbook.save(content / "kpis.xlsx")
+    body = """  data: {file: kpis.xlsx}
+  measures:
+    - {name: Typed days, polarity: lower, previous: ["9", "8"], value: "8", target: "8.5"}
+    - {name: Typed percent, polarity: higher, unit: days, previous: ["1%", "2%"],
+       value: "3%", target: "2%"}
+"""
+    report = load_report(_report(content, body), library)
+    outputs = render(report, ("docx", "pdf"))
+    rows = _docx_rows(outputs["docx"])
+    assert rows["Recycling (%)"][1:5] == ["40.0%", "42.0%", "44.1%", "43.0%"]
+    assert rows["Spend (£)"][1:5] == ["£1,234,568", "£1,200,000", "£1,100,001", "£1,150,000"]
+    assert rows["Own format (%)"][1:5] == ["50.0%", "50.0%", "50%", "50.0%"]
+    assert rows["Typed days"][1:5] == ["9.0", "8.0", "8.0", "8.5"]  # default: number 1
+    # a % the author typed stays as typed (the default format is for plain figures)
+    assert rows["Typed percent (days)"][1:5] == ["1%", "2%", "3%", "2%"]
+    assert "44.1%" in _flat(pdf_text(outputs["pdf"]))
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("default: number 1", "default: lots"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as caught:
+        TemplateLibrary([templates]).get("performance-report")
+    (problem,) = caught.value.problems
+    assert problem.key.endswith("number_formats.default")
+    assert "expected a format like percent 1" in problem.message

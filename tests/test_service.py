@@ -46,6 +46,16 @@ def assert_still_serving(server) -> None:
     }
 
 
+def test_validate_warns_about_starter_placeholders(service):
+    starter = service.call("GET", "/api/v1/templates/council-standard/starter").body
+    reply = service.post_yaml("/api/v1/validate", starter).json()
+    assert reply["valid"] is True and reply["problems"] == []
+    meeting = next(w for w in reply["warnings"] if w["key"] == "meeting")
+    lines = starter.decode().splitlines()
+    assert meeting["line"] == lines.index('meeting: "Meeting goes here"') + 1
+    assert meeting["message"].startswith("warning: still the starter's placeholder")
+
+
 def test_seed_comes_back_identical_to_the_pipeline_output(service, seed_outputs):
     for fmt in ("pdf", "docx"):
         reply = service.post_yaml(f"/api/v1/papers?format={fmt}", SEED)

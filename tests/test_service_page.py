@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import base64
+import os
+import re
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from conftest import SEED_YAML
+from tests.helpers import SEED_YAML
 
 pytestmark = pytest.mark.chromium
 
 CHROMIUM = Path("/usr/bin/chromium")
 SEED = SEED_YAML.read_text(encoding="utf-8")
+SCREENSHOTS = Path(os.environ.get("BOARDPAPER_SCREENSHOTS", tempfile.gettempdir()))
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +56,25 @@ def page(browser, service):
     context.close()
 
 
+def set_report(page, text: str) -> None:
+    """Replace the editor's text, as pasting it would."""
+    page.wait_for_function("window.boardpaperEditor !== undefined")
+    page.evaluate(
+        """text => { const view = window.boardpaperEditor;
+            view.dispatch({changes: {from: 0, to: view.state.doc.length, insert: text}}); }""",
+        text,
+    )
+
+
+def editor_text(page) -> str:
+    return page.evaluate("window.boardpaperEditor.state.doc.toString()")
+
+
 def test_typing_a_mistake_lists_it_against_its_line(page):
-    page.fill("#report", SEED)
+    set_report(page, SEED)
     page.wait_for_selector("#status.ok")
     last_line = SEED.count("\n") + 1
-    page.focus("#report")
+    page.click(".cm-content")
     page.keyboard.press("Control+End")
     page.keyboard.type("bogus_field: 1")
     problem = page.locator("#problems li", has_text="bogus_field")
@@ -65,22 +83,53 @@ def test_typing_a_mistake_lists_it_against_its_line(page):
     assert f"Line {last_line}, column 1" in problem.inner_text()
     assert "unknown key" in problem.inner_text()
     assert page.locator("#status").inner_text() == "1 problem found."
-    assert page.get_attribute("#report", "aria-invalid") == "true"
+    assert page.get_attribute(".cm-content", "aria-invalid") == "true"
     assert page.is_disabled("#download-pdf")
+    # The problem is marked in the gutter, beside its line.
+    marker = page.locator(".cm-gutter-lint .cm-lint-marker-error")
+    assert marker.count() == 1
+    number = page.locator(".cm-lineNumbers .cm-gutterElement", has_text=str(last_line)).last
+    assert abs(marker.bounding_box()["y"] - number.bounding_box()["y"]) < 4
     # A mistake earlier in the file: the problem follows the line it is on.
-    page.fill("#report", SEED.replace("date: 2021-03-01", "date: 2021-13-45"))
+    set_report(page, SEED.replace("date: 2021-03-01", "date: 2021-13-45"))
     problem = page.locator("#problems li", has_text="not a real date")
     problem.wait_for()
     assert problem.get_attribute("data-line") == "6"
     # Its button takes the author (by keyboard) to that line in the text.
     problem.locator("button").focus()
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "report"
+    assert page.evaluate("document.activeElement.classList.contains('cm-content')")
     assert page.locator("#cursor").inner_text() == "Line 6, column 7"
 
 
+def test_a_problem_below_long_wrapped_lines_scrolls_to_its_own_line(page):
+    # The old page scrolled its textarea to (line - 3) * line height; the seed's long
+    # narrative lines wrap, so that showed an earlier part of the report, not the line.
+    lines = SEED.split("\n")
+    broken = len(lines) - 5
+    lines[broken - 1] += " ]["
+    set_report(page, "\n".join(lines))
+    problem = page.locator("#problems li", has_text="not valid YAML")
+    problem.wait_for()
+    assert problem.get_attribute("data-line") == str(broken)
+    page.evaluate("document.querySelector('.cm-scroller').scrollTop = 0")
+    problem.locator("button").click()
+    assert page.locator("#cursor").inner_text().startswith(f"Line {broken}, column ")
+    shown = page.evaluate(
+        """() => {
+            const scroller = document.querySelector('.cm-scroller').getBoundingClientRect();
+            const line = document.querySelector('.cm-activeLine').getBoundingClientRect();
+            return [line.top >= scroller.top && line.bottom <= scroller.bottom,
+                    document.querySelector('.cm-activeLine').textContent];
+        }"""
+    )
+    assert shown[0], "the problem's line is not in view"
+    assert shown[1] == lines[broken - 1]
+    page.screenshot(path=str(SCREENSHOTS / "problem-line.png"))
+
+
 def test_valid_report_shows_a_preview_and_downloads_both_formats(page, seed_outputs):
-    page.fill("#report", SEED)
+    set_report(page, SEED)
     page.wait_for_selector("#status.ok")
     page.wait_for_selector("#preview:not([hidden])")
     page.wait_for_function(
@@ -105,6 +154,32 @@ def test_valid_report_shows_a_preview_and_downloads_both_formats(page, seed_outp
         assert Path(download.path()).read_bytes() == seed_outputs[fmt]
 
 
+def test_an_invalid_edit_hides_the_old_preview(page):
+    set_report(page, SEED)
+    page.wait_for_function(
+        "document.querySelector('#paper-status').textContent.includes('up to date')"
+    )
+    page.click(".cm-content")
+    page.keyboard.press("Control+End")
+    page.keyboard.type("bogus_field: 1")
+    # At once, before the check: the preview is marked as older than the text.
+    assert page.get_attribute("#preview-box", "data-state") == "stale"
+    assert "out of date" in page.inner_text("#paper-status")
+    page.wait_for_selector("#status.bad")
+    assert page.get_attribute("#preview-box", "data-state") == "hidden"
+    assert page.locator("#preview").is_hidden()
+    assert "up to date" not in page.inner_text("#paper-status")
+    assert "No preview while the report has problems" in page.inner_text("#paper-status")
+    page.screenshot(path=str(SCREENSHOTS / "invalid.png"), full_page=True)
+    page.keyboard.press("Backspace")  # "bogus_field: " is still a problem (no value)
+    for _ in range("bogus_field: ".__len__()):
+        page.keyboard.press("Backspace")
+    page.wait_for_function(
+        "document.querySelector('#paper-status').textContent.includes('up to date')"
+    )
+    assert page.locator("#preview").is_visible()
+
+
 def test_start_from_a_template_and_accessibility_basics(page):
     page.wait_for_selector("#template option[value='council-standard']", state="attached")
     # Every control has a label; keyboard alone can reach and press the starter button.
@@ -113,6 +188,14 @@ def test_start_from_a_template_and_accessibility_basics(page):
             .filter(e => e.labels.length === 0).map(e => e.id)"""
     )
     assert unlabelled == []
+    assert (
+        page.evaluate(
+            """() => { const c = document.querySelector('.cm-content');
+            return c.getAttribute('role') === 'textbox'
+                && document.getElementById(c.getAttribute('aria-labelledby')).textContent; }"""
+        )
+        == "Report YAML"
+    )
     page.select_option("#template", "performance-report")
     page.focus("#template")
     for _ in range(10):
@@ -122,16 +205,42 @@ def test_start_from_a_template_and_accessibility_basics(page):
     assert page.evaluate("document.activeElement.id") == "use-starter"
     page.keyboard.press("Enter")
     page.wait_for_selector("#status.ok")
-    assert "template: performance-report" in page.input_value("#report")
+    assert "template: performance-report" in editor_text(page)
+    # The starter is valid, but each placeholder in it is listed and marked as a warning.
+    assert "placeholders from the starter are still to replace" in page.inner_text("#status")
+    assert page.locator("#problems li").count() == 0
+    summary = page.inner_text("#warnings-summary")
+    assert re.fullmatch(r"\d+ placeholders from the starter to replace", summary)
+    page.click("#warnings-summary")  # folded away until asked for
+    warnings = page.locator("#warnings li.warning")
+    assert warnings.count() == int(summary.split()[0]) >= 10
+    assert "Committee goes here" in warnings.first.inner_text()
+    warnings.first.locator("button").click()
+    assert (
+        page.locator("#cursor")
+        .inner_text()
+        .startswith(f"Line {warnings.first.get_attribute('data-line')}, column ")
+    )
+    assert page.locator(".cm-lint-marker-warning").count() >= 5
+    assert page.locator(".cm-lint-marker-error").count() == 0
+    # YAML is highlighted: keys and values are drawn in different token styles.
+    assert page.locator(".cm-line span[class^='ͼ']").count() > 10
+    # Tab does not trap the keyboard in the editor: it moves on to the next control.
+    page.focus(".cm-content")
+    page.keyboard.press("Tab")
+    assert not page.evaluate("document.activeElement.classList.contains('cm-content')")
+    page.screenshot(path=str(SCREENSHOTS / "starter.png"), full_page=True)
 
 
 def test_page_works_at_200_percent_zoom(page):
     # 200% zoom of a 1280 px window lays out like a 640 px one: nothing may need sideways scrolling.
     page.set_viewport_size({"width": 640, "height": 900})
-    page.fill("#report", SEED.replace("date: 2021-03-01", "date: 2021-13-45"))
+    set_report(page, SEED.replace("date: 2021-03-01", "date: 2021-13-45"))
     page.locator("#problems li").first.wait_for()
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
     assert page.locator("#report").bounding_box()["width"] <= 640
+    assert page.locator(".cm-lint-marker-error").count() == 1
+    page.screenshot(path=str(SCREENSHOTS / "zoom-200.png"), full_page=True)

@@ -320,7 +320,10 @@ def test_new_report_writes_a_starter_that_validates(
     result = runner.invoke(cli, ["new", "report", str(path), "--template", name])
     assert result.exit_code == 0, result.output
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# A new report for the")
+    modeline, first = text.splitlines()[:2]
+    assert modeline == "# yaml-language-server: $schema=.boardpaper/report.schema.json"
+    assert (path.parent / ".boardpaper" / "report.schema.json").is_file()
+    assert first.startswith("# A new report for the")
     assert f"template: {name}\n" in text
     loaded = load_report(path, library)
     template = loaded.template

@@ -3,9 +3,10 @@
 The one orchestration behind ``boardpaper build``, ``boardpaper validate``, the
 service's papers and ``verify``: every report is loaded and validated first (all
 problems at once, including two reports that would write the same file), the
-characters no font can draw are collected as warnings, and only then is anything
-rendered. Nothing here writes a file or prints; the caller writes the returned
-bytes atomically (``output.write_atomically``) or sends them.
+characters no font can draw and the starter placeholders left in are collected
+as warnings, and only then is anything rendered. Nothing here writes a file or
+prints; the caller writes the returned bytes atomically
+(``output.write_atomically``) or sends them.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from boardpaper.content.placeholders import placeholder_problems, report_starter
 from boardpaper.errors import ContentError, Problem
 from boardpaper.load.yaml_nodes import Limits
 from boardpaper.pipeline import FORMATS, LoadedReport, find_reports, load_report, parse_report
+from boardpaper.progress import Progress
 from boardpaper.render.cache import RenderCache
 from boardpaper.render.glyphs import glyph_warnings
 from boardpaper.template.library import TemplateLibrary, default_library
@@ -52,12 +55,19 @@ def load_reports(
     problems.extend(_clashing_output_names(reports))
     if problems:
         raise ContentError(problems)
-    warnings = [
-        warning
-        for report in reports
-        for warning in glyph_warnings(report.paper.source, report.source_path)
-    ]
+    warnings = [warning for report in reports for warning in report_warnings(report, limits)]
     return Build(reports, warnings)
+
+
+def report_warnings(report: LoadedReport, limits: Limits = Limits()) -> list[Problem]:
+    """What a valid report should still fix: starter placeholders left in (``check`` and
+    ``pack`` refuse them), then characters no installed font can draw."""
+    starter = report_starter(report.template)
+    display = report.source_path
+    return [
+        *placeholder_problems(report.paper.source, starter, display, warning=True, limits=limits),
+        *glyph_warnings(report.paper.source, display),
+    ]
 
 
 def build(
@@ -68,6 +78,7 @@ def build(
     limits: Limits = Limits(),
     jobs: int | None = 1,
     cache: RenderCache | None = None,
+    progress: Progress | None = None,
 ) -> Build:
     """Validate every report under ``paths``, then render each to OUTDIR/<name>.<format>.
 
@@ -75,11 +86,14 @@ def build(
     problem) before anything is rendered when any report has a mistake.
     ``jobs`` worker processes render (None: one per core; 1: this process);
     papers already in ``cache`` (``render.cache``) are taken from it.
+    ``progress`` hears of each paper as it is rendered.
     """
     from boardpaper.provenance.manifest import render_with_manifest
 
     result = load_reports(paths, library, limits)
-    result.files = render_with_manifest(result.reports, formats, outdir, jobs=jobs, cache=cache)
+    result.files = render_with_manifest(
+        result.reports, formats, outdir, jobs=jobs, cache=cache, progress=progress
+    )
     return result
 
 
@@ -114,7 +128,7 @@ def build_upload(
 def load_upload(text: bytes, display: str, library: TemplateLibrary | None = None) -> Build:
     """Validate one uploaded report; returns it with its warnings. Raises ContentError."""
     report = parse_report(text, display, library)
-    return Build([report], glyph_warnings(report.paper.source, display))
+    return Build([report], report_warnings(report))
 
 
 def _clashing_output_names(reports: list[LoadedReport]) -> list[Problem]:

@@ -134,6 +134,8 @@ def render(
 
     Both formats carry the report's provenance. Fonts the PDF embeds are
     appended to ``fonts`` when a list is given (for the build manifest).
+    ``html`` (not one of ``FORMATS``: no file is built from it) is the HTML the
+    PDF is laid out from, as UTF-8, for ``boardpaper preview``.
     """
     from boardpaper.render.parallel import render_paper
 

@@ -16,7 +16,10 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from boardpaper.audit.template_lint import lint_html_template, lint_template, lint_word_template
+from boardpaper.content.placeholders import placeholder_problems, report_starter
 from boardpaper.errors import ContentError, Problem, display_path
+from boardpaper.meeting.starter import meeting_placeholders
+from boardpaper.progress import Progress
 from boardpaper.template.library import TemplateLibrary
 
 
@@ -30,10 +33,16 @@ class Case:
 
 
 def check_project(
-    paths: list[Path], library: TemplateLibrary, render: bool = True, jobs: int | None = 1
+    paths: list[Path],
+    library: TemplateLibrary,
+    render: bool = True,
+    jobs: int | None = 1,
+    progress: Progress | None = None,
 ) -> list[Case]:
     """Lint every template the reports can use, validate, render and audit every report,
-    then validate every meeting file (its items, reports and publication deadlines)."""
+    then validate every meeting file (its items, reports and publication deadlines).
+
+    ``progress`` hears of each report and meeting as it is checked."""
     from boardpaper.pipeline import find_meetings, find_reports
 
     cases = [
@@ -44,12 +53,24 @@ def check_project(
     found = find_reports(paths, refused)
     cases.extend(Case("report", problem.path, [problem]) for problem in refused)
     reports = [p for p in found if not (p.parent / "template.yaml").is_file()]
+    meetings = find_meetings(paths)
+    progress = progress or Progress()
+    progress.add(len(reports) + len(meetings), "checked")
     # Reports are rendered and audited by ``jobs`` worker processes (None: one per core).
     from boardpaper.render.parallel import map_in_workers
 
     arguments = [(path, library, render) for path in reports]
-    cases.extend(map_in_workers(check_report, arguments, jobs if render else 1))
-    cases.extend(check_meeting(path, library) for path in find_meetings(paths))
+    cases.extend(
+        map_in_workers(
+            check_report,
+            arguments,
+            jobs if render else 1,
+            on_result=lambda position: progress.done(display_path(reports[position])),
+        )
+    )
+    for path in meetings:
+        cases.append(check_meeting(path, library))
+        progress.done(display_path(path))
     return cases
 
 
@@ -60,9 +81,12 @@ def check_meeting(path: Path, library: TemplateLibrary) -> Case:
     display = display_path(path)
     case = Case("meeting", display)
     try:
-        load_meeting(path, library)
+        meeting = load_meeting(path, library)
     except ContentError as error:
         case.problems.extend(error.problems)
+        return case
+    # Its reports' placeholders are their own cases' problems; only the meeting file's here.
+    case.problems.extend(meeting_placeholders(meeting, with_reports=False))
     return case
 
 
@@ -96,6 +120,8 @@ def check_report(path: Path, library: TemplateLibrary, render: bool = True) -> C
     except ContentError as error:
         case.problems.extend(error.problems)
         return case
+    starter = report_starter(report.template)
+    case.problems.extend(placeholder_problems(report.paper.source, starter, display))
     if not render:
         return case
     audits = {"pdf": audit_pdf, "docx": audit_docx}

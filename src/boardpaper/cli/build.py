@@ -1,4 +1,4 @@
-"""``boardpaper build``, ``validate``, ``schema``: reports in; papers, problems or a schema out.
+"""``boardpaper build`` and ``validate``: reports in; papers or problems out.
 
 Thin click wrappers over ``boardpaper.build``: everything is validated before
 anything is rendered, and rendered before anything is written.
@@ -7,6 +7,7 @@ anything is rendered, and rendered before anything is written.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -19,12 +20,13 @@ from boardpaper.cli.common import (
     templates_option,
     write_outputs,
 )
+from boardpaper.cli.progress import progress_for, verbosity_options
 from boardpaper.cli.safety import interruptible, limits_options
-from boardpaper.errors import ContentError, Problem
+from boardpaper.errors import ContentError, Problem, display_path
 from boardpaper.load.yaml_nodes import Limits
 from boardpaper.pipeline import FORMATS
 from boardpaper.render.cache import RenderCache
-from boardpaper.template.library import default_library
+from boardpaper.template.library import TemplateLibrary, default_library
 
 
 @click.command()
@@ -46,6 +48,8 @@ from boardpaper.template.library import default_library
     multiple=True,
     help="Only these formats (default: all).",
 )
+@click.option("--watch", is_flag=True, help="Build again each time a report or template is saved.")
+@verbosity_options
 @templates_option
 @render_options
 @limits_options
@@ -54,6 +58,8 @@ def build(
     paths: tuple[Path, ...],
     outdir: Path,
     formats: tuple[str, ...],
+    watch: bool,
+    verbosity: int,
     template_dirs: tuple[Path, ...],
     jobs: int | None,
     cache: RenderCache | None,
@@ -65,26 +71,66 @@ def build(
     `boardpaper verify`. Papers render in parallel (-j) and a paper whose content,
     template, libraries and fonts are all unchanged is taken from the render cache
     (--no-cache to render everything); files whose bytes would not change are not rewritten.
+    With --watch, builds again after every save until Ctrl-C.
     """
-    library = default_library(list(template_dirs))
+    roots = list(paths) or [Path("content")]
+    settings = BuildSettings(outdir, formats or FORMATS, limits, jobs, cache, verbosity)
+    ok = build_once(roots, default_library(list(template_dirs)), settings)
+    if not watch:
+        if not ok:
+            raise click.exceptions.Exit(1)
+        return
+    from boardpaper.preview.watch import changes
+
+    click.echo("watching for saves (Ctrl-C to stop)", err=True)
+    try:
+        for changed in changes(roots, default_library(list(template_dirs)).roots):
+            if all(outdir.resolve() in path.parents for path in changed):
+                continue  # our own outputs
+            saved = ", ".join(sorted(display_path(path) for path in changed))
+            click.echo(f"saved: {saved}", err=True)
+            build_once(roots, default_library(list(template_dirs)), settings)
+    except KeyboardInterrupt:
+        click.echo("stopped watching", err=True)
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """The options of one ``boardpaper build`` run, kept for each rebuild under --watch."""
+
+    outdir: Path
+    formats: tuple[str, ...]
+    limits: Limits
+    jobs: int | None
+    cache: RenderCache | None
+    verbosity: int
+
+
+def build_once(roots: list[Path], library: TemplateLibrary, settings: BuildSettings) -> bool:
+    """One build of every report under ``roots``, its messages printed; True when written."""
+    progress = progress_for(settings.verbosity)
     try:
         result = build_papers(
-            list(paths) or [Path("content")],
-            outdir,
-            formats or FORMATS,
+            roots,
+            settings.outdir,
+            settings.formats,
             library,
-            limits,
-            jobs=jobs,
-            cache=cache,
+            settings.limits,
+            jobs=settings.jobs,
+            cache=settings.cache,
+            progress=progress,
         )
     except ContentError as error:
         report_problems(error.problems)
-        raise click.exceptions.Exit(1) from None
+        return False
+    finally:
+        progress.close()
     if not result.reports:
         raise click.UsageError("no report files found")
     for warning in result.warnings:
         click.echo(str(warning), err=True)
-    write_outputs(result.files)
+    write_outputs(result.files, announce=settings.verbosity >= 0)
+    return True
 
 
 @click.command()
@@ -120,40 +166,3 @@ def validate(
         if not as_json:
             click.echo(f"{len(problems)} problem(s)", err=True)
         raise click.exceptions.Exit(1) from None
-
-
-@click.command()
-@click.option("--template", "template_name", help="Only this template's report format.")
-@templates_option
-def schema(template_name: str | None, template_dirs: tuple[Path, ...]) -> None:
-    """Print the JSON Schema of report files, for editors such as VS Code."""
-    from boardpaper.content.validate import report_schema
-
-    library = default_library(list(template_dirs))
-    names = [template_name] if template_name else library.names()
-    branches = []
-    for name in names:
-        try:
-            template = library.get(name)
-        except KeyError:
-            raise click.BadParameter(
-                f"no template called {name!r}", param_hint="--template"
-            ) from None
-        except ContentError as error:
-            report_problems(error.problems)
-            raise click.exceptions.Exit(1) from None
-        branches.append(
-            {
-                "if": {"properties": {"template": {"const": name}}, "required": ["template"]},
-                "then": report_schema(template).json_schema(),
-            }
-        )
-    document = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "boardpaper report",
-        "type": "object",
-        "required": ["template"],
-        "properties": {"template": {"enum": names, "description": "The template this report uses"}},
-        "allOf": branches,
-    }
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False))

@@ -11,6 +11,7 @@ import click
 
 from boardpaper.audit.check import audit_built, check_project, junit_xml
 from boardpaper.cli.common import templates_option, write_outputs
+from boardpaper.cli.progress import progress_for, verbosity_options
 from boardpaper.template.library import default_library
 
 
@@ -34,12 +35,14 @@ from boardpaper.template.library import default_library
     default=None,
     help="Reports rendered and audited at once, each in its own process [default: one per core].",
 )
+@verbosity_options
 @templates_option
 def check(
     paths: tuple[Path, ...],
     junit_path: Path | None,
     accessibility: bool,
     jobs: int | None,
+    verbosity: int,
     template_dirs: tuple[Path, ...],
 ) -> None:
     """Validate, render and audit every report in PATHS (default: content/); lint every template.
@@ -52,7 +55,13 @@ def check(
             raise click.UsageError("no .pdf or .docx files found to audit")
     else:
         library = default_library(list(template_dirs))
-        cases = check_project(list(paths) or [Path("content")], library, jobs=jobs)
+        progress = progress_for(verbosity)
+        try:
+            cases = check_project(
+                list(paths) or [Path("content")], library, jobs=jobs, progress=progress
+            )
+        finally:
+            progress.close()
     problems = [problem for case in cases for problem in case.problems]
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -65,4 +74,5 @@ def check(
     if problems:
         click.echo(f"{len(problems)} problem(s) in {checked}", err=True)
         raise click.exceptions.Exit(1) from None
-    click.echo(f"checked {checked}: no problems")
+    if verbosity >= 0:
+        click.echo(f"checked {checked}: no problems")

@@ -12,7 +12,7 @@ import signal
 import click
 
 from boardpaper import __version__
-from boardpaper.cli.build import build, schema, validate
+from boardpaper.cli.build import build, validate
 
 LAZY_COMMANDS = {
     "check": ("boardpaper.cli.check", "check"),
@@ -20,6 +20,8 @@ LAZY_COMMANDS = {
     "inspect": ("boardpaper.cli.provenance", "inspect_command"),
     "new": ("boardpaper.cli.templates", "new"),
     "pack": ("boardpaper.cli.pack", "pack"),
+    "preview": ("boardpaper.cli.preview", "preview"),
+    "schema": ("boardpaper.cli.schema", "schema"),
     "serve": ("boardpaper.cli.serve", "serve"),
     "templates": ("boardpaper.cli.templates", "list_templates"),
     "verify": ("boardpaper.cli.provenance", "verify_command"),
@@ -53,5 +55,5 @@ def main() -> None:
     cli(prog_name="boardpaper")
 
 
-for command in (build, validate, schema):
+for command in (build, validate):
     cli.add_command(command)

@@ -11,11 +11,13 @@ from pathlib import Path
 import click
 
 from boardpaper.cli.common import report_problems, templates_option, write_outputs
+from boardpaper.cli.progress import progress_for, verbosity_options
 from boardpaper.content.model import format_date
 from boardpaper.errors import ContentError
 from boardpaper.load.validators import date_range_problem
 from boardpaper.meeting.deadlines import DEFAULT_NATION, NATIONS, bank_holiday, is_working_day
 from boardpaper.meeting.deadlines import last_publication_date as latest_date
+from boardpaper.meeting.starter import meeting_placeholders
 
 
 def _long(day: dt.date) -> str:
@@ -39,6 +41,7 @@ def _long(day: dt.date) -> str:
 )
 @click.option("--check", is_flag=True, help="Only validate the meeting, its reports and deadlines.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Worker processes (default: cores).")
+@verbosity_options
 @templates_option
 def pack(
     meeting_file: Path,
@@ -46,6 +49,7 @@ def pack(
     content_root: Path | None,
     check: bool,
     jobs: int | None,
+    verbosity: int,
     template_dirs: tuple[Path, ...],
 ) -> None:
     """Build the agenda and document packs for MEETING_FILE.
@@ -64,6 +68,10 @@ def pack(
     except ContentError as error:
         report_problems(error.problems)
         raise click.exceptions.Exit(1) from None
+    placeholders = meeting_placeholders(meeting)
+    if placeholders:
+        report_problems(placeholders)
+        raise click.exceptions.Exit(1) from None
     reports = sum(1 for item in meeting.items if item.kind == "report")
     if check:
         click.echo(f"{meeting.source_path}: valid, {len(meeting.items)} items, {reports} reports")
@@ -72,13 +80,16 @@ def pack(
     from boardpaper.meeting.pack import build_pack
 
     target = outdir or Path("build") / meeting_file.stem
+    progress = progress_for(verbosity)
     try:
-        files = build_pack(meeting, jobs)
+        files = build_pack(meeting, jobs, progress)
     except ContentError as error:  # a template that fails while rendering (TemplateError)
         report_problems(error.problems)
         raise click.exceptions.Exit(1) from None
+    finally:
+        progress.close()
     paths = pack_with_manifest(meeting_file, meeting, files, target, content_root)
-    write_outputs(paths)
+    write_outputs(paths, announce=verbosity >= 0)
 
 
 @click.command()

@@ -1,5 +1,5 @@
-"""``boardpaper templates``, ``new report`` and ``new template``: what templates there are,
-and a start.
+"""``boardpaper templates``, ``new report``, ``new meeting`` and ``new template``: what
+templates there are, and a start.
 
 Thin click commands over ``library.default_library``, ``starter.starter_yaml`` and
 ``flatten.flattened_files``.
@@ -13,11 +13,12 @@ from pathlib import Path
 import click
 
 from boardpaper.cli.common import templates_option
+from boardpaper.cli.schema import write_schema_for
 from boardpaper.errors import ContentError, display_path, printable
 from boardpaper.output import OutputError, write_atomically
 from boardpaper.template.flatten import FlattenError, child_files, flattened_files
 from boardpaper.template.inherit import BASE_NAME
-from boardpaper.template.library import default_library
+from boardpaper.template.library import TemplateLibrary, default_library
 from boardpaper.template.manifest import TEMPLATE_NAME
 from boardpaper.template.starter import starter_yaml
 
@@ -64,22 +65,52 @@ def new_report(path: Path, template_name: str, template_dirs: tuple[Path, ...]) 
         for problem in error.problems:
             click.echo(str(problem), err=True)
         raise click.exceptions.Exit(1) from None
+    _write_new(path, "report", starter_yaml(template), library)
+    click.echo(f"wrote {path}; fill it in, then run: boardpaper validate {path}")
+
+
+@new.command("meeting")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--template",
+    "template_name",
+    default="council-standard",
+    show_default=True,
+    help="The template whose agenda layout the meeting uses.",
+)
+@templates_option
+def new_meeting(path: Path, template_name: str, template_dirs: tuple[Path, ...]) -> None:
+    """Write PATH: a commented starter meeting file that validates as written."""
+    from boardpaper.meeting.starter import meeting_starter_yaml
+
+    library = default_library(list(template_dirs))
+    if template_name not in library.names():
+        names = ", ".join(library.names())
+        raise click.BadParameter(
+            f"no template called {template_name!r}; available: {names}", param_hint="--template"
+        )
+    _write_new(path, "meeting", meeting_starter_yaml(template_name), library)
+    click.echo(f"wrote {path}; fill it in, then run: boardpaper pack {path} --check")
+
+
+def _write_new(path: Path, kind: str, text: str, library: TemplateLibrary) -> None:
+    """Write a new starter file, headed by the modeline that gives editors its schema."""
     shown = printable(str(path))
     if path.exists():
         raise click.UsageError(f"{shown} already exists; choose a new file name")
     created = False
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        modeline = write_schema_for(kind, path, library)
         with path.open("x", encoding="utf-8") as handle:
             created = True
-            handle.write(starter_yaml(template))
+            handle.write(modeline + text)
     except OSError as error:
         click.echo(f"error: {shown}: cannot write: {error.strerror}; nothing was written", err=True)
         if created:
             with contextlib.suppress(OSError):
                 path.unlink()
         raise click.exceptions.Exit(1) from None
-    click.echo(f"wrote {shown}; fill it in, then run: boardpaper validate {shown}")
 
 
 @new.command("template")

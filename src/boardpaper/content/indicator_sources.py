@@ -4,6 +4,10 @@ Each value an author wrote, in the report or in a CSV/XLSX cell, becomes a
 ``Slot``: the value as stored and where it is, in the file's own terms, so
 ``content.indicators`` can check every figure and say exactly where a wrong
 one is. Also the readers that turn a slot into a figure, a word or yes/no.
+
+Longer than 400 lines on purpose: the two sources (YAML items, data-file rows)
+and the slot readers are one vocabulary; split, each half would import the other's
+private helpers.
 """
 
 from __future__ import annotations
@@ -12,8 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from boardpaper.content.numbers import Amount, from_cell, parse_figure, parse_format
 from boardpaper.errors import Problem
+from boardpaper.load.numbers import Amount, from_cell, parse_figure, parse_format
 from boardpaper.load.validators import (
     INVALID,
     Context,
@@ -84,12 +88,17 @@ def text_of(slot: Slot | None) -> str | None:
     return str(value).strip()
 
 
-def amount_of(slot: Slot | None, problems: list[Problem], code: str | None) -> Any:
+def amount_of(
+    slot: Slot | None, problems: list[Problem], code: str | None, fallback: str | None = None
+) -> Any:
     """The slot's figure; None when empty; INVALID (problem recorded) when not a number.
 
     ``code`` (a format word or Excel code) is how to print it: a spreadsheet
     number is shown as Excel would show it in that format (0.441 in ``0.0%`` is
     44.1%); a typed figure keeps its value and takes the format's decimals.
+    ``fallback`` (the template's format for the unit) applies when there is no
+    ``code``: to a spreadsheet cell without a format of its own, and to a typed
+    figure unless the author typed another kind (a % or £ stays).
     """
     if slot is None or slot.is_empty:
         return None
@@ -98,11 +107,17 @@ def amount_of(slot: Slot | None, problems: list[Problem], code: str | None) -> A
     if isinstance(value, bool):
         amount = None
     elif isinstance(value, int | float | Decimal):
-        amount = from_cell(value, code or slot.number_format)
+        own = slot.number_format if slot.number_format not in (None, "General") else None
+        amount = from_cell(value, code or own or fallback)
     elif isinstance(value, str):
         amount = parse_figure(value)
         if amount is not None and code is not None:
             amount = Amount(amount.value, parse_format(code) or amount.format)
+        elif amount is not None and fallback is not None:
+            default = parse_format(fallback)
+            # a % or £ the author typed stays; the template only formats plain figures
+            if default is not None and amount.format.kind in ("number", default.kind):
+                amount = Amount(amount.value, default)
     else:
         amount = None
     if amount is None:

@@ -1,6 +1,6 @@
 """Indicator sets: a report's ``indicators:`` block (inline or from a data file) in, checked out.
 
-Each indicator's figures are read exactly (``content.numbers``); its status
+Each indicator's figures are read exactly (``load.numbers``); its status
 (RAG) is computed from the template's rule and its direction of travel from
 its previous values and polarity (``content.rules``). A typed status that
 disagrees with the rule is an error unless it carries ``status_reason``.
@@ -28,7 +28,6 @@ from boardpaper.content.indicator_sources import (
     text_of,
     yesno_of,
 )
-from boardpaper.content.numbers import parse_format
 from boardpaper.content.rules import (
     NOT_APPLICABLE,
     Indicator,
@@ -39,6 +38,7 @@ from boardpaper.content.rules import (
 )
 from boardpaper.errors import ContentError, Problem
 from boardpaper.load.datafiles import DataFileError, read_data_file, resolve_data_file
+from boardpaper.load.numbers import parse_format
 from boardpaper.load.validators import (
     INVALID,
     Context,
@@ -221,13 +221,14 @@ class IndicatorsKind(Kind):
         def fmt(name: str) -> str | None:
             return own or raw.formats.get(name)
 
-        value = amount_of(fields.get("value"), problems, fmt("value"))
+        fallback = self.spec.default_format(text_of(fields.get("unit")) or "")
+        value = amount_of(fields.get("value"), problems, fmt("value"), fallback)
         if value is None and "value" in fields:
             problems.append(fields["value"].problem("expected a number, found nothing"))
         elif value is None:
             problems.append(_missing(raw, None, "value", "required but missing"))
-        target = amount_of(fields.get("target"), problems, fmt("target"))
-        previous = [amount_of(slot, problems, fmt("previous")) for slot in raw.previous]
+        target = amount_of(fields.get("target"), problems, fmt("target"), fallback)
+        previous = [amount_of(slot, problems, fmt("previous"), fallback) for slot in raw.previous]
         if len(raw.previous) != len(periods):
             assert raw.where is not None
             problems.append(

@@ -28,7 +28,7 @@ from boardpaper.load.validators import (
     YesNo,
     scalar_text,
 )
-from boardpaper.load.yaml_nodes import Node
+from boardpaper.load.yaml_nodes import Limits, Node
 from boardpaper.template.manifest import SectionSpec
 
 
@@ -123,7 +123,8 @@ class TableKind(Kind):
                 ),
                 "columns": Field(ListOf(Text()), description="The column headings"),
                 "rows": Field(
-                    ListOf(ListOf(CellKind()), min_items=1), description="One list of cells per row"
+                    ListOf(ListOf(CellKind()), min_items=1),
+                    description="One list of cells per row, one cell per column",
                 ),
             }
         )
@@ -161,7 +162,18 @@ class TableKind(Kind):
         return data if ok else INVALID
 
     def json_schema(self) -> dict[str, Any]:
-        return self.record.json_schema()
+        """The record's schema, with the default size limits as maxItems.
+
+        JSON Schema cannot say "each row as long as columns" (one array's length
+        against another's); ``check`` says that, with the row's line.
+        """
+        limits = Limits()
+        schema = self.record.json_schema()
+        properties = schema["properties"]
+        properties["columns"]["maxItems"] = limits.max_table_columns
+        properties["rows"]["maxItems"] = limits.max_table_rows
+        properties["rows"]["items"]["maxItems"] = limits.max_table_columns
+        return schema
 
 
 class Contact(Record):

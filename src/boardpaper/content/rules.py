@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from boardpaper.content.numbers import Amount, format_figure, percent_difference
+from boardpaper.load.numbers import Amount, format_figure, percent_difference
 
 NOT_APPLICABLE = "not_applicable"
 
@@ -127,7 +127,7 @@ def explain_status(
 
 
 def _one_decimal() -> Any:
-    from boardpaper.content.numbers import NumberFormat
+    from boardpaper.load.numbers import NumberFormat
 
     return NumberFormat("number", 1)
 

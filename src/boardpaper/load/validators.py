@@ -281,6 +281,8 @@ class ListOf(Kind):
             "items": self.item.json_schema(),
             "minItems": self.min_items,
         }
+        if self.max_items is not None:
+            schema["maxItems"] = self.max_items
         if self.description:
             schema["description"] = self.description
         return schema

@@ -5,6 +5,9 @@ aliases (they allow expansion bombs), no tags that build objects, no duplicate
 keys (PyYAML would silently keep the last one). Scalars keep the exact text the
 author typed, so ``0.50`` stays ``0.50`` and ``No`` stays ``No``; the schema
 decides what each one means.
+
+Longer than 400 lines on purpose: the composer, its limits and the conversion
+to located nodes share PyYAML's private hooks and one line index.
 """
 
 from __future__ import annotations

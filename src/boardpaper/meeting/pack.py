@@ -47,6 +47,7 @@ from boardpaper.meeting.agenda import (
 from boardpaper.meeting.merge import OutlineEntry, PartPdf, merge_parts, page_count
 from boardpaper.meeting.schema import AgendaItem, Meeting
 from boardpaper.pipeline import LoadedReport
+from boardpaper.progress import Progress
 from boardpaper.template.manifest import Template
 
 
@@ -102,8 +103,12 @@ class _Inline(Executor):
         return [fn(*args) for args in zip(*iterables, strict=True)]
 
 
-def build_pack(meeting: Meeting, jobs: int | None = None) -> dict[str, bytes]:
+def build_pack(
+    meeting: Meeting, jobs: int | None = None, progress: Progress | None = None
+) -> dict[str, bytes]:
     """Render the meeting's agenda and packs; returns {file name: bytes}.
+
+    ``progress`` hears of each paper and pack part as it is finished.
 
     Files: agenda.docx, agenda.pdf, public-pack.pdf, members-pack.pdf and, when
     items are late, supplementary-agenda.docx/.pdf, supplement-pack.pdf and
@@ -114,12 +119,12 @@ def build_pack(meeting: Meeting, jobs: int | None = None) -> dict[str, bytes]:
     most = len(reports) + sum(item.exempt for item in reports) + 2
     workers = min(jobs or os.cpu_count() or 1, most)
     if workers <= 1:
-        return _build(meeting, _Inline())
+        return _build(meeting, _Inline(), progress or Progress())
     with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as executor:
-        return _build(meeting, executor)
+        return _build(meeting, executor, progress or Progress())
 
 
-def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
+def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str, bytes]:
     template = meeting.template
     spec = template.raw["agenda"]
     folder = _folders(template)
@@ -155,7 +160,7 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
         RenderJob(folder, pack_css, html=agenda_html(meeting, plan, in_pack=True))
         for plan in probes
     ]
-    rendered = _render_longest_first(executor, report_jobs + notice_jobs + probe_jobs)
+    rendered = _render_longest_first(executor, report_jobs + notice_jobs + probe_jobs, progress)
     report_pdf = dict(zip((item.number for item in reports), rendered, strict=False))
     notices = rendered[len(reports) : len(reports) + len(exempt_items)]
     notice_pdf = {item.number: pdf for item, pdf in zip(exempt_items, notices, strict=True)}
@@ -202,7 +207,11 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
                 for plan in standalone
             ]
         )
-        results = list(executor.map(render_pack_part, jobs))
+        progress.add(len(jobs), "laid out")
+        results = []
+        for job, pdf in zip(jobs, executor.map(render_pack_part, jobs), strict=True):
+            results.append(pdf)
+            progress.done(_job_name(job))
         changed = False
         for plan, pdf in zip(plans, results, strict=False):
             plan.agenda_pdf = pdf
@@ -219,6 +228,7 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
         files["supplementary-agenda.pdf"] = results[2 * len(plans) + 1]
         files["supplementary-agenda.docx"] = render_agenda_docx(meeting, supplement, provenance)
     # 4. Join each pack.
+    progress.add(len(plans), "joined")
     for plan, stamp in zip(plans, stamps, strict=True):
         parts = [PartPdf(plan.agenda_pdf)]
         # The agenda's own bookmark (its headings beneath), then one per item, titled as the
@@ -242,21 +252,33 @@ def _build(meeting: Meeting, executor: Executor) -> dict[str, bytes]:
         files[f"{plan.name}.pdf"] = merge_parts(
             parts, stamp, plan.title, template.language, outline, provenance
         )
+        progress.done(f"{plan.name}.pdf")
     return files
 
 
-def _render_longest_first(executor: Executor, jobs: list[RenderJob]) -> list[bytes]:
+def _render_longest_first(
+    executor: Executor, jobs: list[RenderJob], progress: Progress
+) -> list[bytes]:
     """Render ``jobs``, the longest reports first so no worker is left with a long one last;
     returns the PDFs in the order of ``jobs``."""
     order = sorted(
         range(len(jobs)),
         key=lambda index: -len(report.paper.source) if (report := jobs[index].report) else 0,
     )
-    results = list(executor.map(render_pack_part, [jobs[index] for index in order]))
+    progress.add(len(jobs), "rendered")
+    results = executor.map(render_pack_part, [jobs[index] for index in order])
     ordered: list[bytes] = [b""] * len(jobs)
     for index, pdf in zip(order, results, strict=True):
         ordered[index] = pdf
+        progress.done(_job_name(jobs[index]))
     return ordered
+
+
+def _job_name(job: RenderJob) -> str:
+    """What a render job makes, for progress lines: the report's file, or an agenda page."""
+    if job.report is not None:
+        return job.report.source_path
+    return "agenda and notice pages"
 
 
 def _pack_stylesheet(report: LoadedReport, agenda_css: tuple[Path, ...]) -> tuple[Path, ...]:

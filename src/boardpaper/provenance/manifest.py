@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from boardpaper.pipeline import LoadedReport
+from boardpaper.progress import Progress
 from boardpaper.render.cache import RenderCache
 from boardpaper.render.environment import FontUse, environment
 from boardpaper.render.parallel import render_papers
@@ -189,6 +190,7 @@ def render_with_manifest(
     sources: dict[str, bytes] | None = None,
     jobs: int | None = 1,
     cache: RenderCache | None = None,
+    progress: Progress | None = None,
 ) -> dict[Path, bytes]:
     """Render each report to OUTDIR/<file stem>.<format> plus OUTDIR/manifest.json.
 
@@ -197,12 +199,15 @@ def render_with_manifest(
     the working directory). ``sources`` maps a report's ``source_path`` to its
     bytes when it was not read from that file (an upload). ``jobs`` worker
     processes render (None: one per core; 1: in this process); papers in
-    ``cache`` are taken from it.
+    ``cache`` are taken from it. ``progress`` hears of each paper as it is done.
     """
     files: dict[Path, bytes] = {}
     manifest = ManifestBuilder(outdir, root)
     papers = [(report.paper, report.template) for report in reports]
-    rendered_papers = render_papers(papers, formats, jobs=jobs, cache=cache)
+    names = [report.source_path for report in reports]
+    rendered_papers = render_papers(
+        papers, formats, jobs=jobs, cache=cache, progress=progress, names=names
+    )
     for report, rendered_paper in zip(reports, rendered_papers, strict=True):
         stem = Path(report.source_path).stem
         manifest.fonts.extend(rendered_paper.fonts)

@@ -5,6 +5,9 @@ header, footer and every style; docxtpl fills its Jinja tags. The numbered body
 is written with python-docx into a subdocument placed at ``{{p body }}``, using
 only the styles of the style contract (``STYLE_CONTRACT``), so a council
 restyles papers in Word without touching Python.
+
+Longer than 400 lines on purpose: ``_BodyWriter`` writes every kind of block of
+the model into Word and its methods share the document and numbering state.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from boardpaper.content.model import Paper
+from boardpaper.progress import Progress
 from boardpaper.render.cache import CachedPaper, RenderCache, paper_key
 from boardpaper.render.environment import FontUse
 from boardpaper.template.manifest import Template
@@ -47,6 +48,10 @@ def render_paper(paper: Paper, template: Template, formats: tuple[str, ...]) -> 
             from boardpaper.render.pdf import render_pdf
 
             files["pdf"] = render_pdf(paper, template, fonts=fonts)
+        elif fmt == "html":  # the HTML the PDF is laid out from: boardpaper preview's page
+            from boardpaper.render.html import render_html
+
+            files["html"] = render_html(paper, template).encode("utf-8")
         else:
             raise ValueError(f"unknown format {fmt!r}")
     return CachedPaper(files, tuple(fonts))
@@ -69,13 +74,22 @@ def render_papers(
     jobs: int | None = None,
     cache: RenderCache | None = None,
     timeout: float | None = None,
+    progress: Progress | None = None,
+    names: Sequence[str] = (),
 ) -> list[CachedPaper]:
     """Render every paper to ``formats``; returns their files and fonts in the same order.
 
     ``jobs`` worker processes (default: ``default_jobs()``); ``cache`` is consulted
     first and filled after; ``timeout`` (seconds per paper) stops a runaway render,
-    raising ``TimeoutError``. Any error in a render is raised here.
+    raising ``TimeoutError``. Any error in a render is raised here. ``progress``
+    hears of each paper as it is done, by its name in ``names``.
     """
+    progress = progress or Progress()
+    progress.add(len(papers), "rendered")
+
+    def name(index: int) -> str:
+        return names[index] if index < len(names) else f"paper {index + 1}"
+
     results: list[CachedPaper | None] = [None] * len(papers)
     keys: list[str] = []
     if cache is not None:
@@ -86,13 +100,25 @@ def render_papers(
             keys.append(key)
             results[index] = cache.get(key)
     todo = [index for index, result in enumerate(results) if result is None]
+    for index, result in enumerate(results):
+        if result is not None:
+            progress.done(f"{name(index)} (unchanged, from the cache)")
     todo.sort(key=lambda index: -len(papers[index][0].source))
     workers = min(jobs or default_jobs(), len(todo))
     if workers <= 1:
         for index in todo:
             results[index] = render_paper(*papers[index], formats)
+            progress.done(name(index))
     else:
-        _render_in_pool(papers, formats, todo, workers, timeout, results)
+        rendered = map_in_workers(
+            render_paper,
+            [(*papers[index], formats) for index in todo],
+            workers,
+            timeout,
+            on_result=lambda position: progress.done(name(todo[position])),
+        )
+        for index, result in zip(todo, rendered, strict=True):
+            results[index] = result
     if cache is not None and todo:
         for index in todo:
             result = results[index]
@@ -102,42 +128,38 @@ def render_papers(
     return [result for result in results if result is not None]
 
 
-def _render_in_pool(
-    papers: Sequence[tuple[Paper, Template]],
-    formats: tuple[str, ...],
-    todo: list[int],
-    workers: int,
-    timeout: float | None,
-    results: list[CachedPaper | None],
-) -> None:
-    rendered = map_in_workers(
-        render_paper, [(*papers[index], formats) for index in todo], workers, timeout
-    )
-    for index, result in zip(todo, rendered, strict=True):
-        results[index] = result
-
-
 def map_in_workers(
     function: Callable[..., T],
     arguments: Sequence[tuple[Any, ...]],
     jobs: int | None = None,
     timeout: float | None = None,
+    on_result: Callable[[int], None] | None = None,
 ) -> list[T]:
     """``[function(*args) for args in arguments]``, run by ``jobs`` warm worker processes.
 
     ``function`` must be importable (a module-level function) and its arguments and
     result picklable. Results come back in order; the first error is raised here, and
-    on any error (or Ctrl-C) every worker is stopped.
+    on any error (or Ctrl-C) every worker is stopped. ``on_result(i)`` is called as
+    the i-th result is taken (for progress).
     """
     workers = min(jobs or default_jobs(), len(arguments))
     if workers <= 1:
-        return [function(*args) for args in arguments]
+        results = []
+        for position, args in enumerate(arguments):
+            results.append(function(*args))
+            if on_result is not None:
+                on_result(position)
+        return results
     from pebble import ProcessPool
 
     pool = ProcessPool(max_workers=workers, max_tasks=RECYCLE_AFTER, initializer=_warm_worker)
     try:
         futures = [pool.schedule(function, args, timeout=timeout) for args in arguments]
-        results = [future.result() for future in futures]
+        results = []
+        for position, future in enumerate(futures):
+            results.append(future.result())
+            if on_result is not None:
+                on_result(position)
     except BaseException:
         # Ctrl-C, a timeout or a failed render: no worker outlives the command.
         pool.stop()  # type: ignore[no-untyped-call]

@@ -6,8 +6,11 @@ or as a multipart file upload. Responses out: the paper (PDF, .docx or a zip of
 both), located problems as JSON, or an RFC 9457 problem-details error.
 
 Safe by default: a body size limit, renders in a bounded pool of warm worker
-processes with a real time limit (``service_pool``), an optional bearer token
+processes with a real time limit (``service.pool``), an optional bearer token
 (``BOARDPAPER_TOKEN``) and an access log that holds no content.
+
+Longer than 400 lines on purpose: the routes are closures over one config, pool
+and cache inside ``create_app``, so a request's whole path reads top to bottom.
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ def openapi_document(config: ServiceConfig) -> dict[str, Any]:
             },
             "/api/v1/validate": {
                 "post": {
-                    "summary": "Check a report; returns its located problems",
+                    "summary": "Check a report; returns its located problems and warnings",
                     "requestBody": report_body,
                     "responses": {
                         "200": {
@@ -98,8 +98,10 @@ def openapi_document(config: ServiceConfig) -> dict[str, Any]:
                                             "problem_count": {"type": "integer"},
                                             "truncated": {"type": "boolean"},
                                             "warnings": {
-                                                "description": "characters no installed font"
-                                                " can draw (the paper still builds)",
+                                                "description": "Starter placeholders left in"
+                                                " (check and pack refuse them) and characters"
+                                                " no installed font can draw (the paper still"
+                                                " builds)",
                                                 "type": "array",
                                                 "items": {
                                                     "$ref": "#/components/schemas/LocatedProblem"

@@ -9,6 +9,9 @@ instead of letting work pile up.
 
 Jobs in: report text (bytes), its display name, the formats wanted. Results out:
 ``("ok", {format: bytes})`` or ``("problems", [Problem.as_dict(), ...])``.
+
+Longer than 400 lines on purpose: starting, dispatching, timing out, killing and
+recycling workers are one state machine over shared private state.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ sections, headings, numbering style, standard wording), a Word template and an
 HTML template with its CSS, or only what it changes of the template it
 ``extends`` (``template.inherit``). Everything a council changes lives there,
 never in Python. A name or path in; a ``Template`` (or located problems) out.
+
+Longer than 400 lines on purpose: loading a chain and checking it (overrides,
+section options, cross-field rules) is one procedure over the same raw manifest.
 """
 
 from __future__ import annotations
@@ -287,6 +290,7 @@ def _template(
                             if "rules" in s
                             else None
                         ),
+                        unit_formats=dict(s.get("number_formats", {})),
                     )
                     for s in part["sections"]
                 ),
@@ -363,7 +367,7 @@ def _check_section_options(data: dict[str, Any], node: Any, display: str) -> lis
                         "only a direction column of an 'indicators' section uses this",
                     )
             if kind != "indicators":
-                for extra in ("statuses", "directions", "rules", "chart"):
+                for extra in ("statuses", "directions", "rules", "number_formats", "chart"):
                     if extra in section:
                         need(where, f"{key}.{extra}", "only an 'indicators' section uses this")
     return problems

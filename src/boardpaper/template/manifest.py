@@ -4,6 +4,9 @@ Constants (field and section types, numbering styles), the validators of a
 report template's and an agenda template's manifest, and the frozen specs
 (front-sheet fields, sections, parts, logo) that content validation and the
 renderers read.
+
+Longer than 400 lines on purpose: each manifest key's validator and the frozen
+spec field it fills stand in one file, so adding a key is one edit in one place.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from boardpaper.errors import Problem
+from boardpaper.load.numbers import parse_format
 from boardpaper.load.validators import (
     INVALID,
     Choice,
@@ -121,6 +125,7 @@ SECTION_CHANGES = (
     "statuses",
     "directions",
     "rules",
+    "number_formats",
     "chart",
 )
 """What ``overrides:`` may change of an inherited section (its type and columns stay)."""
@@ -210,6 +215,12 @@ def manifest_schema(partial: bool = False) -> Record:
         "directions": Field(ListOf(choice), required=False),
         "labels": Field(labels, required=False),
         "rules": Field(rules, required=False),
+        "number_formats": Field(
+            UnitFormats(),
+            required=False,
+            description="How indicators' figures print, by unit, when the report's data says "
+            "no format",
+        ),
         "chart": Field(
             Record(
                 {
@@ -309,6 +320,40 @@ def agenda_manifest_schema() -> Record:
     )
 
 
+class UnitFormats(Kind):
+    """``unit: format`` pairs (``"%": percent 1``, ``default: number 1``): a template's default
+    number format for an indicator's figures, chosen by the indicator's unit."""
+
+    expected = "a mapping of a unit (or default) to a format like percent 1, money or #,##0"
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        if node.kind != "map":
+            return self.mismatch(node, ctx, key)
+        assert isinstance(node.value, dict)
+        result: dict[str, str] = {}
+        for unit, child in node.value.items():
+            code = Text().check(child, ctx, f"{key}.{unit}")
+            if code is INVALID:
+                continue
+            if parse_format(str(code)) is None:
+                ctx.error(
+                    child,
+                    f"{key}.{unit}",
+                    "expected a format like percent 1, money, number 2 or #,##0.0, "
+                    f"found {str(code)!r}",
+                )
+                continue
+            result[str(unit).strip()] = str(code)
+        return result
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": self.expected,
+        }
+
+
 @dataclass(frozen=True)
 class FrontSheetSpec:
     field: str
@@ -355,6 +400,14 @@ class SectionSpec:
     )
     amber_within: Decimal | None = None
     """``rules: amber_within`` in percent of the target (an indicators section computes status)."""
+    unit_formats: dict[str, str] = dataclasses.field(
+        default_factory=dict, hash=False, compare=False
+    )
+    """``number_formats``: the template's number format per indicator unit (``default``: any)."""
+
+    def default_format(self, unit: str) -> str | None:
+        """The template's format for figures in ``unit`` (or its ``default``); None if neither."""
+        return self.unit_formats.get(unit.strip()) or self.unit_formats.get("default")
 
     @property
     def direction_columns(self) -> tuple[str, ...]:

@@ -14,6 +14,8 @@ from typing import Any
 from boardpaper.template.manifest import FrontSheetSpec, SectionSpec, Template
 
 INDENT = "  "
+EXAMPLE_EMAIL = "name@council.gov.uk"
+"""The starter's example address: a placeholder like its quoted texts."""
 
 
 def starter_yaml(template: Template, today: dt.date | None = None) -> str:
@@ -88,7 +90,7 @@ def _front(spec: FrontSheetSpec, day: str) -> str | list[str]:
         return [
             f"name: {_quote('Full name')}",
             f"role: {_quote('Role or portfolio')}",
-            "email: name@council.gov.uk",
+            f"email: {EXAMPLE_EMAIL}",
         ]
     return _quote(f"{spec.label} goes here")
 

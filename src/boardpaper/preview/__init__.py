@@ -1,0 +1,1 @@
+"""Live preview: report files in, HTML pages that follow every save out (``boardpaper preview``)."""

@@ -170,14 +170,15 @@ def with_word_look(html: str, template: Template, word_context: dict[str, Any]) 
     variables of the Word template); pictures of the first page's header or footer
     are placed, with their alt text, at the start of ``<body>``.
     """
+    from boardpaper.render.pdf_look import template_look
     from boardpaper.render.running_pdf import (
         first_page_html,
         running_css,
         running_for,
     )
-    from boardpaper.render.word_look import word_look, word_stylesheet
+    from boardpaper.render.word_look import word_stylesheet
 
-    look = word_look(template.word_template)
+    look = template_look(template)
     running, other, first = running_for(template, word_context)
     css = word_stylesheet(look) + running_css(running, other, first, look.margins_mm)
     head_end = html.find("</head>")

@@ -39,7 +39,6 @@ from boardpaper.render.word_running import (
     Piece,
     Running,
     Spacer,
-    read_running,
 )
 
 
@@ -232,7 +231,9 @@ def running_for(
     A ``logo`` in the template's manifest replaces the Word file's pictures (the
     HTML places it), so the PDF never shows two logos.
     """
-    running = read_running(template.word_template)
+    from boardpaper.render.pdf_look import template_running
+
+    running = template_running(template)
     other = fill(running.other, context, template.word_template)
     first = other if running.first is None else fill(running.first, context, template.word_template)
     if template.logo is not None:

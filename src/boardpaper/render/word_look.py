@@ -31,9 +31,7 @@ from docx.shared import Length
 from boardpaper.errors import display_path
 from boardpaper.render.column_widths import TextMeasure
 from boardpaper.render.word_file import check_word_file
-
-LOOK_STYLES = ("Normal", "Heading 1", "Heading 2", "Heading 3", "Header", "Footer", "Table Text")
-"""Paragraph styles whose text look the PDF takes from the Word file."""
+from boardpaper.template.pdf_look import LOOK_STYLES as LOOK_STYLES
 
 # Fonts that fontconfig replaces by a metric-compatible one: the same line breaks.
 METRIC_COMPATIBLE = {

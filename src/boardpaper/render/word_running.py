@@ -362,3 +362,35 @@ def _read_running(path: Path, mtime_ns: int) -> Running:
 def read_running(path: Path) -> Running:
     """The running header and footer of the Word file at ``path`` (re-read when it changes)."""
     return _read_running(path, path.stat().st_mtime_ns)
+
+
+def unsupported_pictures(path: Path) -> list[tuple[str, str, str]]:
+    """(part, picture name, type) of each header or footer picture the PDF cannot draw."""
+    check_word_file(path, display_path(path))
+    document = docx.Document(str(path))
+    found = []
+    seen: set[str] = set()
+    for section in document.sections[:1]:
+        for header_footer in (
+            section.header,
+            section.footer,
+            section.first_page_header,
+            section.first_page_footer,
+        ):
+            if header_footer.is_linked_to_previous:
+                continue
+            part = header_footer.part
+            name = str(part.partname).lstrip("/")
+            if name in seen:
+                continue
+            seen.add(name)
+            for drawing in header_footer._element.iter(qn("w:drawing")):
+                properties = next(drawing.iter(qn("wp:docPr")), None)
+                blip = next(drawing.iter(qn("a:blip")), None)
+                image = (
+                    part.related_parts.get(blip.get(qn("r:embed"))) if blip is not None else None
+                )
+                if image is not None and image.content_type not in PICTURE_TYPES:
+                    title = properties.get("name", "") if properties is not None else ""
+                    found.append((name, title, image.content_type))
+    return found

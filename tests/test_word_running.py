@@ -22,7 +22,7 @@ from PIL import Image
 from boardpaper.cli.main import cli
 from boardpaper.pipeline import load_report, render
 from boardpaper.template.library import TemplateLibrary
-from tests.helpers import SEED_YAML, copy_template
+from tests.helpers import MINIMAL_MEETING, SEED_YAML, copy_template, make_content
 
 MM = 72 / 25.4
 
@@ -217,3 +217,27 @@ def test_text_only_headers_stay_out_of_the_structure_tree(templates: Path) -> No
         operators = pikepdf.parse_content_stream(document.pages[0])
         artifacts = [operands for operands, operator in operators if str(operator) == "BDC"]
     assert any(str(operands[0]) == "/Artifact" for operands in artifacts)
+
+
+def test_the_agenda_takes_its_look_and_header_from_agenda_docx(templates: Path, tmp_path) -> None:
+    from boardpaper.meeting.load import load_meeting
+    from boardpaper.meeting.pack import build_pack
+
+    path = templates / "council-standard" / "agenda.docx"
+    document = docx.Document(str(path))
+    document.styles["Heading 1"].font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    document.styles["Heading 2"].font.size = Pt(15)
+    document.sections[0].header.paragraphs[0].text = "Agenda of {{ meeting.committee }}"
+    document.save(str(path))
+    source = make_content(tmp_path, header=MINIMAL_MEETING + "agenda_template: council-standard\n")
+    meeting = load_meeting(source, TemplateLibrary([templates]))
+    agenda = build_pack(meeting)["agenda.pdf"]
+    with pdfplumber.open(io.BytesIO(agenda)) as pdf:
+        page = pdf.pages[0]
+        header = " ".join(w["text"] for w in page.extract_words() if w["top"] < 20 * MM)
+        assert header == "Agenda of Children and Young People's Overview and Scrutiny Board"
+        words = page.extract_words(extra_attrs=["non_stroking_color", "size"])
+    words = [w for w in words if w["top"] > 25 * MM]  # below the running header
+    colours = {w["text"]: tuple(round(v, 2) for v in w["non_stroking_color"]) for w in words}
+    assert colours["Agenda"] == (0.75, 0.0, 0.0)  # the title: Heading 1 in agenda.docx
+    assert {round(w["size"]) for w in words if w["text"] == "Membership"} == {15}

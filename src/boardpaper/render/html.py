@@ -164,23 +164,43 @@ def render_html(paper: Paper, template: Template, extra: dict[str, Any] | None =
 def with_word_look(html: str, template: Template, word_context: dict[str, Any]) -> str:
     """Add the look of the template's Word file (``word_look``, ``word_running``) to HTML.
 
-    A ``<style>`` at the end of ``<head>``, after the template's own CSS; its
-    declarations are ``!important``, so what the Word file says wins. The running
-    header and footer are the Word file's, filled from ``word_context`` (the
-    variables of the Word template); pictures of the first page's header or footer
-    are placed, with their alt text, at the start of ``<body>``.
+    The look is the Word file's under the manifest's ``pdf_look:`` (``render.pdf_look``);
+    the running header and footer are the Word file's, filled from ``word_context``
+    (the variables of the Word template). See ``add_word_look``.
     """
-    from boardpaper.render.pdf_look import template_look
-    from boardpaper.render.running_pdf import (
-        first_page_html,
-        running_css,
-        running_for,
+    from boardpaper.render.pdf_look import template_look, template_running
+
+    return add_word_look(
+        html,
+        template_look(template),
+        template_running(template),
+        word_context,
+        template.word_template,
+        keep_pictures=template.logo is None,
     )
+
+
+def add_word_look(
+    html: str,
+    look: Any,
+    running: Any,
+    word_context: dict[str, Any],
+    word_file: Path,
+    selectors: dict[str, str] | None = None,
+    keep_pictures: bool = True,
+) -> str:
+    """HTML with a Word file's ``look`` (``WordLook``) and ``running`` header and footer.
+
+    A ``<style>`` at the end of ``<head>``, after the template's own CSS; its
+    declarations are ``!important``, so what the Word file says wins. Pictures of
+    the first page's header or footer are placed, with their alt text, at the
+    start of ``<body>``. ``selectors``: see ``word_look.word_stylesheet``.
+    """
+    from boardpaper.render.running_pdf import first_page_html, running_css, running_for
     from boardpaper.render.word_look import word_stylesheet
 
-    look = template_look(template)
-    running, other, first = running_for(template, word_context)
-    css = word_stylesheet(look) + running_css(running, other, first, look.margins_mm)
+    other, first = running_for(running, word_context, word_file, keep_pictures)
+    css = word_stylesheet(look, selectors) + running_css(running, other, first, look.margins_mm)
     head_end = html.find("</head>")
     if head_end < 0:
         return html

@@ -224,21 +224,18 @@ def first_page_html(
 
 
 def running_for(
-    template: Any, context: dict[str, Any]
-) -> tuple[Running, tuple[Box, ...], tuple[Box, ...]]:
-    """The template's running header and footer, filled: (running, every page, first page).
+    running: Running, context: dict[str, Any], word_file: Path, keep_pictures: bool = True
+) -> tuple[tuple[Box, ...], tuple[Box, ...]]:
+    """The running header and footer filled from ``context``: (every page, first page).
 
-    A ``logo`` in the template's manifest replaces the Word file's pictures (the
-    HTML places it), so the PDF never shows two logos.
+    Without ``keep_pictures`` (a template whose manifest gives a ``logo``, which the
+    HTML places) the Word file's pictures are left out, so the PDF never shows two logos.
     """
-    from boardpaper.render.pdf_look import template_running
-
-    running = template_running(template)
-    other = fill(running.other, context, template.word_template)
-    first = other if running.first is None else fill(running.first, context, template.word_template)
-    if template.logo is not None:
+    other = fill(running.other, context, word_file)
+    first = other if running.first is None else fill(running.first, context, word_file)
+    if not keep_pictures:
         other, first = _without_pictures(other), _without_pictures(first)
-    return running, other, first
+    return other, first
 
 
 def _without_pictures(boxes: tuple[Box, ...]) -> tuple[Box, ...]:

@@ -308,8 +308,22 @@ def declarations(look: TextLook, *, spacing: bool = True, line_factor: float = 1
     return "; ".join(f"{part} !important" for part in parts)
 
 
-def word_stylesheet(look: WordLook) -> str:
-    """CSS for the PDF from a Word template's look: ``!important`` so Word wins."""
+PAPER_SELECTORS = {
+    "paragraphs": "section.section > p, .numbered > p",
+    "Heading 1": "h1.title",
+    "Heading 2": "h2, h2.part",
+    "Heading 3": "h3",
+}
+"""Where a paper's HTML (paper.html) puts each Word style; ``paragraphs``: Normal's spacing."""
+
+
+def word_stylesheet(look: WordLook, selectors: dict[str, str] | None = None) -> str:
+    """CSS for the PDF from a Word template's look: ``!important`` so Word wins.
+
+    ``selectors`` says where the HTML puts each heading style and Normal's paragraphs
+    (``PAPER_SELECTORS`` unless given).
+    """
+    selectors = PAPER_SELECTORS if selectors is None else selectors
     width, height = look.page_mm
     top, right, bottom, left = look.margins_mm
     styles = look.styles
@@ -319,24 +333,22 @@ def word_stylesheet(look: WordLook) -> str:
         "@page {",
         f"  size: {width:g}mm {height:g}mm !important;",
         f"  margin: {top:g}mm {right:g}mm {bottom:g}mm {left:g}mm !important;",
+        "}",
     ]
-    rules.append("}")
     if "Normal" in styles:
         rules.append(f"html {{ {declarations(normal, spacing=False)} }}")
         if normal.line:
             rules.append(f"html {{ line-height: {normal.line * factor:.3g} !important }}")
-        if normal.space_after_pt is not None:
+        if normal.space_after_pt is not None and "paragraphs" in selectors:
             rules.append(
-                "section.section > p, .numbered > p"
+                f"{selectors['paragraphs']}"
                 f" {{ margin-bottom: {normal.space_after_pt:g}pt !important }}"
             )
-    for selector, name in (
-        ("h1.title", "Heading 1"),
-        ("h2, h2.part", "Heading 2"),
-        ("h3", "Heading 3"),
-    ):
-        if name in styles:
-            rules.append(f"{selector} {{ {declarations(styles[name], line_factor=factor)} }}")
+    for name in ("Heading 1", "Heading 2", "Heading 3"):
+        if name in styles and name in selectors:
+            rules.append(
+                f"{selectors[name]} {{ {declarations(styles[name], line_factor=factor)} }}"
+            )
     if "Table Text" in styles:
         table = styles["Table Text"]
         rules.append(f"table.data {{ {declarations(table, spacing=False)} }}")

@@ -29,7 +29,7 @@ from boardpaper.render.template_data import (
     PlainDataSandbox,
     located_template_error,
 )
-from boardpaper.render.word_look import declarations
+from boardpaper.render.word_css import declarations
 from boardpaper.render.word_running import (
     PLACES,
     REGIONS,
@@ -85,8 +85,10 @@ def fill(boxes: tuple[Box, ...], context: dict[str, Any], word_file: Path) -> tu
 
 
 def _css_string(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
-    return '"' + re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", escaped) + '"'
+    """``text`` as a CSS string inside an HTML ``<style>``: quotes, backslashes, newlines and
+    ``<``, ``>``, ``&`` escaped (``</style>`` in content must not end the stylesheet)."""
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text)
+    return '"' + re.sub(r'[\\"\n<>&]', lambda m: f"\\{ord(m.group()):x} ", text) + '"'
 
 
 def picture_url(picture: Picture) -> str:

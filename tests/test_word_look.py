@@ -17,7 +17,8 @@ from docx.shared import RGBColor
 
 from boardpaper.cli.main import cli
 from boardpaper.pipeline import load_report, render
-from boardpaper.render.word_look import word_look, word_stylesheet
+from boardpaper.render.word_css import word_stylesheet
+from boardpaper.render.word_look import word_look
 from boardpaper.template.library import TemplateLibrary
 from tests.helpers import SEED_YAML, TEMPLATES, copy_template
 

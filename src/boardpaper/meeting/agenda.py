@@ -207,18 +207,27 @@ def notice_html(meeting: Meeting, item: AgendaItem) -> str:
     from boardpaper.render.html import render_template_file
 
     spec = meeting.template.raw["agenda"]
-    return render_template_file(
-        meeting.template,
-        spec["notice_template"],
-        {
-            "meeting": meeting,
-            "item": item,
-            "statement": exempt_statement(item, meeting),
-            "language": meeting.template.language,
-            "date_iso": meeting.date.isoformat(),
-            "document_title": f"Item {item.number}: {item.heading} (exempt)",
-        },
-    )
+    context = {
+        "meeting": meeting,
+        "item": item,
+        "statement": exempt_statement(item, meeting),
+        "language": meeting.template.language,
+        "date_iso": meeting.date.isoformat(),
+        "document_title": f"Item {item.number}: {item.heading} (exempt)",
+    }
+    html = render_template_file(meeting.template, spec["notice_template"], context)
+    # The notice stands in the pack among agenda pages: agenda.docx's look and header,
+    # whose tags see the agenda's variables (no entries on a notice page).
+    word_context = {
+        **context,
+        "entries": [],
+        "title": "Agenda",
+        "supplement": False,
+        "members_copy": False,
+        "in_pack": True,
+        "published_text": format_date(meeting.published),
+    }
+    return _with_agenda_look(html, meeting, word_context)
 
 
 def stamp_html(

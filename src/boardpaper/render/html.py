@@ -197,7 +197,7 @@ def add_word_look(
     start of ``<body>``. ``selectors``: see ``word_look.word_stylesheet``.
     """
     from boardpaper.render.running_pdf import first_page_html, running_css, running_for
-    from boardpaper.render.word_look import word_stylesheet
+    from boardpaper.render.word_css import word_stylesheet
 
     other, first = running_for(running, word_context, word_file, keep_pictures)
     css = word_stylesheet(look, selectors) + running_css(running, other, first, look.margins_mm)

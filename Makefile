@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup setup-test papers test clean
+.PHONY: setup setup-test papers site test clean
 
 $(BIN)/boardpaper: pyproject.toml constraints.txt
 	./scripts/setup-system.sh
@@ -24,6 +24,10 @@ papers: setup
 	  $(BIN)/boardpaper pack "$$meeting" -o "build/meetings/$$(basename "$$meeting" .yaml)" || exit 1; \
 	done
 
+# The sample meetings as a static website (docs/publish.md); check it with `boardpaper verify site`.
+site: setup
+	$(BIN)/boardpaper publish content -o site
+
 test: setup-test
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
@@ -31,4 +35,4 @@ test: setup-test
 	$(BIN)/pytest
 
 clean:
-	rm -rf build .pytest_cache
+	rm -rf build site .pytest_cache

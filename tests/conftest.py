@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,10 +14,13 @@ from boardpaper.pipeline import LoadedReport, load_report, render
 from boardpaper.template.library import TemplateLibrary
 from tests import helpers
 from tests.helpers import (
+    CHARTS_MEETING,
+    ROOT,
     SAMPLE_MEETING,
     SAMPLES,
     SEED_YAML,
     TEMPLATES,
+    make_history_content,
 )
 
 
@@ -95,3 +99,66 @@ def service():
 
     with running_server(ServiceConfig(workers=1, queue=4, template_dirs=[TEMPLATES])) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample content published once per session (``boardpaper publish content``, run
+    from the repository's root in its own process, as a user would); returns SITE."""
+    import subprocess
+    import sys
+
+    site = tmp_path_factory.mktemp("published") / "site"
+    completed = subprocess.run(
+        [str(Path(sys.executable).parent / "boardpaper"), "publish", "content", "-o", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return site
+
+
+@pytest.fixture(scope="session")
+def history_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site where a paper was republished and a late item added; returns SITE (the
+    content folder is SITE/../content, and publish ran from SITE/..)."""
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("history")
+    make_history_content(folder)
+    completed = subprocess.run(
+        [str(Path(sys.executable).parent / "boardpaper"), "publish", "content", "-o", "site"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return folder / "site"
+
+
+@pytest.fixture(scope="session")
+def charts_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The performance sample (indicator tables and charts from its spreadsheets) published
+    in a meeting of its own; returns SITE."""
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("charts")
+    content = folder / "content"
+    (content / "meetings").mkdir(parents=True)
+    for name in ("quarterly-performance-q2.yaml", "kpis-q2.xlsx", "customer-and-staff-q2.csv"):
+        shutil.copy(ROOT / "content" / name, content / name)
+    (content / "meetings" / "scrutiny-2025-11-20.yaml").write_text(CHARTS_MEETING, "utf-8")
+    completed = subprocess.run(
+        [str(Path(sys.executable).parent / "boardpaper"), "publish", "content", "-o", "site"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return folder / "site"

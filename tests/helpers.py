@@ -205,6 +205,76 @@ def word_list_labels(document, paragraphs) -> list[str]:
     return labels
 
 
+SAMPLE_SITE_FOLDER = "children-and-young-people-2021-03-01"
+
+
+HISTORY_MEETING = """\
+committee: Children and Young People's Overview and Scrutiny Board
+date: 2021-03-01
+time: 5.30 pm
+venue: Meadow Room, Town Hall, Torquay
+published: 2021-02-19
+membership:
+  chair: Nicole Amil
+  members: [Mandy Darling]
+clerk:
+  name: Teresa Buckley
+  email: governance.support@torbay.gov.uk
+items:
+  - apologies
+  - report: ../childrens-improvement-plan.yaml
+    published: 2021-02-24
+    earlier_versions:
+      - report: ../archive/childrens-improvement-plan-2021-02-19.yaml
+        published: 2021-02-19
+        reason: The re-referral rate for November 2020 was corrected from 32.5% to 23.5%.
+  - report: ../social-work-recruitment.yaml
+    late: yes
+    reason_for_urgency: The vacancy figures were confirmed after the agenda was published.
+    published: 2021-02-25
+  - report: ../residential-placements-contract.yaml
+    exempt: yes
+    exempt_paragraph: 3
+"""
+
+
+def make_history_content(folder: Path, meeting: str = HISTORY_MEETING) -> Path:
+    """Content where a paper was republished (its first version kept in archive/) and a late
+    item went in a supplementary agenda; returns the content folder."""
+    content = folder / "content"
+    (content / "meetings").mkdir(parents=True)
+    (content / "archive").mkdir()
+    for name in ("social-work-recruitment.yaml", "residential-placements-contract.yaml"):
+        shutil.copy(ROOT / "content" / name, content / name)
+    seed = SEED_YAML.read_text(encoding="utf-8")
+    assert seed.count("23.5%") == 1
+    (content / "archive" / "childrens-improvement-plan-2021-02-19.yaml").write_text(
+        seed.replace("23.5%", "32.5%"), encoding="utf-8"
+    )
+    shutil.copy(SEED_YAML, content / SEED_YAML.name)
+    (content / "meetings" / "board-2021-03-01.yaml").write_text(meeting, encoding="utf-8")
+    return content
+
+
+CHARTS_MEETING = """\
+committee: Overview and Scrutiny Committee
+date: 2025-11-20
+time: 6 pm
+venue: Civic Centre, Harrowmere
+published: 2025-11-12
+agenda_template: council-standard
+membership:
+  chair: Ann Example
+  members: [Ben Example]
+clerk:
+  name: Owen Price
+  email: democratic.services@harrowmere.gov.example
+items:
+  - apologies
+  - report: ../quarterly-performance-q2.yaml
+"""
+
+
 def copy_template(name: str, folder: Path) -> Path:
     """A self-contained copy of the shipped template ``name`` (its chain flattened, as
     ``boardpaper new template``) in ``folder``, whose name it takes; returns ``folder``."""

@@ -84,6 +84,16 @@ def test_the_schema_catches_what_an_editor_should_flag(runner):
     assert not validator.is_valid(long_row)
     fits = {**seed, "tables": {"t": {"columns": ["A", "B"], "rows": [["x", "y"]]}}}
     assert validator.is_valid(fits)
+    # Each row as long as the columns, at every width up to the limit.
+    for width in (1, 3, limits.max_table_columns):
+        columns = wide[:width]
+        for cells in (width - 1, width + 1):
+            row = ["x"] * cells
+            table = {"columns": columns, "rows": [columns, row]}
+            errors = list(validator.iter_errors({**seed, "tables": {"t": table}}))
+            assert {tuple(error.absolute_path) for error in errors} == {("tables", "t", "rows", 1)}
+        table = {"columns": columns, "rows": [columns, columns]}
+        assert validator.is_valid({**seed, "tables": {"t": table}})
 
 
 def test_meeting_schema_new_meeting_and_the_sample(runner, tmp_path):

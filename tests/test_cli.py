@@ -54,7 +54,11 @@ def test_broken_report_gives_one_located_line_per_error_and_writes_nothing(
     lines = result.output.strip().splitlines()
     assert "content/seed.yaml:4:1: title: required but missing" in lines
     assert "content/seed.yaml:6:7: date: '2021-02-30' is not a real date (no such day)" in lines
-    assert "content/seed.yaml:8:1: wrads: unknown key (did you mean 'wards'?)" in lines
+    assert (
+        "content/seed.yaml:8:1: wrads: unknown key (did you mean 'wards'?); keys allowed here: "
+        "template, meeting, date, wards, title, contacts, purpose, reason, recommendations, "
+        "supporting_information, options, implications, tables"
+    ) in lines
     assert any(
         line.startswith("content/seed.yaml:")
         and "recommendations: expected a list (one '- ' line per item), found text" in line

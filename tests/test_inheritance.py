@@ -293,3 +293,29 @@ def test_a_symlink_out_of_a_template_folder_is_refused(project: Path) -> None:
     [problem] = caught.value.problems
     assert problem.path == "templates/linked/paper.html"
     assert "outside the template folder" in problem.message
+
+
+def test_new_template_from_keeps_dated_wording_and_preambles(project: Path, runner) -> None:
+    # council-standard's ambition is printed only for meetings in 2019-2023; the flattened
+    # copy must keep those dates, and a preamble set through overrides: must survive too.
+    write_template(
+        project,
+        "our-scrutiny",
+        "name: our-scrutiny\ndescription: Ours.\nextends: council-standard\n"
+        "overrides:\n  recommendations:\n    preambles: ['The Board is asked to:']\n",
+    )
+    result = runner.invoke(cli, ["new", "template", "flat-scrutiny", "--from", "our-scrutiny"])
+    assert result.exit_code == 0, result.output
+    manifest = (project / "templates" / "flat-scrutiny" / "template.yaml").read_text("utf-8")
+    assert "from: 2019-05-01" in manifest and "until: 2023-05-31" in manifest
+    report_using(project, "flat-scrutiny")
+    copied = render(load_report(project / "content" / SEED_YAML.name, default_library()))
+    text = pdf_text(copied["pdf"])
+    assert "The Board is asked to:" in text
+    assert "We want Torbay and its residents to thrive." in text  # the seed meets in 2021
+    later = SEED_YAML.read_text(encoding="utf-8").replace("2021-03-01", "2025-03-03")
+    (project / "content" / SEED_YAML.name).write_text(
+        later.replace("template: council-standard", "template: flat-scrutiny"), encoding="utf-8"
+    )
+    text = pdf_text(render(load_report(project / "content" / SEED_YAML.name))["pdf"])
+    assert "We want Torbay and its residents to thrive." not in text

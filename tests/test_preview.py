@@ -171,6 +171,19 @@ def preview_process(tmp_path):
         process.communicate(timeout=20)
 
 
+def wcag_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.2 AA violations on the page (the pinned copy the publish tests use)."""
+    import hashlib
+
+    from tests.test_publish_browser import AXE, AXE_SHA256, run_axe
+
+    source = AXE.read_bytes()
+    assert hashlib.sha256(source).hexdigest() == AXE_SHA256
+    result = run_axe(page, source.decode("utf-8"))
+    assert "html-has-lang" in result["passes"] and "color-contrast" in result["passes"]
+    return result["violations"]
+
+
 @pytest.mark.chromium
 def test_browser_page_follows_saves_and_never_shows_a_stale_paper(preview_process):
     from playwright.sync_api import sync_playwright
@@ -191,6 +204,7 @@ def test_browser_page_follows_saves_and_never_shows_a_stale_paper(preview_proces
         page = context.new_page()
         page.goto(url)
         page.wait_for_selector("section.front-sheet")
+        assert wcag_violations(page) == []
         # The template's CSS applies: the paper's own stylesheet was fetched and used.
         assert page.evaluate(
             "[...document.styleSheets].some(s => (s.href || '').endsWith('/paper.css'))"
@@ -200,6 +214,7 @@ def test_browser_page_follows_saves_and_never_shows_a_stale_paper(preview_proces
         page.wait_for_selector("#problems", timeout=20_000)
         assert page.locator("section.front-sheet").count() == 0
         assert "not a real date" in page.inner_text("#problems")
+        assert wcag_violations(page) == []
         time.sleep(0.3)
         report.write_text(SEED.replace(TITLE, "Saved again"), encoding="utf-8")
         page.wait_for_selector("text=Saved again", timeout=20_000)

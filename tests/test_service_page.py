@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import SEED_YAML
+from tests.test_preview import wcag_violations
 
 pytestmark = pytest.mark.chromium
 
@@ -171,6 +172,7 @@ def test_an_invalid_edit_hides_the_old_preview(page):
     assert "up to date" not in page.inner_text("#paper-status")
     assert "No preview while the report has problems" in page.inner_text("#paper-status")
     page.screenshot(path=str(SCREENSHOTS / "invalid.png"), full_page=True)
+    assert wcag_violations(page) == []
     page.keyboard.press("Backspace")  # "bogus_field: " is still a problem (no value)
     for _ in range("bogus_field: ".__len__()):
         page.keyboard.press("Backspace")
@@ -223,6 +225,7 @@ def test_start_from_a_template_and_accessibility_basics(page):
     )
     assert page.locator(".cm-lint-marker-warning").count() >= 5
     assert page.locator(".cm-lint-marker-error").count() == 0
+    assert wcag_violations(page) == []
     # YAML is highlighted: keys and values are drawn in different token styles.
     assert page.locator(".cm-line span[class^='ͼ']").count() > 10
     # Tab does not trap the keyboard in the editor: it moves on to the next control.
@@ -232,9 +235,18 @@ def test_start_from_a_template_and_accessibility_basics(page):
     page.screenshot(path=str(SCREENSHOTS / "starter.png"), full_page=True)
 
 
-def test_page_works_at_200_percent_zoom(page):
-    # 200% zoom of a 1280 px window lays out like a 640 px one: nothing may need sideways scrolling.
-    page.set_viewport_size({"width": 640, "height": 900})
+def test_page_works_at_200_percent_zoom_by_keyboard(browser, service):
+    # 200% zoom of a 1280 x 900 window: 640 x 450 CSS pixels, each drawn with 2 device pixels.
+    context = browser.new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2)
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(service.url) else route.abort()
+        ),
+    )
+    page = context.new_page()
+    page.goto(service.url + "/")
+    assert page.evaluate("window.devicePixelRatio") == 2
     set_report(page, SEED.replace("date: 2021-03-01", "date: 2021-13-45"))
     page.locator("#problems li").first.wait_for()
     overflow = page.evaluate(
@@ -243,4 +255,62 @@ def test_page_works_at_200_percent_zoom(page):
     assert overflow <= 0
     assert page.locator("#report").bounding_box()["width"] <= 640
     assert page.locator(".cm-lint-marker-error").count() == 1
-    page.screenshot(path=str(SCREENSHOTS / "zoom-200.png"), full_page=True)
+    # By keyboard alone, from the top of the page: Tab reaches the editor, leaves it again
+    # (Tab is not trapped), reaches the problem's button; Enter lands on the problem's line.
+    page.evaluate("document.activeElement.blur()")
+    reached = []
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        reached.append(
+            page.evaluate("document.activeElement.id || document.activeElement.className")
+        )
+        if page.evaluate("document.activeElement.closest('#problems') !== null"):
+            break
+    assert "report-text" in reached
+    assert page.evaluate("document.activeElement.closest('#problems') !== null"), reached
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "report-text"
+    assert page.locator("#cursor").inner_text() == "Line 6, column 7"
+    in_view = page.evaluate(
+        """() => {
+            const scroller = document.querySelector('.cm-scroller').getBoundingClientRect();
+            const line = document.querySelector('.cm-activeLine').getBoundingClientRect();
+            return line.top >= scroller.top && line.bottom <= scroller.bottom
+                && line.top >= 0 && line.bottom <= window.innerHeight;
+        }"""
+    )
+    assert in_view, "the problem's line is not on screen"
+    page.screenshot(path=str(SCREENSHOTS / "zoom-200.png"))
+    # The template's starters can be chosen and started by keyboard at this zoom too.
+    page.focus("#template")
+    page.keyboard.press("ArrowDown")
+    chosen = page.evaluate("document.getElementById('template').value")
+    assert chosen
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "use-starter"
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "name => window.boardpaperEditor.state.doc.toString().includes('template: ' + name)",
+        arg=chosen,
+    )
+    page.wait_for_selector("#status.ok")
+    # Long comment lines wrap at this width; each line number stays beside its own line
+    # once the editor is on screen (off screen, the editor only estimates line heights).
+    page.locator("#report").scroll_into_view_if_needed()
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    tops = page.evaluate(
+        """() => {
+            const top = (e) => Math.round(e.getBoundingClientRect().top);
+            const numbers = [...document.querySelectorAll('.cm-lineNumbers .cm-gutterElement')]
+                .filter((e) => e.getBoundingClientRect().height > 0);
+            const lines = [...document.querySelectorAll('.cm-line')];
+            return numbers.slice(0, 12).map((e, i) => [top(e), top(lines[i])]);
+        }"""
+    )
+    assert len(tops) == 12 and all(number == line for number, line in tops), tops
+    # The new text is shown from its first line, not where the old one was scrolled to.
+    assert page.evaluate("document.querySelector('.cm-scroller').scrollTop") < 5
+    # Not a full-page screenshot: that draws the editor's off-screen part as estimated.
+    page.screenshot(path=str(SCREENSHOTS / "zoom-200-starter.png"))
+    context.close()

@@ -307,12 +307,14 @@ def test_manifest_errors_are_located(tmp_path: Path) -> None:
 def test_templates_command_lists_each_with_description(runner) -> None:
     result = runner.invoke(cli, ["templates"])
     assert result.exit_code == 0, result.output
-    for name in ("council-standard", "cabinet-decision", "performance-report"):
+    for name in ("council-standard", "cabinet-decision", "performance-report", "executive-report"):
         assert re.search(rf"^{name}\n    \S", result.output, re.MULTILINE)
         assert load_template(TEMPLATES / name).description in result.output
 
 
-@pytest.mark.parametrize("name", ["council-standard", "cabinet-decision", "performance-report"])
+@pytest.mark.parametrize(
+    "name", ["council-standard", "cabinet-decision", "performance-report", "executive-report"]
+)
 def test_new_report_writes_a_starter_that_validates(
     name: str, tmp_path: Path, runner, library: TemplateLibrary
 ) -> None:

@@ -30,8 +30,9 @@ EXPECTED = {
         "unclosed-quote.yaml:3:8: not valid YAML: the quote opened here is never closed"
     ],
     "bad-indent.yaml": [
-        "bad-indent.yaml:3:8: not valid YAML: unexpected ':' here; "
-        "check this line's indentation, or put the text in quotes"
+        "bad-indent.yaml:3:8: not valid YAML: the colon after 'title' is read as the start of "
+        'a key; if this is text, put all of the text in quotes ("..."); if it is a key, line '
+        "it up with the keys above it"
     ],
     "duplicate-key.yaml": [
         "duplicate-key.yaml:7:1: title: duplicate key (first given on line 6); keep only one"
@@ -81,15 +82,17 @@ EXPECTED = {
         "name@council.gov.uk, found '12'",
         "wrong-types.yaml:20:18: recommendations: expected a list (one '- ' line per item), "
         "found text",
-        "wrong-types.yaml:21:1: unused: unknown key",
+        "wrong-types.yaml:21:1: unused: unknown key; keys allowed here: template, meeting, date, "
+        "wards, title, contacts, purpose, reason, recommendations, supporting_information, "
+        "options, implications, tables",
     ],
     "template-escape.yaml": [
         "template-escape.yaml:2:11: template: no template called '../../etc'; "
-        "available: cabinet-decision, council-standard, performance-report"
+        "available: cabinet-decision, council-standard, executive-report, performance-report"
     ],
     "template-absolute.yaml": [
         "template-absolute.yaml:2:11: template: no template called '/etc/passwd'; "
-        "available: cabinet-decision, council-standard, performance-report"
+        "available: cabinet-decision, council-standard, executive-report, performance-report"
     ],
 }
 

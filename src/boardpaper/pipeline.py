@@ -63,9 +63,15 @@ def parse_report(
     if isinstance(text, bytes):
         text = decode_text(text, display, limits)
     library = library or default_library()
-    node = parse_yaml(text, display, limits)
-    template = _template_for(node, display, library)
-    ctx = Context(display, limits, folder=folder)
+    # Problems found while reading (duplicate keys, tags) are reported with the schema's.
+    read_problems: list[Problem] = []
+    node = parse_yaml(text, display, limits, read_problems)
+    try:
+        template = _template_for(node, display, library)
+    except ContentError as error:
+        # A broken template stays a TemplateError (the CLI and service tell them apart).
+        raise type(error)([*read_problems, *error.problems]) from None
+    ctx = Context(display, limits, problems=read_problems, folder=folder)
     data = validate_report(node, template, ctx)
     paper = assemble(data, template, source=text)
     if ctx.data_files:

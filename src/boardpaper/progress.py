@@ -1,7 +1,8 @@
 """Progress of long work: units of work announced and finished in, nothing out.
 
 Builds, packs and checks call ``add`` when they know how many units (papers,
-parts of a pack) are coming and ``done`` as each finishes. This base class
+parts of a pack) are coming, ``working`` when they wait on one, and ``done`` as
+each finishes. This base class
 only counts; the command line shows it (``cli.progress``), the service and
 tests pass nothing and see nothing.
 """
@@ -19,6 +20,9 @@ class Progress:
     def add(self, units: int, stage: str = "") -> None:
         """``units`` more units are coming (``stage`` says what they are, e.g. "rendering")."""
         self.total += units
+
+    def working(self, item: str) -> None:
+        """The work now waits on ``item`` (being rendered, or next in line for a worker)."""
 
     def done(self, item: str) -> None:
         """One unit finished; ``item`` names it (a report path, a pack part)."""

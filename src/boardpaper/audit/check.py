@@ -66,9 +66,11 @@ def check_project(
             arguments,
             jobs if render else 1,
             on_result=lambda position: progress.done(display_path(reports[position])),
+            on_wait=lambda position: progress.working(display_path(reports[position])),
         )
     )
     for path in meetings:
+        progress.working(display_path(path))
         cases.append(check_meeting(path, library))
         progress.done(display_path(path))
     return cases

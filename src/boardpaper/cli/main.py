@@ -21,6 +21,7 @@ LAZY_COMMANDS = {
     "new": ("boardpaper.cli.templates", "new"),
     "pack": ("boardpaper.cli.pack", "pack"),
     "preview": ("boardpaper.cli.preview", "preview"),
+    "publish": ("boardpaper.cli.publish", "publish"),
     "schema": ("boardpaper.cli.schema", "schema"),
     "serve": ("boardpaper.cli.serve", "serve"),
     "templates": ("boardpaper.cli.templates", "list_templates"),

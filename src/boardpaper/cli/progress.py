@@ -73,14 +73,28 @@ class LineProgress(Progress):
         click.echo(f"[{self.finished}/{self.total}] {what} ({elapsed:.1f} s)", err=True)
 
 
+ACTIVE = {
+    "rendered": "rendering",
+    "laid out": "laying out",
+    "joined": "joining",
+    "checked": "checking",
+}
+"""A stage's name while its work is going on (the line keeps the finished name at the end)."""
+
+
 class TerminalProgress(Progress):
-    """A live line on a terminal, drawn by click.progressbar once the work takes over DELAY s."""
+    """A live line on a terminal, drawn by click.progressbar once the work takes over DELAY s.
+
+    While a unit is being worked on the line names it (``rendering 1/5 content/b.yaml``);
+    between units it names the last one finished.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.started = time.perf_counter()
         self.stage = ""
         self.last = ""
+        self.current = ""
         self.bar: Any = None
         self.lock = threading.Lock()
         self.stopped = threading.Event()
@@ -93,14 +107,22 @@ class TerminalProgress(Progress):
             self.stage = stage or self.stage
             if self.bar is not None:
                 self.bar.length = self.total
-                self.bar.label = self.stage
+                self.bar.label = self._label()
                 self.bar.finished = self.finished >= self.total
+
+    def working(self, item: str) -> None:
+        with self.lock:
+            self.current = item
+            if self.bar is not None:
+                self.bar.label = self._label()
 
     def done(self, item: str) -> None:
         with self.lock:
             super().done(item)
             self.last = item
+            self.current = ""
             if self.bar is not None:
+                self.bar.label = self._label()
                 self.bar.update(1, item)
 
     def close(self) -> None:
@@ -108,13 +130,19 @@ class TerminalProgress(Progress):
         self.ticker.join()
         with self.lock:
             if self.bar is not None:
+                self.current = ""
+                self.bar.label = self._label()
                 self.bar.render_progress()
                 self.bar.render_finish()
                 self.bar = None
 
+    def _label(self) -> str:
+        return ACTIVE.get(self.stage, self.stage) if self.current else self.stage
+
     def _describe(self, _item: object) -> str:
         elapsed = time.perf_counter() - self.started
-        return f"{self.last}  {elapsed:.0f} s" if self.last else f"{elapsed:.0f} s"
+        item = self.current or self.last
+        return f"{item}  {elapsed:.0f} s" if item else f"{elapsed:.0f} s"
 
     def _tick(self) -> None:
         while not self.stopped.wait(TICK):
@@ -124,7 +152,7 @@ class TerminalProgress(Progress):
                         continue
                     self.bar = click.progressbar(
                         length=self.total,
-                        label=self.stage,
+                        label=self._label(),
                         show_pos=True,
                         show_eta=False,
                         item_show_func=self._describe,

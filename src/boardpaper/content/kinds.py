@@ -11,8 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from boardpaper.content.contacts import ContactKind, ContactListKind
+from boardpaper.content.hints import mapping_for_text_message
 from boardpaper.content.indicators import IndicatorsKind
-from boardpaper.content.narrative import parse_narrative
+from boardpaper.content.model import ListBlock, Paragraph
+from boardpaper.content.narrative import PARAGRAPH_ID, parse_narrative
+from boardpaper.content.recommendations import RecommendationsKind
 from boardpaper.errors import Problem
 from boardpaper.load.validators import (
     INVALID,
@@ -28,8 +32,8 @@ from boardpaper.load.validators import (
     YesNo,
     scalar_text,
 )
-from boardpaper.load.yaml_nodes import Limits, Node
-from boardpaper.template.manifest import SectionSpec
+from boardpaper.load.yaml_nodes import Node
+from boardpaper.template.manifest import FrontSheetSpec, SectionSpec
 
 
 @dataclass(frozen=True)
@@ -39,20 +43,56 @@ class TableRef:
     name: str
 
 
-class Narrative(Kind):
-    """One numbered paragraph: Markdown text, or ``{table: name}``.
+ITEM_KEYS = {"text", "id", "paragraphs"}
+_ID_HINT = "an id of lower-case letters, digits, '-' and '_'"
 
-    The value is a tuple of blocks (paragraphs and lists) or a ``TableRef``.
+
+def references(blocks: Any) -> list[str]:
+    """The paragraph ids that ``[](#id)`` cross-references in these blocks point at."""
+    found: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            found.extend(run.ref for run in block.runs if run.ref)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                found.extend(references(item.blocks))
+    return found
+
+
+@dataclass(frozen=True)
+class NumberedItem:
+    """A numbered paragraph written as a mapping: ``text``, an ``id`` others can refer to
+    (``[](#id)``), and ``paragraphs`` numbered one level down (2.1.1, 2.1.2)."""
+
+    blocks: tuple[Any, ...]
+    id: str | None = None
+    children: tuple[Any, ...] = ()
+
+
+class Narrative(Kind):
+    """One numbered paragraph: Markdown text, ``{table: name}``, or ``{text, id, paragraphs}``.
+
+    The value is a tuple of blocks (paragraphs and lists), a ``TableRef`` or a
+    ``NumberedItem``. ``structured=False`` (an option's description) allows
+    only text and tables.
     """
 
     expected = "text, or 'table: <name>'"
+
+    def __init__(self, structured: bool = True) -> None:
+        self.structured = structured
 
     def check(self, node: Node, ctx: Context, key: str) -> Any:
         if node.kind == "map":
             value = node.value
             assert isinstance(value, dict)
+            if self.structured and "text" in value and set(value) <= ITEM_KEYS:
+                return self._item(node, ctx, key)
             if set(value) != {"table"}:
-                return ctx.error(node, key, "expected text, or 'table: <name>' on its own")
+                message = mapping_for_text_message(node, "a paragraph of text")
+                return ctx.error(
+                    node, key, message or "expected text, or 'table: <name>' on its own"
+                )
             name_node = value["table"]
             name = Text().check(name_node, ctx, f"{key}.table")
             if name is INVALID:
@@ -67,7 +107,37 @@ class Narrative(Kind):
         for problem in problems:
             line = first_line + problem.line_offset if node.style in ("|", ">") else node.line
             ctx.problems.append(Problem(ctx.path, line, node.column, key, problem.message))
+        ctx.paragraph_refs.extend((ref, node, key) for ref in references(blocks))
         return INVALID if problems else blocks
+
+    def _item(self, node: Node, ctx: Context, key: str) -> Any:
+        value = node.value
+        assert isinstance(value, dict)
+        blocks = self.check(value["text"], ctx, f"{key}.text")
+        if isinstance(blocks, TableRef | NumberedItem):
+            return ctx.error(value["text"], f"{key}.text", "expected a paragraph of text")
+        identifier = None
+        if "id" in value:
+            identifier = Text(pattern=PARAGRAPH_ID.pattern, hint=_ID_HINT).check(
+                value["id"], ctx, f"{key}.id"
+            )
+            if identifier is not INVALID and identifier in ctx.paragraph_ids:
+                first = ctx.paragraph_ids[identifier][0]
+                identifier = ctx.error(
+                    value["id"],
+                    f"{key}.id",
+                    f"id {identifier!r} is already used on line {first.line}",
+                )
+            elif identifier is not INVALID:
+                ctx.paragraph_ids[str(identifier)] = (value["id"], f"{key}.id")
+        children: Any = ()
+        if "paragraphs" in value:
+            children = ListOf(Narrative(), description="Sub-paragraphs").check(
+                value["paragraphs"], ctx, f"{key}.paragraphs"
+            )
+        if INVALID in (blocks, identifier, children):
+            return INVALID
+        return NumberedItem(tuple(blocks), identifier and str(identifier), tuple(children))
 
     def json_schema(self) -> dict[str, Any]:
         return {
@@ -90,105 +160,24 @@ class Narrative(Kind):
                     "required": ["table"],
                     "additionalProperties": False,
                 },
+                {
+                    "type": "object",
+                    "properties": {
+                        "text": {"type": ["string", "number"], "description": "The paragraph"},
+                        "id": {
+                            "type": "string",
+                            "description": "A name to refer to it by: [](#id) prints its number",
+                        },
+                        "paragraphs": {
+                            "type": "array",
+                            "description": "Sub-paragraphs, numbered one level down (2.1.1)",
+                        },
+                    },
+                    "required": ["text"],
+                    "additionalProperties": False,
+                },
             ]
         }
-
-
-class CellKind(Kind):
-    """A table cell: any text or number as typed; empty for nothing."""
-
-    expected = "a cell value"
-
-    def check(self, node: Node, ctx: Context, key: str) -> Any:
-        if node.kind != "scalar":
-            return self.mismatch(node, ctx, key)
-        return "" if node.is_null else str(node.value)
-
-    def json_schema(self) -> dict[str, Any]:
-        return {"type": ["string", "number", "null"]}
-
-
-class TableKind(Kind):
-    """A table: column headings and rows of cells, each row as long as the headings."""
-
-    expected = "a table (columns: and rows:)"
-
-    def __init__(self) -> None:
-        self.record = Record(
-            {
-                "caption": Field(
-                    Text(),
-                    required=False,
-                    description="What the table shows, read out by screen readers",
-                ),
-                "columns": Field(ListOf(Text()), description="The column headings"),
-                "rows": Field(
-                    ListOf(ListOf(CellKind()), min_items=1),
-                    description="One list of cells per row, one cell per column",
-                ),
-            }
-        )
-
-    def check(self, node: Node, ctx: Context, key: str) -> Any:
-        data = self.record.check(node, ctx, key)
-        if data is INVALID:
-            return INVALID
-        assert isinstance(node.value, dict)
-        rows_node = node.value["rows"]
-        assert isinstance(rows_node.value, list)
-        limits = ctx.limits
-        if len(data["rows"]) > limits.max_table_rows:
-            return ctx.error(
-                rows_node,
-                f"{key}.rows",
-                f"{len(data['rows']):,} rows; the limit is {limits.max_table_rows:,}",
-            )
-        if len(data["columns"]) > limits.max_table_columns:
-            return ctx.error(
-                node.value["columns"],
-                f"{key}.columns",
-                f"{len(data['columns'])} columns; the limit is {limits.max_table_columns}",
-            )
-        ok = True
-        width = len(data["columns"])
-        for index, (row, row_node) in enumerate(zip(data["rows"], rows_node.value, strict=True)):
-            if len(row) != width:
-                ctx.error(
-                    row_node,
-                    f"{key}.rows[{index}]",
-                    f"expected {width} cells (one per column), found {len(row)}",
-                )
-                ok = False
-        return data if ok else INVALID
-
-    def json_schema(self) -> dict[str, Any]:
-        """The record's schema, with the default size limits as maxItems.
-
-        JSON Schema cannot say "each row as long as columns" (one array's length
-        against another's); ``check`` says that, with the row's line.
-        """
-        limits = Limits()
-        schema = self.record.json_schema()
-        properties = schema["properties"]
-        properties["columns"]["maxItems"] = limits.max_table_columns
-        properties["rows"]["maxItems"] = limits.max_table_rows
-        properties["rows"]["items"]["maxItems"] = limits.max_table_columns
-        return schema
-
-
-class Contact(Record):
-    """A named contact: name, role and email."""
-
-    def __init__(self, description: str = "") -> None:
-        super().__init__(
-            {
-                "name": Field(Text(), description="Full name, e.g. Cllr Cordelia Law"),
-                "role": Field(Text(), description="Role or portfolio"),
-                "email": Field(Email()),
-                "phone": Field(Text(), required=False),
-            },
-            description,
-        )
 
 
 class YesNoReason(Record):
@@ -204,13 +193,14 @@ class YesNoReason(Record):
         )
 
 
-FRONT_SHEET_KINDS: dict[str, Callable[..., Kind] | None] = {
-    "text": Text,
-    "date": Date,
-    "wards": TextOrList,
-    "contact": Contact,
-    "yesno": YesNo,
-    "yesno_reason": YesNoReason,
+FRONT_SHEET_KINDS: dict[str, Callable[[FrontSheetSpec], Kind] | None] = {
+    "text": lambda spec: Text(spec.description),
+    "date": lambda spec: Date(spec.description),
+    "wards": lambda spec: TextOrList(spec.description),
+    "contact": lambda spec: ContactKind(spec.description, spec.requires),
+    "contacts": lambda spec: ContactListKind(spec.description, spec.requires),
+    "yesno": lambda spec: YesNo(spec.description),
+    "yesno_reason": lambda spec: YesNoReason(spec.description),
     "signoffs": None,  # not written by the author: gathered from signed_paragraphs sections
 }
 """Front-sheet field types: the kind of value the report gives (None: derived)."""
@@ -219,15 +209,34 @@ FRONT_SHEET_KINDS: dict[str, Callable[..., Kind] | None] = {
 PARAGRAPHS = ListOf(Narrative(), description="One item per numbered paragraph")
 
 
-HEADED_SECTIONS = ListOf(
-    Record(
+def _headed_sections(spec: SectionSpec) -> Kind:
+    """Sections of the report's own; each may be signed off when the template says how."""
+    fields = {
+        "heading": Field(Text(), description="The section heading, without its number"),
+        "paragraphs": Field(PARAGRAPHS),
+    }
+    if "signed_off_by" in spec.labels:
+        fields["signed_off_by"] = Field(
+            _officer(spec), required=False, description="The officer who signed it off"
+        )
+    return ListOf(
+        Record(fields),
+        description="Sections of your own, each with a heading and numbered paragraphs",
+    )
+
+
+def _officer(spec: SectionSpec) -> Record:
+    """Who signed a section off: name, and role, date, phone, email as the template requires."""
+    needed = set(spec.requires) | {"name"}
+    return Record(
         {
-            "heading": Field(Text(), description="The section heading, without its number"),
-            "paragraphs": Field(PARAGRAPHS),
+            "name": Field(Text(), description="The officer who signed this off"),
+            "role": Field(Text(), "role" in needed, "Their role, e.g. Chief Finance Officer"),
+            "date": Field(Date(), "date" in needed, "When they signed it off"),
+            "phone": Field(Text(), "phone" in needed, "Their phone number"),
+            "email": Field(Email(), "email" in needed, "Their email address"),
         }
-    ),
-    description="Sections of your own, each with a heading and numbered paragraphs",
-)
+    )
 
 
 class OptionsKind(ListOf):
@@ -238,12 +247,14 @@ class OptionsKind(ListOf):
             Record(
                 {
                     "title": Field(Text(), description="A short name, e.g. Do nothing"),
-                    "description": Field(Narrative(), description="What the option means"),
+                    "description": Field(
+                        Narrative(structured=False), description="What the option means"
+                    ),
                     "preferred": Field(
                         YesNo(), required=False, description="yes for the preferred option"
                     ),
                     "reasons": Field(
-                        Narrative(),
+                        Narrative(structured=False),
                         required=False,
                         description="Why it is (or is not) preferred; required when preferred",
                     ),
@@ -255,14 +266,15 @@ class OptionsKind(ListOf):
     def check(self, node: Node, ctx: Context, key: str) -> Any:
         options = super().check(node, ctx, key)
         if options is INVALID:
+            # Count the preferred options anyway, so that mistake is reported in the same pass.
+            items = node.value if isinstance(node.value, list) else []
+            marked = [_says_yes(item, "preferred") for item in items]
+            if items and None not in marked and marked.count(True) != 1:
+                ctx.error(node, key, _ONE_PREFERRED.format(marked.count(True)))
             return INVALID
         preferred = [i for i, option in enumerate(options) if option.get("preferred")]
         if len(preferred) != 1:
-            return ctx.error(
-                node,
-                key,
-                f"expected exactly one option with 'preferred: yes', found {len(preferred)}",
-            )
+            return ctx.error(node, key, _ONE_PREFERRED.format(len(preferred)))
         if "reasons" not in options[preferred[0]]:
             item = node.value[preferred[0]]  # type: ignore[index]
             return ctx.error(
@@ -271,21 +283,25 @@ class OptionsKind(ListOf):
         return options
 
 
-SIGNED_PARAGRAPHS = Record(
-    {
-        "paragraphs": Field(PARAGRAPHS),
-        "signed_off_by": Field(
-            Record(
-                {
-                    "name": Field(Text(), description="The officer who signed this off"),
-                    "role": Field(Text(), description="Their role, e.g. Chief Finance Officer"),
-                    "date": Field(Date(), description="When they signed it off"),
-                }
-            )
-        ),
-    },
-    description="Numbered paragraphs and the officer who signed them off",
-)
+_ONE_PREFERRED = "expected exactly one option with 'preferred: yes', found {}"
+
+
+def _says_yes(item: Node, key: str) -> bool | None:
+    """Whether a mapping node's ``key`` is yes (False when absent); None when it cannot tell."""
+    if not isinstance(item.value, dict):
+        return None
+    value = item.value.get(key)
+    if value is None:
+        return False
+    word = str(value.value).strip().lower() if value.kind == "scalar" else ""
+    return YesNo.WORDS.get(word)
+
+
+def _signed_paragraphs(spec: SectionSpec) -> Record:
+    return Record(
+        {"paragraphs": Field(PARAGRAPHS), "signed_off_by": Field(_officer(spec))},
+        description="Numbered paragraphs and the officer who signed them off",
+    )
 
 
 def _rows_kind(spec: SectionSpec) -> Kind:
@@ -299,10 +315,10 @@ def _rows_kind(spec: SectionSpec) -> Kind:
 
 SECTION_KINDS: dict[str, Callable[[SectionSpec], Kind]] = {
     "paragraphs": lambda spec: PARAGRAPHS,
-    "recommendations": lambda spec: ListOf(Narrative(), description="One item per recommendation"),
-    "headed_sections": lambda spec: HEADED_SECTIONS,
+    "recommendations": lambda spec: RecommendationsKind(Narrative(), spec.preambles),
+    "headed_sections": _headed_sections,
     "options": lambda spec: OptionsKind(),
-    "signed_paragraphs": lambda spec: SIGNED_PARAGRAPHS,
+    "signed_paragraphs": _signed_paragraphs,
     "rows": _rows_kind,
     "indicators": IndicatorsKind,
 }

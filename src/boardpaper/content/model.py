@@ -20,6 +20,9 @@ class Run:
     bold: bool = False
     italic: bool = False
     href: str | None = None
+    ref: str | None = None
+    """A cross-reference to the paragraph with this id; ``assemble`` replaces the run's text
+    with that paragraph's number, so no renderer sees an unresolved one."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class Cell:
     text: str
     status: str | None = None
     fill: str | None = None
+    runs: tuple[Run, ...] = ()
+    """Set when the cell holds a link: its text as runs (``text`` is then their plain text)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,10 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     caption: str | None = None
     group: str | None = None
+    align: tuple[str, ...] = ()
+    """Each column's alignment (``left``, ``right``, ``centre``); empty: all left."""
+    column_groups: tuple[tuple[str, int], ...] = ()
+    """A header row above the column headings: (heading, number of columns it spans)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,8 @@ class NumberedParagraph:
 
     number: str | None
     blocks: tuple[Block, ...]
+    id: str | None = None
+    """The author's ``id:`` for it, which ``[](#id)`` cross-references print the number of."""
 
 
 @dataclass(frozen=True)
@@ -155,11 +166,13 @@ class Section:
     level: int
     blocks: tuple[Block, ...]
     key: str = ""
+    number_suffix: str = "."
+    """What follows the number in the heading: "." ("1. Purpose") or ".0" ("1.0 Purpose")."""
 
     @property
     def title(self) -> str:
         """The heading as printed, number included ("1. Purpose of Report")."""
-        return f"{self.number}. {self.heading}" if self.number else self.heading
+        return f"{self.number}{self.number_suffix} {self.heading}" if self.number else self.heading
 
 
 @dataclass(frozen=True)
@@ -184,6 +197,24 @@ class FrontField:
     text: str
     email: str | None = None
     table: Table | None = None
+    emails: tuple[str, ...] = ()
+
+    @property
+    def runs(self) -> tuple[Run, ...]:
+        """The text as runs, each email address in it a mailto link."""
+        runs: list[Run] = []
+        rest = self.text
+        for address in self.emails or ((self.email,) if self.email else ()):
+            before, found, rest = rest.partition(address)
+            if not found:
+                rest = before
+                continue
+            if before:
+                runs.append(Run(before))
+            runs.append(Run(address, href=f"mailto:{address}"))
+        if rest:
+            runs.append(Run(rest))
+        return tuple(runs)
 
 
 @dataclass(frozen=True)
@@ -199,6 +230,8 @@ class Paper:
     parts: tuple[Part, ...]
     fields: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
     source: str = ""
+    footer: str = ""
+    """The template's footer text, its {field} names filled in (empty: no footer text)."""
     data_files: tuple[tuple[str, str], ...] = ()
     """The data files (CSV, XLSX) the report read: (path as shown, sha256), sorted."""
 

@@ -13,6 +13,7 @@ Markdown escapes are off), and underscores never make bold or italic
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -24,6 +25,12 @@ from markdown_it.token import Token
 from boardpaper.content.model import ListBlock, ListItem, Paragraph, Run
 
 ALLOWED_LINK_SCHEMES = ("http://", "https://", "mailto:")
+PARAGRAPH_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+"""A paragraph's ``id:``; ``[](#id)`` in a text prints that paragraph's number."""
+_BAD_REFERENCE = (
+    "{!r} is not a paragraph id: a cross-reference is written [](#id), where id is lower-case "
+    "letters, digits, '-' and '_'"
+)
 
 _parser = MarkdownIt("zero").enable(["list", "emphasis", "link", "image", "newline"])
 # "image" is parsed only so an image is put back as the text typed (see _runs): without
@@ -101,6 +108,7 @@ def _runs(inline: Token, problems: list[NarrativeProblem]) -> list[Run]:
     runs: list[Run] = []
     bold = italic = 0
     href: str | None = None
+    referring = False
     line = inline.map[0] if inline.map else 0
     for child in inline.children or []:
         kind = child.type
@@ -116,6 +124,15 @@ def _runs(inline: Token, problems: list[NarrativeProblem]) -> list[Run]:
             italic += 1
         elif kind == "em_close":
             italic -= 1
+        elif kind == "link_open" and str(child.attrs.get("href", "")).startswith("#"):
+            target = str(child.attrs["href"])[1:]
+            if not PARAGRAPH_ID.fullmatch(target):
+                problems.append(NarrativeProblem(line, _BAD_REFERENCE.format(target)))
+            runs.append(Run(f"#{target}", bool(bold), bool(italic), ref=target))
+            referring = True
+        elif referring:
+            # The words inside [..](#id) give way to the paragraph's number.
+            referring = kind != "link_close"
         elif kind == "link_open":
             target = normalizeLink(str(child.attrs.get("href", "")))
             if not target.lower().startswith(ALLOWED_LINK_SCHEMES):
@@ -153,8 +170,11 @@ def _merged(runs: list[Run]) -> list[Run]:
     paragraph of many short lines made take seconds.)
     """
     merged: list[Run] = []
-    for (bold, italic, href), group in groupby(
-        runs, key=lambda run: (run.bold, run.italic, run.href)
+    for (bold, italic, href, ref), group in groupby(
+        runs, key=lambda run: (run.bold, run.italic, run.href, run.ref)
     ):
+        if ref is not None:
+            merged.extend(group)  # each cross-reference stays a run of its own
+            continue
         merged.append(Run("".join(run.text for run in group), bold, italic, href))
     return merged

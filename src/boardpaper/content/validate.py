@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from boardpaper.content.kinds import FRONT_SHEET_KINDS, SECTION_KINDS, TableKind
+from boardpaper.content.kinds import FRONT_SHEET_KINDS, SECTION_KINDS
+from boardpaper.content.tables import TableKind
 from boardpaper.errors import ContentError, Problem
 from boardpaper.load.validators import (
     INVALID,
@@ -21,7 +22,7 @@ from boardpaper.load.validators import (
     did_you_mean,
 )
 from boardpaper.load.yaml_nodes import Node
-from boardpaper.template.manifest import Template
+from boardpaper.template.manifest import ChoiceSpec, Template
 
 
 def report_schema(template: Template) -> Record:
@@ -38,8 +39,8 @@ def report_schema(template: Template) -> Record:
             spec.field,
             Field(
                 Text(spec.description, max_chars=PROPERTY_CHARS)
-                if front_kind is Text and spec.field in ("title", "meeting")
-                else front_kind(spec.description),
+                if spec.type == "text" and spec.field in ("title", "meeting")
+                else front_kind(spec),
                 spec.required,
                 spec.description or spec.label,
             ),
@@ -55,7 +56,9 @@ def report_schema(template: Template) -> Record:
             ),
         )
     root["tables"] = Field(
-        _TablesKind(), required=False, description="Tables, by name; place one with '- table: name'"
+        _TablesKind(template.statuses),
+        required=False,
+        description="Tables, by name; place one with '- table: name'",
     )
     return Record(
         root, description=f"A report for the {template.name!r} template: {template.description}"
@@ -78,18 +81,21 @@ def _place(fields: dict[str, Field], dotted: str, spec: Field) -> None:
 class _TablesKind(Kind):
     expected = "a mapping of table names to tables"
 
+    def __init__(self, statuses: tuple[ChoiceSpec, ...] = ()) -> None:
+        self.statuses = statuses  # the template's: a cell may show one of them
+
     def check(self, node: Node, ctx: Context, key: str) -> Any:
         if node.kind != "map":
             return self.mismatch(node, ctx, key)
         assert isinstance(node.value, dict)
         tables = {
-            name: TableKind().check(child, ctx, f"{key}.{name}")
+            name: TableKind(self.statuses).check(child, ctx, f"{key}.{name}")
             for name, child in node.value.items()
         }
         return INVALID if any(t is INVALID for t in tables.values()) else tables
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "object", "additionalProperties": TableKind().json_schema()}
+        return {"type": "object", "additionalProperties": TableKind(self.statuses).json_schema()}
 
 
 def validate_report(node: Node, template: Template, ctx: Context) -> dict[str, Any]:
@@ -111,6 +117,14 @@ def validate_report(node: Node, template: Template, ctx: Context) -> dict[str, A
                 key,
                 f"table {name!r} is not defined under 'tables:'"
                 + did_you_mean(name, sorted(defined)),
+            )
+    for identifier, ref_node, key in ctx.paragraph_refs:
+        if identifier not in ctx.paragraph_ids:
+            ctx.error(
+                ref_node,
+                key,
+                f"[](#{identifier}) refers to no paragraph: give the paragraph 'id: {identifier}'"
+                + did_you_mean(identifier, sorted(ctx.paragraph_ids)),
             )
     for name in sorted(defined - used):
         tables_node = node.value["tables"]  # type: ignore[index]

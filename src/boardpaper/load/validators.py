@@ -9,13 +9,14 @@ report (see ``content.report_schema``).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from boardpaper.errors import Problem
+from boardpaper.load.suggestions import SUGGESTIONS, closest, unknown_key
+from boardpaper.load.suggestions import did_you_mean as did_you_mean
 from boardpaper.load.yaml_nodes import Limits, Node, describe
 
 INVALID: Any = object()
@@ -47,6 +48,8 @@ class Context:
     limits: Limits = field(default_factory=Limits)
     problems: list[Problem] = field(default_factory=list)
     table_refs: list[tuple[str, Node, str]] = field(default_factory=list)
+    paragraph_ids: dict[str, tuple[Node, str]] = field(default_factory=dict)
+    paragraph_refs: list[tuple[str, Node, str]] = field(default_factory=list)
     folder: Path | None = None
     """The report's folder, where its data files are; None when the report came as text."""
     data_files: dict[str, Any] = field(default_factory=dict)
@@ -272,7 +275,10 @@ class ListOf(Kind):
             return ctx.error(
                 node, key, f"expected at most {self.max_items:,} items, found {len(items):,}"
             )
-        values = [self.item.check(item, ctx, f"{key}[{index}]") for index, item in enumerate(items)]
+        values = [
+            INVALID if item.reported else self.item.check(item, ctx, f"{key}[{index}]")
+            for index, item in enumerate(items)
+        ]
         return INVALID if any(value is INVALID for value in values) else values
 
     def json_schema(self) -> dict[str, Any]:
@@ -334,26 +340,21 @@ class Record(Kind):
         assert isinstance(given, dict)
         result: dict[str, Any] = {}
         ok = True
+        suggested: set[str | None] = set()
         for name, child in given.items():
             child_key = f"{key}.{name}" if key else name
             if name not in self.fields:
                 line, column = node.key_places[name]
-                ctx.problems.append(
-                    Problem(
-                        ctx.path,
-                        line,
-                        column,
-                        child_key,
-                        # Suggestions cost a string comparison per known key: only for the
-                        # first SUGGESTIONS problems (45,000 unknown keys took 14 s of them).
-                        "unknown key"
-                        + (
-                            did_you_mean(name, list(self.fields))
-                            if len(ctx.problems) < SUGGESTIONS
-                            else ""
-                        ),
-                    )
-                )
+                # Suggestions cost a string comparison per known key: only for the first
+                # SUGGESTIONS problems (45,000 unknown keys took 14 s of them).
+                suggest = len(ctx.problems) < SUGGESTIONS
+                message = unknown_key(name, self.fields) if suggest else "unknown key"
+                ctx.problems.append(Problem(ctx.path, line, column, child_key, message))
+                if suggest:
+                    suggested.add(closest(name, list(self.fields)))
+                ok = False
+                continue
+            if child.reported:
                 ok = False
                 continue
             value = self.fields[name].kind.check(child, ctx, child_key)
@@ -361,11 +362,13 @@ class Record(Kind):
             result[name] = value
         for name, spec in self.fields.items():
             if spec.required and name not in given:
+                ok = False
+                if name in suggested:
+                    continue  # the did-you-mean of a misspelt key already says it
                 child_key = f"{key}.{name}" if key else name
                 ctx.problems.append(
                     Problem(ctx.path, node.line, node.column, child_key, "required but missing")
                 )
-                ok = False
         return result if ok else INVALID
 
     def json_schema(self) -> dict[str, Any]:
@@ -384,13 +387,3 @@ class Record(Kind):
         if self.description:
             schema["description"] = self.description
         return schema
-
-
-SUGGESTIONS = 500
-"""Problems after which "did you mean" is no longer worked out (nobody reads that far)."""
-
-
-def did_you_mean(word: str, options: list[str]) -> str:
-    """Return " (did you mean 'x'?)" for the option closest to ``word``, or ""."""
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""

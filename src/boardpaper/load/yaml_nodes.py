@@ -27,6 +27,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from boardpaper.errors import ContentError, Problem
+from boardpaper.load.yaml_messages import yaml_problem
 
 STANDARD_TAGS = {
     "tag:yaml.org,2002:str": "str",
@@ -93,7 +94,8 @@ class Node:
     Nodes) or ``scalar`` (``value`` is the text as typed; ``tag`` says what YAML
     would have made of it: str, int, float, bool, null or timestamp).
     ``line`` and ``column`` are 1-based. For maps, ``key_places`` gives each
-    key's own position; for scalars, ``style`` is YAML's (``|``, ``>``, quotes).
+    key's own position; for scalars, ``style`` is YAML's (``|``, ``>``, quotes); a list
+    written in brackets (``[a, b]``) has the style ``flow``.
     """
 
     kind: Literal["map", "seq", "scalar"]
@@ -103,6 +105,9 @@ class Node:
     column: int
     key_places: dict[str, tuple[int, int]] = field(default_factory=dict)
     style: str | None = None
+    reported: bool = False
+    """True when a problem with this value was already reported while reading (a YAML tag,
+    a control character): checks skip it instead of adding a second, confusing message."""
 
     @property
     def is_null(self) -> bool:
@@ -254,8 +259,16 @@ def decode_text(data: bytes, display: str, limits: Limits) -> str:
     return text.removeprefix("\ufeff")
 
 
-def parse_yaml(text: str, display: str, limits: Limits = Limits()) -> Node:
-    """Parse YAML text into a located ``Node`` tree. Raises ContentError."""
+def parse_yaml(
+    text: str, display: str, limits: Limits = Limits(), problems: list[Problem] | None = None
+) -> Node:
+    """Parse YAML text into a located ``Node`` tree. Raises ContentError.
+
+    Text that is not YAML raises at once. Problems found in a tree that did
+    parse (duplicate keys, tags, control characters) are appended to
+    ``problems`` when a list is given, so the schema can still be checked and
+    every problem reported in one pass; otherwise they are raised.
+    """
     if len(text) > limits.max_file_bytes:
         raise ContentError(
             [
@@ -286,12 +299,7 @@ def parse_yaml(text: str, display: str, limits: Limits = Limits()) -> Node:
             ]
         ) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        if error.context_mark and "end of stream" in (error.problem or ""):
-            # An unclosed quote or bracket: point at where it was opened, not at the end.
-            mark = error.context_mark
-        mark_line, mark_column = lines.place(mark.index) if mark else (None, None)
-        message = _yaml_message(error, text, mark.index if mark else None)
+        mark_line, mark_column, message = yaml_problem(error, text, lines.place)
         raise ContentError([Problem(display, mark_line, mark_column, "", message)]) from None
     except (ValueError, OverflowError):
         # PyYAML builds "\U00110000" with chr(), which refuses code points past U+10FFFF
@@ -321,10 +329,12 @@ def parse_yaml(text: str, display: str, limits: Limits = Limits()) -> Node:
         ) from None
     if root is None:
         raise ContentError([Problem(display, 1, 1, "", "the file is empty")])
-    problems: list[Problem] = []
-    node = _convert(root, display, "", problems, limits, lines)
-    if problems:
-        raise ContentError(problems)
+    found: list[Problem] = []
+    node = _convert(root, display, "", found, limits, lines)
+    if problems is not None:
+        problems.extend(found)
+    elif found:
+        raise ContentError(found)
     return node
 
 
@@ -343,6 +353,7 @@ def _convert(
     lines: LineIndex,
 ) -> Node:
     line, column = lines.place(node.start_mark.index)
+    already = len(problems)
     tag = STANDARD_TAGS.get(node.tag)
     if tag is None:
         problems.append(
@@ -375,13 +386,17 @@ def _convert(
                     f"the limit is {limits.max_word_chars:,}",
                 )
             )
-        return Node("scalar", node.value, tag, line, column, style=node.style or None)
+        reported = len(problems) > already
+        style = node.style or None
+        return Node("scalar", node.value, tag, line, column, style=style, reported=reported)
+    reported = len(problems) > already
     if isinstance(node, SequenceNode):
         items = [
             _convert(item, display, f"{key}[{index}]", problems, limits, lines)
             for index, item in enumerate(node.value)
         ]
-        return Node("seq", items, "seq", line, column)
+        style = "flow" if node.flow_style else None
+        return Node("seq", items, "seq", line, column, style=style, reported=reported)
     assert isinstance(node, MappingNode)
     mapping: dict[str, Node] = {}
     places: dict[str, tuple[int, int]] = {}
@@ -412,29 +427,7 @@ def _convert(
             continue
         mapping[name] = _convert(value_node, display, child_key, problems, limits, lines)
         places[name] = (key_line, key_column)
-    return Node("map", mapping, "map", line, column, places)
-
-
-def _yaml_message(error: yaml.MarkedYAMLError, text: str, offset: int | None) -> str:
-    problem = error.problem or "not valid YAML"
-    if "'\\t'" in problem or "\\t" in problem:
-        line_start = max(text.rfind(char, 0, offset or 0) for char in "\r\n") + 1
-        if offset is not None and text[line_start:offset].strip(" \t"):
-            return (
-                "a tab character inside a value: PyYAML accepts tabs only inside quotes; "
-                "replace it with spaces or put the value in quotes"
-            )
-        return "a tab character is not allowed for indentation in YAML; use spaces"
-    if problem == "mapping values are not allowed here":
-        return (
-            "not valid YAML: unexpected ':' here; check this line's indentation, "
-            "or put the text in quotes"
-        )
-    if error.context == "while scanning a quoted scalar" and "end of stream" in problem:
-        return "not valid YAML: the quote opened here is never closed"
-    if error.context:
-        return f"not valid YAML: {error.context}, {problem}"
-    return f"not valid YAML: {problem}"
+    return Node("map", mapping, "map", line, column, places, reported=reported)
 
 
 def _place_of(data: bytes, offset: int) -> tuple[int, int]:

@@ -79,6 +79,9 @@ class AgendaEntry:
     anchor: str
     exempt: bool
     late: bool
+    label: str = ""
+    """Printed before the heading: "5." for an item, "(a)" for a lettered sub-item."""
+    sub_item: bool = False
 
     @property
     def pages_text(self) -> str:
@@ -130,6 +133,8 @@ def agenda_entries(meeting: Meeting, plan: PackPlan) -> list[AgendaEntry]:
                 anchor=item.anchor,
                 exempt=item.exempt,
                 late=item.late,
+                label=item.label or f"{item.number}.",
+                sub_item=item.sub_item,
             )
         )
     return entries

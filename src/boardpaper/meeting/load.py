@@ -29,13 +29,21 @@ from boardpaper.meeting.deadlines import (
     holidays_between,
     last_publication_date,
 )
+from boardpaper.meeting.free_items import free_items
 from boardpaper.meeting.schema import (
     DEFAULT_WORDING,
     AgendaItem,
     Clerk,
     Meeting,
+    Member,
     Membership,
     meeting_schema,
+)
+from boardpaper.meeting.versions import (
+    check_versions,
+    earlier_versions,
+    first_publication,
+    version_nodes,
 )
 from boardpaper.pipeline import LoadedReport, load_report
 from boardpaper.template.library import TemplateLibrary, default_library
@@ -77,15 +85,11 @@ def load_meeting(
     def error(at: Node, key: str, message: str) -> None:
         problems.append(Problem(display, at.line, at.column, key, message))
 
-    # Reports are loaded even when the meeting file has mistakes, so every problem shows at once.
-    item_nodes = _item_nodes(node)
-    reports: dict[int, LoadedReport] = {}
-    for index, item_node in enumerate(item_nodes):
-        assert isinstance(item_node.value, dict)
-        report_node = item_node.value.get("report")
+    def load_named(holder: Node, key: str) -> LoadedReport | None:
+        assert isinstance(holder.value, dict)
+        report_node = holder.value.get("report")
         if report_node is None or report_node.kind != "scalar" or report_node.is_null:
-            continue
-        key = f"items[{index}].report"
+            return None
         relative = str(report_node.value).strip()
         target = _resolve_report(path, relative, root)
         if target is None:
@@ -98,9 +102,23 @@ def load_meeting(
             )
         else:
             try:
-                reports[index] = load_report(target, library, limits)
+                return load_report(target, library, limits)
             except ContentError as failure:
                 problems.extend(failure.problems)
+        return None
+
+    # Reports are loaded even when the meeting file has mistakes, so every problem shows at once.
+    item_nodes = _item_nodes(node)
+    reports: dict[int, LoadedReport] = {}
+    earlier: dict[int, list[LoadedReport | None]] = {}
+    for index, item_node in enumerate(item_nodes):
+        report = load_named(item_node, f"items[{index}].report")
+        if report is not None:
+            reports[index] = report
+        earlier[index] = [
+            load_named(version, f"items[{index}].earlier_versions[{number}].report")
+            for number, version in enumerate(version_nodes(item_node))
+        ]
     if data is INVALID:
         raise ContentError(problems)
     assert isinstance(node.value, dict)
@@ -118,19 +136,27 @@ def load_meeting(
         if "report" in item:
             _check_exempt(item, item_node, f"items[{index}]", nation, error)
             _check_late(item, item_node, f"items[{index}]", error)
-        if index in reports and reports[index].paper.date != data["date"]:
-            assert isinstance(item_node.value, dict)
-            error(
-                item_node.value["report"],
-                f"items[{index}].report",
-                f"the report is dated {format_date(reports[index].paper.date)} but the meeting "
-                f"is on {format_date(data['date'])}; correct the report's date",
+            check_versions(item, item_node, f"items[{index}]", data["published"], error)
+        dated = [(reports.get(index), item_node, f"items[{index}].report")] + [
+            (report, holder, f"items[{index}].earlier_versions[{number}].report")
+            for number, (report, holder) in enumerate(
+                zip(earlier[index], version_nodes(item_node), strict=True)
             )
+        ]
+        for report, holder, where in dated:
+            assert isinstance(holder.value, dict)
+            if report is not None and report.paper.date != data["date"]:
+                error(
+                    holder.value["report"],
+                    where,
+                    f"the report is dated {format_date(report.paper.date)} but the meeting "
+                    f"is on {format_date(data['date'])}; correct the report's date",
+                )
     problems.extend(_deadline_problems(data, node, item_nodes, reports, nation, display))
     template = _agenda_template(data, node, reports, library, error)
     if template is None or problems:
         raise ContentError(problems)
-    items = _items(data["items"], reports, template)
+    items = _items(data["items"], reports, template, earlier)
     membership = data["membership"]
     clerk = data["clerk"]
     return Meeting(
@@ -142,9 +168,9 @@ def load_meeting(
         published=data["published"],
         supplement_published=data.get("supplement_published"),
         membership=Membership(
-            str(membership["chair"]),
-            str(membership["vice_chair"]) if membership.get("vice_chair") else None,
-            tuple(str(m) for m in membership["members"]),
+            _member(membership["chair"], template),
+            _member(membership["vice_chair"], template) if membership.get("vice_chair") else None,
+            tuple(_member(m, template) for m in membership["members"]),
         ),
         clerk=Clerk(
             str(clerk["name"]),
@@ -261,7 +287,10 @@ def _agenda_template(
 
 
 def _items(
-    raw_items: list[dict[str, Any]], reports: dict[int, LoadedReport], template: Template
+    raw_items: list[dict[str, Any]],
+    reports: dict[int, LoadedReport],
+    template: Template,
+    earlier: dict[int, list[LoadedReport | None]],
 ) -> tuple[AgendaItem, ...]:
     wording = template.raw["agenda"].get("procedural_items") or {}
     items = []
@@ -281,6 +310,9 @@ def _items(
                 )
             )
             continue
+        if "heading" in raw:
+            items.extend(free_items(number, raw))
+            continue
         report = reports[index]
         items.append(
             AgendaItem(
@@ -294,6 +326,7 @@ def _items(
                 late=bool(raw.get("late")),
                 reason_for_urgency=str(raw.get("reason_for_urgency") or "") or None,
                 published=raw.get("published"),
+                earlier_versions=earlier_versions(raw, earlier[index]),
             )
         )
     return tuple(items)
@@ -345,10 +378,11 @@ def _deadline_problems(
         assert isinstance(item_node.value, dict)
         key = f"items[{index}]"
         name = reports[index].paper.title if index in reports else str(item["report"])
-        own = item.get("published")
+        # A republished paper meets the deadline if its first version did.
+        own, own_node, own_key = first_publication(item, item_node, key)
         published = own or agenda_day
-        at = item_node.value["published"] if own else node.value["published"]
-        where = f"{key}.published" if own else "published"
+        at = own_node if own_node is not None else node.value["published"]
+        where = own_key if own else "published"
         if own and own < agenda_day:
             problems.append(
                 Problem(
@@ -388,3 +422,9 @@ def _deadline_problems(
 
 def _long(day: dt.date) -> str:
     return f"{day:%A} {format_date(day)}"
+
+
+def _member(given: dict[str, Any], template: Template) -> Member:
+    """A member with their own title, or the agenda template's ``member_title``."""
+    default = str((template.raw.get("agenda") or {}).get("member_title", ""))
+    return Member(str(given["name"]), str(given.get("title", default)))

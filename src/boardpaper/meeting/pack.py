@@ -100,7 +100,8 @@ class _Inline(Executor):
     """Runs jobs in this process (for ``jobs=1``)."""
 
     def map(self, fn: Callable[..., Any], *iterables: Iterable[Any], **_: Any) -> Any:
-        return [fn(*args) for args in zip(*iterables, strict=True)]
+        # Lazily, like a pool's results: each render happens as its result is taken.
+        return (fn(*args) for args in zip(*iterables, strict=True))
 
 
 def build_pack(
@@ -160,7 +161,14 @@ def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str
         RenderJob(folder, pack_css, html=agenda_html(meeting, plan, in_pack=True))
         for plan in probes
     ]
-    rendered = _render_longest_first(executor, report_jobs + notice_jobs + probe_jobs, progress)
+    names = (
+        [item.report.source_path for item in reports if item.report is not None]
+        + [f"notice page for item {item.number}" for item in exempt_items]
+        + [f"agenda of {plan.name}.pdf (first layout)" for plan in probes]
+    )
+    rendered = _render_longest_first(
+        executor, report_jobs + notice_jobs + probe_jobs, names, progress
+    )
     report_pdf = dict(zip((item.number for item in reports), rendered, strict=False))
     notices = rendered[len(reports) : len(reports) + len(exempt_items)]
     notice_pdf = {item.number: pdf for item, pdf in zip(exempt_items, notices, strict=True)}
@@ -207,11 +215,20 @@ def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str
                 for plan in standalone
             ]
         )
+        names = (
+            [f"agenda of {plan.name}.pdf" for plan in plans]
+            + [f"page numbers of {plan.name}.pdf" for plan in plans]
+            + ["agenda.pdf"]
+            + (["supplementary-agenda.pdf"] if supplement is not None else [])
+        )
+        assert len(names) == len(jobs)
         progress.add(len(jobs), "laid out")
         results = []
-        for job, pdf in zip(jobs, executor.map(render_pack_part, jobs), strict=True):
-            results.append(pdf)
-            progress.done(_job_name(job))
+        pdfs = iter(executor.map(render_pack_part, jobs))
+        for name in names:
+            progress.working(name)
+            results.append(next(pdfs))
+            progress.done(name)
         changed = False
         for plan, pdf in zip(plans, results, strict=False):
             plan.agenda_pdf = pdf
@@ -230,6 +247,7 @@ def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str
     # 4. Join each pack.
     progress.add(len(plans), "joined")
     for plan, stamp in zip(plans, stamps, strict=True):
+        progress.working(f"{plan.name}.pdf")
         parts = [PartPdf(plan.agenda_pdf)]
         # The agenda's own bookmark (its headings beneath), then one per item, titled as the
         # agenda's heading for it, so every heading in the pack has its bookmark.
@@ -257,28 +275,22 @@ def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str
 
 
 def _render_longest_first(
-    executor: Executor, jobs: list[RenderJob], progress: Progress
+    executor: Executor, jobs: list[RenderJob], names: list[str], progress: Progress
 ) -> list[bytes]:
-    """Render ``jobs``, the longest reports first so no worker is left with a long one last;
-    returns the PDFs in the order of ``jobs``."""
+    """Render ``jobs`` (``names`` say what each makes, for progress), the longest reports
+    first so no worker is left with a long one last; returns the PDFs in the order of ``jobs``."""
     order = sorted(
         range(len(jobs)),
         key=lambda index: -len(report.paper.source) if (report := jobs[index].report) else 0,
     )
     progress.add(len(jobs), "rendered")
-    results = executor.map(render_pack_part, [jobs[index] for index in order])
+    results = iter(executor.map(render_pack_part, [jobs[index] for index in order]))
     ordered: list[bytes] = [b""] * len(jobs)
-    for index, pdf in zip(order, results, strict=True):
-        ordered[index] = pdf
-        progress.done(_job_name(jobs[index]))
+    for index in order:
+        progress.working(names[index])
+        ordered[index] = next(results)
+        progress.done(names[index])
     return ordered
-
-
-def _job_name(job: RenderJob) -> str:
-    """What a render job makes, for progress lines: the report's file, or an agenda page."""
-    if job.report is not None:
-        return job.report.source_path
-    return "agenda and notice pages"
 
 
 def _pack_stylesheet(report: LoadedReport, agenda_css: tuple[Path, ...]) -> tuple[Path, ...]:

@@ -8,6 +8,7 @@ dataclasses are what ``load_meeting`` returns and the pack renders.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,10 +51,25 @@ DEFAULT_WORDING: dict[str, tuple[str, str]] = {
 
 
 @dataclass(frozen=True)
+class Member:
+    """A member of the committee as the agenda names them: "Councillor Nicole Amil".
+
+    ``title`` comes from the meeting file (an elected mayor, a co-opted member
+    with none) or else from the agenda template's ``member_title``.
+    """
+
+    name: str
+    title: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.name}" if self.title else self.name
+
+
+@dataclass(frozen=True)
 class Membership:
-    chair: str
-    vice_chair: str | None
-    members: tuple[str, ...]
+    chair: Member
+    vice_chair: Member | None
+    members: tuple[Member, ...]
 
 
 @dataclass(frozen=True)
@@ -65,12 +81,26 @@ class Clerk:
 
 
 @dataclass(frozen=True)
+class EarlierVersion:
+    """A version of an item's paper that was published, then replaced by a later one.
+
+    ``replaced`` is the day the next version was published; ``reason`` says why.
+    """
+
+    report: LoadedReport
+    published: dt.date
+    replaced: dt.date
+    reason: str
+
+
+@dataclass(frozen=True)
 class AgendaItem:
     """One numbered item of the agenda.
 
     ``kind`` is ``procedural`` (apologies, declarations of interest, minutes,
     public questions) or ``report`` (``report`` holds the loaded report).
-    ``published`` is the day the item's papers are published.
+    ``published`` is the day the item's papers are published; ``earlier_versions``
+    (oldest first) are the versions published before the current one.
     """
 
     number: str
@@ -84,15 +114,23 @@ class AgendaItem:
     late: bool = False
     reason_for_urgency: str | None = None
     published: dt.date | None = None
+    label: str = ""
+    """What the agenda prints before the heading: "5." for an item, "(a)" for a sub-item."""
+    earlier_versions: tuple[EarlierVersion, ...] = ()
 
     @property
     def exempt(self) -> bool:
         return self.exempt_paragraph is not None
 
     @property
+    def sub_item(self) -> bool:
+        """Whether this is a lettered sub-item ("5(a)") of the item before it."""
+        return not self.number.isdigit()
+
+    @property
     def anchor(self) -> str:
         """The id of the item: its entry on the agenda and its named destination in a pack."""
-        return f"item-{self.number}"
+        return "item-" + re.sub(r"[^0-9a-z]", "", self.number)
 
 
 @dataclass(frozen=True)
@@ -156,6 +194,28 @@ PROCEDURAL_RECORD = Record(
 )
 
 
+SUB_ITEM_RECORD = Record(
+    {
+        "heading": Field(Text(), description="The sub-item's heading"),
+        "text": Field(Text(), required=False, description="What it is about"),
+    }
+)
+
+
+FREE_RECORD = Record(
+    {
+        "heading": Field(Text(), description="The item's heading, e.g. Announcements"),
+        "text": Field(Text(), required=False, description="What the item is for"),
+        "items": Field(
+            ListOf(SUB_ITEM_RECORD),
+            required=False,
+            description="Sub-items, lettered (a), (b) ... under this item",
+        ),
+    },
+    description="An item of the council's own: opening, communications, petitions ...",
+)
+
+
 REPORT_RECORD = Record(
     {
         "report": Field(
@@ -181,6 +241,22 @@ REPORT_RECORD = Record(
             required=False,
             description="When this item is published, if not with the agenda",
         ),
+        "earlier_versions": Field(
+            ListOf(
+                Record(
+                    {
+                        "report": Field(
+                            Text(pattern=r"[^\n]+\.ya?ml", hint="a report file name ending .yaml"),
+                            description="The earlier version's report file, kept as published",
+                        ),
+                        "published": Field(Date(), description="When that version was published"),
+                        "reason": Field(Text(), description="Why it was replaced"),
+                    }
+                )
+            ),
+            required=False,
+            description="Versions published before this one, oldest first (kept on the site)",
+        ),
     }
 )
 
@@ -200,12 +276,14 @@ class ItemKind(Kind):
                 return REPORT_RECORD.check(node, ctx, key)
             if "procedure" in node.value:
                 return PROCEDURAL_RECORD.check(node, ctx, key)
+            if "heading" in node.value:
+                return FREE_RECORD.check(node, ctx, key)
             return ctx.error(
                 node,
                 key,
-                "an item needs 'report: file.yaml' or 'procedure: "
+                "an item needs 'report: file.yaml', 'procedure: "
                 + "|".join(PROCEDURAL_ITEMS)
-                + "'",
+                + "' or a 'heading:' of its own",
             )
         return self.mismatch(node, ctx, key)
 
@@ -215,8 +293,50 @@ class ItemKind(Kind):
                 ProceduralKind().json_schema(),
                 PROCEDURAL_RECORD.json_schema(),
                 REPORT_RECORD.json_schema(),
+                FREE_RECORD.json_schema(),
             ]
         }
+
+
+class MemberKind(Kind):
+    """A member: a name, or ``{name: ..., title: ...}`` (``title: ""`` for none)."""
+
+    expected = "a name, or name: and title:"
+
+    def __init__(self) -> None:
+        self.record = Record(
+            {
+                "name": Field(Text(), description="The member's name"),
+                "title": Field(
+                    _TitleKind(),
+                    required=False,
+                    description='How the agenda names them, e.g. Mayor; "" for no title',
+                ),
+            }
+        )
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        if node.kind == "map":
+            return self.record.check(node, ctx, key)
+        name = Text().check(node, ctx, key)
+        return INVALID if name is INVALID else {"name": name}
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [Text().json_schema(), self.record.json_schema()]}
+
+
+class _TitleKind(Kind):
+    """A member's title: text, or empty for none."""
+
+    expected = 'a title such as Mayor, or "" for none'
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        if node.kind != "scalar":
+            return self.mismatch(node, ctx, key)
+        return "" if node.is_null else str(node.value).strip()
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": ["string", "null"]}
 
 
 def meeting_schema() -> Record:
@@ -246,9 +366,9 @@ def meeting_schema() -> Record:
             "membership": Field(
                 Record(
                     {
-                        "chair": Field(Text()),
-                        "vice_chair": Field(Text(), required=False),
-                        "members": Field(ListOf(Text(), min_items=0)),
+                        "chair": Field(MemberKind()),
+                        "vice_chair": Field(MemberKind(), required=False),
+                        "members": Field(ListOf(MemberKind(), min_items=0)),
                     }
                 )
             ),

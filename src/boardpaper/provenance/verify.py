@@ -30,7 +30,7 @@ Raises ContentError when the inputs no longer load."""
 REBUILDERS: dict[str, Rebuilder] = {}
 
 
-REBUILDER_MODULES = ("boardpaper.meeting.manifest",)
+REBUILDER_MODULES = ("boardpaper.meeting.manifest", "boardpaper.publish.manifest")
 """Modules that register rebuilders for other kinds; imported by ``verify_build`` only
 (they import much more than a plain build needs, and import this module)."""
 

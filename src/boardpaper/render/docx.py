@@ -16,6 +16,7 @@ import io
 from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -73,6 +74,7 @@ STYLE_CONTRACT = (
 """Styles the renderer uses: every Word template must define them."""
 
 INDENT = Cm(1.27)
+ALIGNMENTS = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "centre": WD_ALIGN_PARAGRAPH.CENTER}
 LIST_STEP = Cm(0.63)
 
 
@@ -220,7 +222,9 @@ class _BodyWriter:
 
     def _section(self, section: Section) -> None:
         heading = self._paragraph(f"Heading {section.level}")
-        if section.number and self.numbering.heading(heading, section.number):
+        # Word's heading level shows "1."; a "1.0" heading keeps its typed number.
+        word_style = section.number_suffix == "."
+        if section.number and word_style and self.numbering.heading(heading, section.number):
             heading.add_run(isolate(section.heading))
         else:
             heading.add_run(isolate(section.title))
@@ -249,7 +253,9 @@ class _BodyWriter:
         elif isinstance(block, ListBlock):
             self._list(block, indent, depth=0)
         elif isinstance(block, Table):
-            self._table(block)
+            # A table the author placed among paragraphs prints its caption above it, as the
+            # PDF does; a section's own table is named by the section heading instead.
+            self._table(block, show_caption=indent > 0)
         elif isinstance(block, Figure):
             self._figure(block)
         else:
@@ -373,12 +379,17 @@ class _BodyWriter:
         link.append(new_run._r)
         paragraph._p.append(link)
 
-    def _table(self, table: Table) -> None:
+    def _table(self, table: Table, show_caption: bool = False) -> None:
         if table.group:
             heading = self.doc.add_paragraph(style="Normal")
             heading.paragraph_format.keep_with_next = True
-            heading.add_run(table.group).bold = True
-        grid = self.doc.add_table(rows=1 + len(table.rows), cols=len(table.columns))
+            heading.add_run(isolate(table.group)).bold = True
+        if show_caption and table.caption:
+            caption = self.doc.add_paragraph(style="Table Text")
+            caption.add_run(isolate(table.caption)).bold = True
+            caption.paragraph_format.keep_with_next = True
+        heads = 2 if table.column_groups else 1
+        grid = self.doc.add_table(rows=heads + len(table.rows), cols=len(table.columns))
         grid.style = self.styles["Table Grid"]
         tbl_pr = grid._tbl.tblPr
         width = tbl_pr.find(qn("w:tblW"))
@@ -405,22 +416,45 @@ class _BodyWriter:
         ):
             look.set(qn(attr), value)
         self._column_widths(grid, table)
-        header = grid.rows[0]
-        tr_pr = header._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        tr_pr.append(repeat)
+        for header in grid.rows[:heads]:
+            tr_pr = header._tr.get_or_add_trPr()
+            repeat = OxmlElement("w:tblHeader")
+            tr_pr.append(repeat)
         # row.cells walks the whole table each time (quadratic: a 1,000-row table took 19 s);
         # take every cell once and slice it into rows.
         column_count = len(table.columns)
         every_cell = grid._cells
-        for cell, text in zip(every_cell[:column_count], table.columns, strict=True):
-            self._cell(cell, text, bold=True)
-        for index, (row, cells) in enumerate(zip(grid.rows[1:], table.rows, strict=True), 1):
+        align = table.align or ("left",) * column_count
+        if table.column_groups:
+            self._column_groups(every_cell[:column_count], table.column_groups)
+        header_cells = every_cell[(heads - 1) * column_count : heads * column_count]
+        for cell, text, side in zip(header_cells, table.columns, align, strict=True):
+            self._cell(cell, text, bold=True, align=side)
+        for index, (row, cells) in enumerate(
+            zip(grid.rows[heads:], table.rows, strict=True), heads
+        ):
             cant_split = OxmlElement("w:cantSplit")
             row._tr.get_or_add_trPr().append(cant_split)
             row_cells = every_cell[index * column_count : (index + 1) * column_count]
-            for cell, entry in zip(row_cells, cells, strict=True):
-                self._cell(cell, entry.text, bold=bool(entry.status), fill=entry.fill)
+            for cell, entry, side in zip(row_cells, cells, align, strict=True):
+                self._cell(
+                    cell,
+                    entry.text,
+                    bold=bool(entry.status),
+                    fill=entry.fill,
+                    runs=entry.runs,
+                    align=side,
+                )
+
+    def _column_groups(self, cells: list[Any], groups: tuple[tuple[str, int], ...]) -> None:
+        """The header row that groups the column headings: one merged cell per group."""
+        start = 0
+        for heading, span in groups:
+            cell = cells[start]
+            if span > 1:
+                cell = cell.merge(cells[start + span - 1])
+            self._cell(cell, heading, bold=True, align="centre" if span > 1 else "left")
+            start += span
 
     def _column_widths(self, grid: Any, table: Table) -> None:
         """Share the text width by how wide each column's text is in the Table Text font.
@@ -444,13 +478,25 @@ class _BodyWriter:
             for cell in column.cells:
                 cell.width = width
 
-    def _cell(self, cell: Any, text: str, bold: bool, fill: str | None = None) -> None:
+    def _cell(
+        self,
+        cell: Any,
+        text: str,
+        bold: bool,
+        fill: str | None = None,
+        runs: tuple[Run, ...] = (),
+        align: str = "left",
+    ) -> None:
         paragraph = cell.paragraphs[0]
         # Setting the style by name searches every style for each cell; look its id up once.
         if self._table_text_style_id is None:
             self._table_text_style_id = self.styles["Table Text"].style_id
         paragraph._p.style = self._table_text_style_id
-        if text:
+        if align != "left":
+            paragraph.alignment = ALIGNMENTS[align]
+        if runs:
+            self._runs(paragraph, runs)
+        elif text:
             paragraph.add_run(isolate(text)).bold = bold or None
         if fill:
             # The template's status colour; the text still says the status in words.

@@ -107,6 +107,7 @@ def render_papers(
     workers = min(jobs or default_jobs(), len(todo))
     if workers <= 1:
         for index in todo:
+            progress.working(name(index))
             results[index] = render_paper(*papers[index], formats)
             progress.done(name(index))
     else:
@@ -116,6 +117,7 @@ def render_papers(
             workers,
             timeout,
             on_result=lambda position: progress.done(name(todo[position])),
+            on_wait=lambda position: progress.working(name(todo[position])),
         )
         for index, result in zip(todo, rendered, strict=True):
             results[index] = result
@@ -134,18 +136,21 @@ def map_in_workers(
     jobs: int | None = None,
     timeout: float | None = None,
     on_result: Callable[[int], None] | None = None,
+    on_wait: Callable[[int], None] | None = None,
 ) -> list[T]:
     """``[function(*args) for args in arguments]``, run by ``jobs`` warm worker processes.
 
     ``function`` must be importable (a module-level function) and its arguments and
     result picklable. Results come back in order; the first error is raised here, and
     on any error (or Ctrl-C) every worker is stopped. ``on_result(i)`` is called as
-    the i-th result is taken (for progress).
+    the i-th result is taken, ``on_wait(i)`` as the wait for it begins (for progress).
     """
     workers = min(jobs or default_jobs(), len(arguments))
     if workers <= 1:
         results = []
         for position, args in enumerate(arguments):
+            if on_wait is not None:
+                on_wait(position)
             results.append(function(*args))
             if on_result is not None:
                 on_result(position)
@@ -157,6 +162,8 @@ def map_in_workers(
         futures = [pool.schedule(function, args, timeout=timeout) for args in arguments]
         results = []
         for position, future in enumerate(futures):
+            if on_wait is not None:
+                on_wait(position)
             results.append(future.result())
             if on_result is not None:
                 on_result(position)

@@ -113,6 +113,8 @@ def _spacer_url(spacer: Spacer) -> str:
 
 
 def _content(pieces: tuple[Piece, ...]) -> str:
+    if pieces and isinstance(pieces[-1], str) and pieces[-1].endswith("\n"):
+        pieces = (*pieces, "\u200b")  # a last empty line still takes its place (level lines)
     parts = []
     for piece in pieces:
         if isinstance(piece, str):
@@ -202,7 +204,7 @@ def first_page_html(
         inner = []
         for piece in box.pieces:
             if isinstance(piece, str):
-                inner.append(html.escape(piece).replace("\n", "<br>"))
+                inner.append(html.escape(piece).replace("\n", "<br>&#8203;"))
             elif isinstance(piece, PageField):
                 inner.append("1")
             elif isinstance(piece, Spacer):

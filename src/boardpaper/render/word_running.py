@@ -312,18 +312,15 @@ def _part_boxes(document: Any, header_footer: Any, region: str) -> tuple[tuple[B
     lines = [row for row in rows if not isinstance(row, str)]
     height = sum(_line_mm(row) for row in lines)
     used = [place for place in PLACES if any(box.place == place for row in lines for box in row)]
+    last = max((number for number, row in enumerate(rows) if not isinstance(row, str)), default=0)
     boxes = []
     for place in used:
         pieces: list[Piece] = []
         look: TextLook | None = None
-        started = False
-        for row in rows:
+        for number, row in enumerate(rows):
             if isinstance(row, str):
                 pieces.append(row)
                 continue
-            if started:
-                pieces.append("\n")
-            started = True
             here = [box for box in row if box.place == place]
             for box in here:
                 if look is None and any(isinstance(p, str) and p.strip() for p in box.pieces):
@@ -331,6 +328,8 @@ def _part_boxes(document: Any, header_footer: Any, region: str) -> tuple[tuple[B
                 pieces.extend(_docxtpl_tags(p) if isinstance(p, str) else p for p in box.pieces)
             if not here and any(box.has_picture for box in row):
                 pieces.append(Spacer(_line_mm(row)))
+            if number != last:  # the line's end, inside a {%p if %} that holds the line
+                pieces.append("\n")
         if any(not isinstance(p, str) or p.strip() for p in pieces):
             first_look = next(box.look for row in lines for box in row if box.place == place)
             boxes.append(Box(region, place, tuple(pieces), look or first_look))

@@ -26,6 +26,7 @@ from boardpaper.template.inherit import (
     template_files,
 )
 from boardpaper.template.manifest import Template
+from boardpaper.template.wording import Wording
 
 BLOCK_START = re.compile(r"\{%-?\s*block\s+(\w+)(?:\s+scoped)?\s*-?%\}")
 BLOCK_END = re.compile(r"\{%-?\s*endblock(?:\s+\w+)?\s*-?%\}")
@@ -201,6 +202,8 @@ def _joined_css(chain: tuple[ChainLink, ...], sheets: tuple[Path, ...]) -> str:
 
 def _plain(value: Any) -> Any:
     """Validated manifest data (located strings) as plain YAML-ready values."""
+    if isinstance(value, Wording):
+        return _wording(value)
     if isinstance(value, dict):
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -208,6 +211,20 @@ def _plain(value: Any) -> Any:
     if isinstance(value, str):
         return str(value)
     return value
+
+
+def _wording(wording: Wording) -> Any:
+    """An item of ``standard_wording`` as the manifest spells it: text, or dated text."""
+    paragraphs = [str(text) for text in wording.paragraphs]
+    if wording.start is None and wording.end is None and len(paragraphs) == 1:
+        return paragraphs[0]
+    item: dict[str, Any] = {}
+    if wording.start is not None:
+        item["from"] = wording.start
+    if wording.end is not None:
+        item["until"] = wording.end
+    item["text"] = paragraphs[0] if len(paragraphs) == 1 else paragraphs
+    return item
 
 
 def _manifest_text(template: Template, name: str) -> str:

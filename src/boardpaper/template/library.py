@@ -21,6 +21,7 @@ from boardpaper.errors import ContentError, Problem, TemplateError, display_path
 from boardpaper.load.validators import (
     INVALID,
     Context,
+    did_you_mean,
 )
 from boardpaper.load.yaml_nodes import Limits, load_yaml
 from boardpaper.template.inherit import (
@@ -36,7 +37,10 @@ from boardpaper.template.inherit import (
 )
 from boardpaper.template.manifest import (
     AGENDA_FILES,
+    DEFAULT_CONTACT_REQUIRES,
     DEFAULT_LANGUAGE,
+    DEFAULT_SIGNOFF_REQUIRES,
+    FOOTER_FIELD,
     FRONT_FIELD_CHANGES,
     INDICATOR_COLUMNS,
     REQUIRED_LABELS,
@@ -262,6 +266,7 @@ def _template(
                 required=item.get("required", True),
                 description=item.get("description", ""),
                 columns=tuple(item.get("columns", ())),
+                requires=tuple(item.get("requires", DEFAULT_CONTACT_REQUIRES)),
             )
             for item in data.get("front_sheet", ())
         ),
@@ -290,6 +295,9 @@ def _template(
                             if "rules" in s
                             else None
                         ),
+                        preambles=tuple(str(p) for p in s.get("preambles", ())),
+                        when_absent=str(s.get("when_absent", "")),
+                        requires=tuple(s.get("requires", DEFAULT_SIGNOFF_REQUIRES)),
                         unit_formats=dict(s.get("number_formats", {})),
                     )
                     for s in part["sections"]
@@ -299,6 +307,10 @@ def _template(
         ),
         raw=data,
         logo=Logo(str(data["logo"]["file"]), str(data["logo"]["alt"])) if "logo" in data else None,
+        footer=str(data.get("footer", "")),
+        statuses=tuple(ChoiceSpec(**c) for c in data.get("statuses", ())),
+        section_numbering=str(data.get("section_numbering", "per_part")),
+        heading_number_style=str(data.get("heading_number_style", "1.")),
         chain=chain,
         parent=parent,
     )
@@ -318,8 +330,18 @@ def _check_section_options(data: dict[str, Any], node: Any, display: str) -> lis
         for section in part["sections"]
         if section.get("type") == "signed_paragraphs"
     ]
+    front_fields = [str(item["field"]) for item in data["front_sheet"]]
+    for name in FOOTER_FIELD.findall(str(data.get("footer", ""))):
+        if name not in front_fields:
+            need(
+                data["footer"],
+                "footer",
+                f"{{{name}}} is not a front-sheet field" + did_you_mean(name, front_fields),
+            )
     for index, item in enumerate(data["front_sheet"]):
         key = f"front_sheet[{index}]"
+        if "requires" in item and item.get("type") not in ("contact", "contacts"):
+            need(item["field"], f"{key}.requires", "only a 'contact' or 'contacts' field uses this")
         if item.get("type") == "signoffs" and len(item.get("columns", ())) != 4:
             need(item["field"], f"{key}.columns", SIGNOFF_COLUMNS)
         if item.get("type") == "signoffs" and not signed:
@@ -366,6 +388,15 @@ def _check_section_options(data: dict[str, Any], node: Any, display: str) -> lis
                         f"{key}.columns[{c_index}].against",
                         "only a direction column of an 'indicators' section uses this",
                     )
+            if kind != "recommendations" and "preambles" in section:
+                need(where, f"{key}.preambles", "only a 'recommendations' section uses this")
+            signs = kind == "signed_paragraphs" or (
+                kind == "headed_sections" and "signed_off_by" in section.get("labels", {})
+            )
+            if "requires" in section and not signs:
+                need(where, f"{key}.requires", "only a section with sign-offs uses this")
+            if section.get("required", True) and "when_absent" in section:
+                need(where, f"{key}.when_absent", "only a section with 'required: no' uses this")
             if kind != "indicators":
                 for extra in ("statuses", "directions", "rules", "number_formats", "chart"):
                     if extra in section:

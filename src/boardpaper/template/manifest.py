@@ -43,11 +43,39 @@ from boardpaper.template.inherit import (
     template_files as template_files,
 )
 from boardpaper.template.pdf_look import pdf_look_schema
+from boardpaper.template.wording import Wording, WordingKind
 
 TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
-FRONT_SHEET_TYPES = ["text", "date", "wards", "contact", "yesno", "yesno_reason", "signoffs"]
+FRONT_SHEET_TYPES = [
+    "text",
+    "date",
+    "wards",
+    "contact",
+    "contacts",
+    "yesno",
+    "yesno_reason",
+    "signoffs",
+]
+
+
+CONTACT_DETAILS = ["name", "role", "email", "phone"]
+"""What a contact may give; a ``contact``/``contacts`` field's ``requires:`` picks from these."""
+
+
+DEFAULT_CONTACT_REQUIRES = ("name", "role", "email")
+
+
+SIGNOFF_DETAILS = ["name", "role", "date", "phone", "email"]
+"""What a sign-off may give, in the order it is printed; a section's ``requires:`` picks."""
+
+
+DEFAULT_SIGNOFF_REQUIRES = ("name", "role", "date")
+
+
+FOOTER_FIELD = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
+"""A ``{field}`` in a template's footer text: replaced by that front-sheet field's value."""
 
 
 SECTION_TYPES = [
@@ -105,6 +133,13 @@ CHART_COLOURS = ("line_colour", "target_colour")
 NUMBERING_STYLES = ["roman", "decimal", "bracketed", "section"]
 
 
+SECTION_NUMBERING = ["per_part", "continuous"]
+"""Whether each part numbers its sections from 1, or numbers run on across the paper."""
+
+
+HEADING_NUMBER_STYLES = ["1.", "1.0"]
+
+
 DEFAULT_LANGUAGE = "en-GB"
 """Document language (PDF /Lang, Word w:lang) when a template names none."""
 
@@ -112,7 +147,7 @@ DEFAULT_LANGUAGE = "en-GB"
 FIELD_NAME = r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*"
 
 
-FRONT_FIELD_CHANGES = ("label", "required", "description")
+FRONT_FIELD_CHANGES = ("label", "required", "description", "requires")
 """What ``overrides:`` may change of an inherited front-sheet field."""
 
 
@@ -122,6 +157,9 @@ SECTION_CHANGES = (
     "numbered",
     "description",
     "standard_wording",
+    "preambles",
+    "requires",
+    "when_absent",
     "labels",
     "statuses",
     "directions",
@@ -173,6 +211,11 @@ def manifest_schema(partial: bool = False) -> Record:
             "required": Field(YesNo(), required=False),
             "description": Field(Text(), required=False),
             "columns": Field(ListOf(Text()), required=False),
+            "requires": Field(
+                ListOf(Choice(CONTACT_DETAILS)),
+                required=False,
+                description="The details a contact must give (name is always needed)",
+            ),
         }
     )
     column = Record(
@@ -209,7 +252,20 @@ def manifest_schema(partial: bool = False) -> Record:
         "type": Field(Choice(SECTION_TYPES), required=False),
         "required": Field(YesNo(), required=False),
         "numbered": Field(YesNo(), required=False),
-        "standard_wording": Field(ListOf(Text()), required=False),
+        "standard_wording": Field(ListOf(WordingKind()), required=False),
+        "preambles": Field(
+            ListOf(Text()),
+            required=False,
+            description="Words before the recommendations; the first unless a report picks",
+        ),
+        "requires": Field(
+            ListOf(Choice(SIGNOFF_DETAILS)),
+            required=False,
+            description="What a sign-off must give (name is always needed)",
+        ),
+        "when_absent": Field(
+            Text(), required=False, description="Printed when a report leaves the section out"
+        ),
         "description": Field(Text(), required=False),
         "columns": Field(ListOf(column), required=False),
         "statuses": Field(ListOf(choice), required=False),
@@ -266,7 +322,28 @@ def manifest_schema(partial: bool = False) -> Record:
                 required=False,
             ),
             "font": Field(Text(), required=False),
+            "statuses": Field(
+                ListOf(choice),
+                required=False,
+                description="Statuses any table's cells may show ({status: red}): word and colour",
+            ),
+            "footer": Field(
+                Text(),
+                required=False,
+                description="Footer text on every page; {field} is a front-sheet value",
+            ),
             "recommendation_numbering": Field(Choice(NUMBERING_STYLES)),
+            "heading_number_style": Field(
+                Choice(HEADING_NUMBER_STYLES),
+                required=False,
+                description='How section headings are numbered: "1." (the default) or "1.0"',
+            ),
+            "section_numbering": Field(
+                Choice(SECTION_NUMBERING),
+                required=False,
+                description="per_part (the default): each part numbers from 1; "
+                "continuous: numbers run on, so every paragraph number is unique",
+            ),
             "word_template": Field(Text()),
             "html_template": Field(Text()),
             "front_sheet": Field(ListOf(front_field)),
@@ -313,6 +390,11 @@ def agenda_manifest_schema() -> Record:
             "stamp_template": Field(Text(), description="Page-number layer of a pack"),
             "word_template": Field(Text(), description="Agenda front sheet (Word, docxtpl)"),
             "stylesheet": Field(Text(), description="CSS added to every document in a pack"),
+            "member_title": Field(
+                Text(),
+                required=False,
+                description="How members are named unless the meeting file says, e.g. Councillor",
+            ),
             "procedural_items": Field(
                 Record({name: Field(wording, required=False) for name in PROCEDURAL_ITEMS}),
                 required=False,
@@ -364,6 +446,7 @@ class FrontSheetSpec:
     required: bool = True
     description: str = ""
     columns: tuple[str, ...] = ()
+    requires: tuple[str, ...] = DEFAULT_CONTACT_REQUIRES
 
 
 @dataclass(frozen=True)
@@ -391,7 +474,7 @@ class SectionSpec:
     type: str = "paragraphs"
     required: bool = True
     numbered: bool = True
-    standard_wording: tuple[str, ...] = ()
+    standard_wording: tuple[Wording, ...] = ()
     description: str = ""
     columns: tuple[Column, ...] = ()
     statuses: tuple[ChoiceSpec, ...] = ()
@@ -400,6 +483,9 @@ class SectionSpec:
     chart_colours: dict[str, str] = dataclasses.field(
         default_factory=dict, hash=False, compare=False
     )
+    preambles: tuple[str, ...] = ()
+    when_absent: str = ""
+    requires: tuple[str, ...] = DEFAULT_SIGNOFF_REQUIRES
     amber_within: Decimal | None = None
     """``rules: amber_within`` in percent of the target (an indicators section computes status)."""
     unit_formats: dict[str, str] = dataclasses.field(
@@ -447,6 +533,10 @@ class Template:
     parts: tuple[PartSpec, ...]
     raw: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     logo: Logo | None = None
+    footer: str = ""
+    statuses: tuple[ChoiceSpec, ...] = ()
+    section_numbering: str = "per_part"
+    heading_number_style: str = "1."
     chain: tuple[ChainLink, ...] = ()
     """The lookup order of its files: this template, the one it extends, ..., the base
     (``template.inherit``); just this one for a template without ``extends``."""

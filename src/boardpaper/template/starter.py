@@ -70,7 +70,31 @@ def _comments(spec: FrontSheetSpec | SectionSpec) -> list[str]:
     title = spec.label if isinstance(spec, FrontSheetSpec) else spec.heading or spec.field
     text = f"{title}: {spec.description}" if spec.description else title
     need = "required" if spec.required else "optional: delete it if you do not need it"
-    return [f"{text} ({need})"]
+    lines = [f"{text} ({need})"]
+    if isinstance(spec, SectionSpec):
+        lines.extend(_wording_comments(spec))
+    return lines
+
+
+def _wording_comments(spec: SectionSpec) -> list[str]:
+    """What the template prints in a section besides the report's words (docs for authors)."""
+    lines: list[str] = []
+    for wording in spec.standard_wording:
+        dates = ""
+        if wording.start or wording.end:
+            start = wording.start.isoformat() if wording.start else "any date"
+            end = wording.end.isoformat() if wording.end else "any date"
+            dates = f" (for meetings from {start} to {end})"
+        lines.append(f"The template prints first{dates}:")
+        lines.extend(f"  {text}" for text in wording.paragraphs)
+    if spec.preambles:
+        lines.append(f"Printed before the recommendations: {spec.preambles[0]}")
+        if len(spec.preambles) > 1:
+            lines.append("To use another, write 'preamble:' and 'items:' (see docs), one of:")
+            lines.extend(f"  {preamble}" for preamble in spec.preambles[1:])
+    if spec.when_absent:
+        lines.append(f"Left out, the section says: {spec.when_absent}")
+    return lines
 
 
 def _quote(text: str) -> str:
@@ -87,12 +111,40 @@ def _front(spec: FrontSheetSpec, day: str) -> str | list[str]:
     if spec.type == "yesno_reason":
         return ["answer: no", f"reason: {_quote('Why it is or is not')}"]
     if spec.type == "contact":
-        return [
-            f"name: {_quote('Full name')}",
-            f"role: {_quote('Role or portfolio')}",
-            f"email: {EXAMPLE_EMAIL}",
-        ]
+        return _contact(spec)
+    if spec.type == "contacts":
+        first, *rest = _contact(spec)
+        return [f"- {first}", *(f"  {line}" for line in rest)]
     return _quote(f"{spec.label} goes here")
+
+
+def _contact(spec: FrontSheetSpec) -> list[str]:
+    """A contact's lines: the details the template requires, the others as comments."""
+    examples = {
+        "name": _quote("Full name"),
+        "role": _quote("Role or portfolio"),
+        "email": EXAMPLE_EMAIL,
+        "phone": _quote("01234 567890"),
+    }
+    return [
+        f"{key}: {value}" if key in spec.requires or key == "name" else f"# {key}: {value}"
+        for key, value in examples.items()
+    ]
+
+
+def _officer(spec: SectionSpec, day: str) -> list[str]:
+    """Who signed a section off: the details the template requires, the others as comments."""
+    examples = {
+        "name": _quote("The officer who signed this off"),
+        "role": _quote("Their role"),
+        "date": day,
+        "phone": _quote("01234 567890"),
+        "email": EXAMPLE_EMAIL,
+    }
+    return [
+        f"{key}: {value}" if key in spec.requires or key == "name" else f"# {key}: {value}"
+        for key, value in examples.items()
+    ]
 
 
 def _paragraph(what: str) -> str:
@@ -124,9 +176,7 @@ def _section(spec: SectionSpec, day: str) -> list[str]:
             "paragraphs:",
             f"  {_paragraph(f'What the {heading.lower()} are, or N/A and why.')}",
             "signed_off_by:",
-            f"  name: {_quote('The officer who signed this off')}",
-            f"  role: {_quote('Their role')}",
-            f"  date: {day}",
+            *(f"  {line}" for line in _officer(spec, day)),
         ]
     if spec.type == "rows":
         first, *rest = spec.columns
@@ -158,3 +208,46 @@ def _section(spec: SectionSpec, day: str) -> list[str]:
             "    provisional: no",
         ]
     return [_paragraph(f"The first paragraph of {heading}.")]
+
+
+def fields_table(template: Template) -> str:
+    """Every field and section of ``template`` as a Markdown table (key, printed as, required).
+
+    docs/templates.md holds one per built-in template; a test keeps them in step.
+    """
+    lines = [
+        f"#### `{template.name}`",
+        "",
+        "| key | printed as | type | required |",
+        "| --- | --- | --- | --- |",
+    ]
+    for spec in template.front_sheet:
+        if spec.type == "signoffs":
+            need = "made from the sign-offs"
+        else:
+            need = "yes" if spec.required else "no"
+        lines.append(f"| `{spec.field}` | {spec.label} | {spec.type} | {need} |")
+    for section in template.sections:
+        printed = section.heading or "(a heading per item)"
+        if section.when_absent:
+            need = f"no (left out: {section.when_absent})"
+        else:
+            need = "yes" if section.required else "no"
+        lines.append(f"| `{section.field}` | {printed} | {section.type} | {need} |")
+    wording = _wording_list(template)
+    if wording:
+        lines += ["", "Words the template prints:", "", *wording]
+    return "\n".join(lines) + "\n"
+
+
+def _wording_list(template: Template) -> list[str]:
+    """Each section's standard wording, preambles and when_absent text, as a Markdown list."""
+    lines: list[str] = []
+    for section in template.sections:
+        comments = _wording_comments(section)
+        if comments:
+            lines.append(f"- `{section.field}`:")
+            lines.extend(
+                f"    - {c.strip()}" if c.startswith("  ") else f"  - {c}" for c in comments
+            )
+    return lines

@@ -51,6 +51,9 @@ const view = new EditorView({
         "aria-describedby": "report-hint status",
         spellcheck: "true",
         id: "report-text",
+        // Editable text is focusable anyway; saying so lets checkers (axe) see that the
+        // scrolling editor can be reached by keyboard (WCAG 2.1.1).
+        tabindex: "0",
       }),
       EditorView.updateListener.of((update) => {
         if (update.docChanged) textChanged();
@@ -63,8 +66,14 @@ window.boardpaperEditor = view;  // for the browser tests and for debugging
 
 const text = () => view.state.doc.toString();
 
+// A new text (a starter, an opened file) is shown from its first line, not at the place
+// the previous text was scrolled to.
 function setText(value) {
-  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: value } });
+  view.dispatch({
+    changes: { from: 0, to: view.state.doc.length, insert: value },
+    selection: { anchor: 0 },
+    effects: EditorView.scrollIntoView(0, { y: "start" }),
+  });
 }
 
 function headers(type) {

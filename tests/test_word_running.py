@@ -77,7 +77,7 @@ def test_header_and_footer_text_places_and_look_come_from_word(templates: Path) 
         run = header.add_run("{{ paper.meeting }}\tDraft\t{{ paper.date_text }}")
         run.font.size = Pt(11)
         run.font.color.rgb = RGBColor(0x00, 0x4B, 0x87)
-        footer = section.footer.paragraphs[0]
+        footer = section.footer.paragraphs[-1]  # "Page N of M"
         footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         document.styles["Footer"].font.size = Pt(8)
 

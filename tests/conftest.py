@@ -20,6 +20,7 @@ from tests.helpers import (
     SAMPLES,
     SEED_YAML,
     TEMPLATES,
+    make_council_content,
     make_history_content,
 )
 
@@ -153,6 +154,26 @@ def charts_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("quarterly-performance-q2.yaml", "kpis-q2.xlsx", "customer-and-staff-q2.csv"):
         shutil.copy(ROOT / "content" / name, content / name)
     (content / "meetings" / "scrutiny-2025-11-20.yaml").write_text(CHARTS_MEETING, "utf-8")
+    completed = subprocess.run(
+        [str(Path(sys.executable).parent / "boardpaper"), "publish", "content", "-o", "site"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return folder / "site"
+
+
+@pytest.fixture(scope="session")
+def council_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Another council's two meetings (members' own titles, items of the meeting's own,
+    the executive-report samples) published; returns SITE."""
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("council")
+    make_council_content(folder)
     completed = subprocess.run(
         [str(Path(sys.executable).parent / "boardpaper"), "publish", "content", "-o", "site"],
         cwd=folder,

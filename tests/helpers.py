@@ -286,3 +286,52 @@ def copy_template(name: str, folder: Path) -> Path:
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
         (folder / relative).write_bytes(data)
     return folder
+
+
+COUNCIL_MEETING = """\
+committee: Executive
+date: {date}
+time: 6 pm
+venue: Council Chamber, Exevale House
+published: {published}
+agenda_template: council-standard
+membership:
+  chair: {{name: Jo Smith, title: "The Worshipful the Mayor, Councillor"}}
+  vice_chair: Hayley Tranter
+  members:
+    - {{name: Dave Brown, title: Mayor}}
+    - {{name: Pat Green, title: ""}}
+clerk:
+  name: Owen Price
+  email: democratic.services@exevale.gov.example
+items:
+  - heading: Opening of the meeting
+  - apologies
+  - heading: Petitions
+    text: To receive petitions from members of the public.
+    items:
+      - heading: Petition about parking in Preston
+        text: 1,204 signatures.
+      - heading: Petition about Torre Abbey gardens
+  - report: ../{report}
+"""
+COUNCIL_SITE_FOLDERS = {
+    "treasury-mid-year-review": "executive-2023-11-14",
+    "housing-allocations-policy": "executive-2025-10-07",
+}
+
+
+def make_council_content(folder: Path) -> Path:
+    """Another council's meetings (issue 14): members with their own titles, items of the
+    meeting's own with lettered sub-items, and the executive-report samples (grouped and
+    aligned table columns, links in cells, a cross-reference); returns the content folder."""
+    content = folder / "content"
+    (content / "meetings").mkdir(parents=True)
+    dates = {"executive-2023-11-14": "2023-11-06", "executive-2025-10-07": "2025-09-29"}
+    for stem, slug in COUNCIL_SITE_FOLDERS.items():
+        shutil.copy(ROOT / "content" / f"{stem}.yaml", content / f"{stem}.yaml")
+        meeting = COUNCIL_MEETING.format(
+            date=slug.removeprefix("executive-"), published=dates[slug], report=f"{stem}.yaml"
+        )
+        (content / "meetings" / f"{slug}.yaml").write_text(meeting, encoding="utf-8")
+    return content

@@ -145,7 +145,11 @@ def _model_texts(paper) -> list[str]:
 
 @pytest.mark.parametrize("stem", PUBLIC_REPORTS)
 def test_report_page_has_the_same_words_and_numbers_as_the_pdf(sample_site, stem) -> None:
-    folder = sample_site / SAMPLE_SITE_FOLDER
+    assert_same_words_as_the_pdf(sample_site / SAMPLE_SITE_FOLDER, stem)
+
+
+def assert_same_words_as_the_pdf(folder: Path, stem: str) -> None:
+    """The report's page says what its PDF says: same words, same blocks, real tables."""
     page = lxml.html.fromstring((folder / f"{stem}.html").read_bytes())
     article = page.xpath("//article")[0]
     for element in article.xpath(".//aside | .//*[contains(@class, 'visually-hidden')]"):
@@ -169,7 +173,7 @@ def test_report_page_has_the_same_words_and_numbers_as_the_pdf(sample_site, stem
     # Every heading, paragraph and list item reads the same, in the same words.
     flat = normal(body)
     blocks = article.xpath(".//h1 | .//h2 | .//h3 | .//p | .//li | .//dd")
-    texts = [normal(" ".join(b.itertext())) for b in blocks if not b.xpath("ancestor::table")]
+    texts = [normal("".join(b.itertext())) for b in blocks if not b.xpath("ancestor::table")]
     assert len(texts) > 20
     assert [text for text in texts if text not in flat] == []
     # Tables are real tables: a header row of column headers and a row header per row.
@@ -359,6 +363,56 @@ def test_base_url_makes_feed_links_absolute(tmp_path: Path) -> None:
     assert "<title>Torbay meetings</title>" in index
     meeting = (site / SAMPLE_SITE_FOLDER / "index.html").read_text(encoding="utf-8")
     assert "1 March 2021 - Torbay meetings</title>" in meeting
+
+
+def test_publishing_again_removes_what_is_no_longer_public(tmp_path: Path) -> None:
+    """A paper made exempt (or a meeting dropped) after an earlier publish into the same
+    folder leaves nothing of it behind; a file publish never wrote is kept and named."""
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    meeting = content / "meetings" / f"{SAMPLE_SITE_FOLDER}.yaml"
+    dropped = content / "meetings" / "dropped-meeting.yaml"
+    shutil.copy(meeting, dropped)
+
+    def publish() -> subprocess.CompletedProcess[str]:
+        completed = subprocess.run(
+            [str(BOARDPAPER), "publish", "content", "-o", "site"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert completed.returncode == 0, completed.stderr
+        return completed
+
+    publish()
+    site = tmp_path / "site"
+    assert (site / SAMPLE_SITE_FOLDER / "social-work-recruitment.pdf").exists()
+    assert (site / "dropped-meeting" / "index.html").exists()
+    (site / ".htaccess").write_text("Options -Indexes\n")
+    dropped.unlink()
+    text = meeting.read_text(encoding="utf-8")
+    presenter = "    presenter: Head of Workforce Development\n"
+    assert text.count(presenter) == 1
+    meeting.write_text(
+        text.replace(presenter, presenter + "    exempt: yes\n    exempt_paragraph: 1\n"),
+        encoding="utf-8",
+    )
+    completed = publish()
+    names = set(files_of(site))
+    assert not any("social-work-recruitment" in name for name in names), names
+    assert not (site / "dropped-meeting").exists()
+    assert "removed site/dropped-meeting/index.html (published before, not now)" in (
+        completed.stdout
+    )
+    assert ".htaccess" in names
+    assert "warning: site/.htaccess is not part of the site" in completed.stderr
+    checked = subprocess.run(
+        [str(BOARDPAPER), "verify", "site"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_verify_rebuilds_the_site_and_names_a_changed_file(sample_site, tmp_path) -> None:

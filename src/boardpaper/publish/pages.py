@@ -182,6 +182,8 @@ def meeting_page(entry: PublishedMeeting, options: SiteOptions) -> Document:
         entries.append(
             {
                 "number": item.number,
+                "label": item.label or f"{item.number}.",
+                "sub_item": item.sub_item,
                 "heading": item.heading,
                 "text": item.text,
                 "presenter": item.presenter,

@@ -42,6 +42,7 @@ def _item(published: PublishedItem, folder: str) -> dict[str, Any]:
     }
     if item.kind == "procedural":
         record["procedure"] = item.procedure
+    if item.kind != "report":
         return record
     record.update(
         {

@@ -241,3 +241,25 @@ def test_the_agenda_takes_its_look_and_header_from_agenda_docx(templates: Path, 
     colours = {w["text"]: tuple(round(v, 2) for v in w["non_stroking_color"]) for w in words}
     assert colours["Agenda"] == (0.75, 0.0, 0.0)  # the title: Heading 1 in agenda.docx
     assert {round(w["size"]) for w in words if w["text"] == "Membership"} == {15}
+
+
+def test_inside_a_pack_a_paper_prints_its_footer_text_but_not_its_page_numbers() -> None:
+    """The pack numbers its pages; executive-report's Word footer puts "Page N of M" at
+    the right, where pack.css's old rule (bottom centre only) did not reach."""
+    from boardpaper.render.html import render_html
+    from boardpaper.render.pdf import html_to_pdf
+    from tests.helpers import ROOT, TEMPLATES
+
+    report = load_report(
+        ROOT / "content" / "housing-allocations-policy.yaml", TemplateLibrary([TEMPLATES])
+    )
+    alone = render_html(report.paper, report.template)
+    in_pack = render_html(report.paper, report.template, page_numbers=False)
+    assert "counter(page)" in alone and "counter(page)" not in in_pack
+    folders = [link.folder for link in report.template.chain]
+    pdf = html_to_pdf(in_pack, folders[0], fallbacks=tuple(folders[1:]))
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        footer = " ".join(
+            w["text"] for w in document.pages[0].extract_words() if w["top"] > 270 * MM
+        )
+    assert footer == "Public | Exevale District Council | Report to the Executive"

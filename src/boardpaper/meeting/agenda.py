@@ -167,7 +167,7 @@ def agenda_html(meeting: Meeting, plan: PackPlan, in_pack: bool) -> str:
     spec = meeting.template.raw["agenda"]
     context = _agenda_context(meeting, plan, in_pack)
     html = render_template_file(meeting.template, spec["html_template"], context)
-    return _with_agenda_look(html, meeting, context)
+    return _with_agenda_look(html, meeting, context, page_numbers=not in_pack)
 
 
 AGENDA_SELECTORS = {
@@ -184,7 +184,9 @@ def _agenda_word_file(meeting: Meeting) -> Path | None:
     return meeting.template.find(str(name)) if name else None
 
 
-def _with_agenda_look(html: str, meeting: Meeting, context: dict[str, Any]) -> str:
+def _with_agenda_look(
+    html: str, meeting: Meeting, context: dict[str, Any], page_numbers: bool = True
+) -> str:
     """The agenda's HTML with the look, running header, footer and logo of agenda.docx.
 
     As for papers (``render.html.add_word_look``): page size and margins, Normal and
@@ -205,6 +207,7 @@ def _with_agenda_look(html: str, meeting: Meeting, context: dict[str, Any]) -> s
         {**context, "boardpaper_version": __version__},
         word_file,
         AGENDA_SELECTORS,
+        page_numbers=page_numbers,
     )
 
 
@@ -232,7 +235,7 @@ def notice_html(meeting: Meeting, item: AgendaItem) -> str:
         "in_pack": True,
         "published_text": format_date(meeting.published),
     }
-    return _with_agenda_look(html, meeting, word_context)
+    return _with_agenda_look(html, meeting, word_context, page_numbers=False)  # in packs only
 
 
 def stamp_html(

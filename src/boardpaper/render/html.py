@@ -148,8 +148,17 @@ def html_context(
     }
 
 
-def render_html(paper: Paper, template: Template, extra: dict[str, Any] | None = None) -> str:
-    """Render ``paper`` with the template's HTML file; returns the HTML text."""
+def render_html(
+    paper: Paper,
+    template: Template,
+    extra: dict[str, Any] | None = None,
+    page_numbers: bool = True,
+) -> str:
+    """Render ``paper`` with the template's HTML file; returns the HTML text.
+
+    Without ``page_numbers`` (a paper inside a pack, which numbers its own pages) the
+    Word file's header and footer places that show the page number are left out.
+    """
     env = _environment(template.chain)
     context = html_context(paper, template, extra)
     try:
@@ -158,10 +167,14 @@ def render_html(paper: Paper, template: Template, extra: dict[str, Any] | None =
     except jinja2.TemplateError as error:
         raise _located(error, template.html_template) from None
     word_context = {name: context[name] for name in ("paper", "fields", "template")}
-    return with_word_look(html, template, {**word_context, "boardpaper_version": __version__})
+    return with_word_look(
+        html, template, {**word_context, "boardpaper_version": __version__}, page_numbers
+    )
 
 
-def with_word_look(html: str, template: Template, word_context: dict[str, Any]) -> str:
+def with_word_look(
+    html: str, template: Template, word_context: dict[str, Any], page_numbers: bool = True
+) -> str:
     """Add the look of the template's Word file (``word_look``, ``word_running``) to HTML.
 
     The look is the Word file's under the manifest's ``pdf_look:`` (``render.pdf_look``);
@@ -177,6 +190,7 @@ def with_word_look(html: str, template: Template, word_context: dict[str, Any]) 
         word_context,
         template.word_template,
         keep_pictures=template.logo is None,
+        page_numbers=page_numbers,
     )
 
 
@@ -188,6 +202,7 @@ def add_word_look(
     word_file: Path,
     selectors: dict[str, str] | None = None,
     keep_pictures: bool = True,
+    page_numbers: bool = True,
 ) -> str:
     """HTML with a Word file's ``look`` (``WordLook``) and ``running`` header and footer.
 
@@ -199,7 +214,7 @@ def add_word_look(
     from boardpaper.render.running_pdf import first_page_html, running_css, running_for
     from boardpaper.render.word_css import word_stylesheet
 
-    other, first = running_for(running, word_context, word_file, keep_pictures)
+    other, first = running_for(running, word_context, word_file, keep_pictures, page_numbers)
     css = word_stylesheet(look, selectors) + running_css(running, other, first, look.margins_mm)
     head_end = html.find("</head>")
     if head_end < 0:

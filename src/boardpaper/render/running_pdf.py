@@ -228,18 +228,30 @@ def first_page_html(
 
 
 def running_for(
-    running: Running, context: dict[str, Any], word_file: Path, keep_pictures: bool = True
+    running: Running,
+    context: dict[str, Any],
+    word_file: Path,
+    keep_pictures: bool = True,
+    page_numbers: bool = True,
 ) -> tuple[tuple[Box, ...], tuple[Box, ...]]:
     """The running header and footer filled from ``context``: (every page, first page).
 
     Without ``keep_pictures`` (a template whose manifest gives a ``logo``, which the
     HTML places) the Word file's pictures are left out, so the PDF never shows two logos.
+    Without ``page_numbers`` (inside a pack, which prints its own) a place that shows
+    the page number is left out whole ("Page 3 of 5" is one place).
     """
     other = fill(running.other, context, word_file)
     first = other if running.first is None else fill(running.first, context, word_file)
     if not keep_pictures:
         other, first = _without_pictures(other), _without_pictures(first)
+    if not page_numbers:
+        other, first = _without_page_numbers(other), _without_page_numbers(first)
     return other, first
+
+
+def _without_page_numbers(boxes: tuple[Box, ...]) -> tuple[Box, ...]:
+    return tuple(b for b in boxes if not any(isinstance(p, PageField) for p in b.pieces))
 
 
 def _without_pictures(boxes: tuple[Box, ...]) -> tuple[Box, ...]:

@@ -21,12 +21,14 @@ TEMPLATES = ["cabinet-decision", "council-standard", "performance-report"]
 MODELINE = "# yaml-language-server: $schema="
 
 
-def schema_of(runner, *args: str) -> jsonschema.Draft202012Validator:
+def schema_of(runner, *args: str) -> jsonschema.Draft7Validator:
     result = runner.invoke(cli, ["schema", *args])
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
-    jsonschema.Draft202012Validator.check_schema(document)
-    return jsonschema.Draft202012Validator(document)
+    # Draft-07: the version VS Code's YAML extension implements.
+    assert document["$schema"] == "http://json-schema.org/draft-07/schema#"
+    jsonschema.Draft7Validator.check_schema(document)
+    return jsonschema.Draft7Validator(document)
 
 
 def as_json_data(text: str) -> object:
@@ -52,7 +54,7 @@ def test_new_report_points_editors_at_a_schema_its_starter_meets(runner, tmp_pat
         schema_file = Path("content") / first.removeprefix(MODELINE)
         document = json.loads(schema_file.read_text(encoding="utf-8"))
         assert document == json.loads(runner.invoke(cli, ["schema"]).output)
-        jsonschema.Draft202012Validator(document).validate(as_json_data(text))
+        jsonschema.Draft7Validator(document).validate(as_json_data(text))
         # It still validates (with a warning per placeholder) and still says so on stdout.
         result = runner.invoke(cli, ["validate", "content/a.yaml"])
         assert result.exit_code == 0

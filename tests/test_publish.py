@@ -365,6 +365,56 @@ def test_base_url_makes_feed_links_absolute(tmp_path: Path) -> None:
     assert "1 March 2021 - Torbay meetings</title>" in meeting
 
 
+def test_publishing_again_removes_what_is_no_longer_public(tmp_path: Path) -> None:
+    """A paper made exempt (or a meeting dropped) after an earlier publish into the same
+    folder leaves nothing of it behind; a file publish never wrote is kept and named."""
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    meeting = content / "meetings" / f"{SAMPLE_SITE_FOLDER}.yaml"
+    dropped = content / "meetings" / "dropped-meeting.yaml"
+    shutil.copy(meeting, dropped)
+
+    def publish() -> subprocess.CompletedProcess[str]:
+        completed = subprocess.run(
+            [str(BOARDPAPER), "publish", "content", "-o", "site"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert completed.returncode == 0, completed.stderr
+        return completed
+
+    publish()
+    site = tmp_path / "site"
+    assert (site / SAMPLE_SITE_FOLDER / "social-work-recruitment.pdf").exists()
+    assert (site / "dropped-meeting" / "index.html").exists()
+    (site / ".htaccess").write_text("Options -Indexes\n")
+    dropped.unlink()
+    text = meeting.read_text(encoding="utf-8")
+    presenter = "    presenter: Head of Workforce Development\n"
+    assert text.count(presenter) == 1
+    meeting.write_text(
+        text.replace(presenter, presenter + "    exempt: yes\n    exempt_paragraph: 1\n"),
+        encoding="utf-8",
+    )
+    completed = publish()
+    names = set(files_of(site))
+    assert not any("social-work-recruitment" in name for name in names), names
+    assert not (site / "dropped-meeting").exists()
+    assert "removed site/dropped-meeting/index.html (published before, not now)" in (
+        completed.stdout
+    )
+    assert ".htaccess" in names
+    assert "warning: site/.htaccess is not part of the site" in completed.stderr
+    checked = subprocess.run(
+        [str(BOARDPAPER), "verify", "site"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 def test_verify_rebuilds_the_site_and_names_a_changed_file(sample_site, tmp_path) -> None:
     verified = subprocess.run(
         [str(BOARDPAPER), "verify", str(sample_site)],

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from boardpaper.cli.common import report_problems, templates_option, write_outputs
-from boardpaper.errors import ContentError, Problem
+from boardpaper.errors import ContentError, Problem, printable
 
 
 @click.command()
@@ -52,7 +52,7 @@ def publish(
     """
     from boardpaper.meeting.load import load_meeting
     from boardpaper.pipeline import find_meetings
-    from boardpaper.publish.manifest import site_with_manifest
+    from boardpaper.publish.manifest import leftover_files, remove_leftovers, site_with_manifest
     from boardpaper.publish.site import DEFAULT_TITLE, SiteOptions, build_site
     from boardpaper.template.library import default_library
 
@@ -81,7 +81,16 @@ def publish(
     except ContentError as error:
         report_problems(error.problems)
         sys.exit(1)
-    write_outputs(
-        site_with_manifest(meetings, files, outdir, options, content_root), announce=False
-    )
+    site = site_with_manifest(meetings, files, outdir, options, content_root)
+    earlier, others = leftover_files(outdir, set(site))
+    write_outputs(site, announce=False)
+    remove_leftovers(outdir, earlier)
+    for path in earlier:
+        click.echo(f"removed {printable(str(path))} (published before, not now)")
+    for path in others:
+        click.echo(
+            f"warning: {printable(str(path))} is not part of the site; left as it is "
+            "(delete it if it should not be public)",
+            err=True,
+        )
     click.echo(f"published {len(meetings)} meeting(s): {len(files)} files in {outdir}")

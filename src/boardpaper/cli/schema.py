@@ -19,6 +19,12 @@ from boardpaper.cli.common import report_problems, templates_option
 from boardpaper.errors import ContentError
 from boardpaper.template.library import TemplateLibrary, default_library
 
+DRAFT = "http://json-schema.org/draft-07/schema#"
+"""The JSON Schema version written: draft-07, the one the YAML language server (VS Code's
+YAML extension, and other editors') was built on; older releases warn that 2020-12 schemas
+are "not yet fully supported". The schemas use nothing newer (``if``/``then`` and
+``const`` are draft-07)."""
+
 SCHEMA_FOLDER = ".boardpaper"
 """The folder ``boardpaper new`` writes the schemas into, at the top of the project."""
 
@@ -40,7 +46,7 @@ def report_schema_document(library: TemplateLibrary, names: list[str]) -> dict[s
         for name in names
     ]
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": DRAFT,
         "title": "boardpaper report",
         "type": "object",
         "required": ["template"],
@@ -54,7 +60,7 @@ def meeting_schema_document() -> dict[str, Any]:
     from boardpaper.meeting.schema import meeting_schema
 
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": DRAFT,
         "title": "boardpaper meeting",
         **meeting_schema().json_schema(),
     }

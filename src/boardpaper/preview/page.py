@@ -25,6 +25,9 @@ RELOAD_SCRIPT = """
   let current = %(version)s;
   let newest = 0;
   const key = "boardpaper-preview-scroll:" + location.pathname;
+  // This script puts the reader back itself; the browser's own restoring after a reload
+  // comes late (once the page has loaded) and could move a reader who had scrolled since.
+  history.scrollRestoration = "manual";
   const saved = sessionStorage.getItem(key);
   if (saved !== null) { sessionStorage.removeItem(key); window.scrollTo(0, Number(saved)); }
   const styles = (doc) => [...doc.head.querySelectorAll("link[rel=stylesheet], style")]

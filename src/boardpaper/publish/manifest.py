@@ -9,6 +9,8 @@ each output, so the rebuild is the same build.
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +98,45 @@ def rebuild_site(entries: list[dict[str, Any]], context: RebuildContext) -> dict
     except ContentError as error:
         raise PartialRebuild({}, error.problems) from None
     return {entry["path"]: files[entry["path"]] for entry in entries if entry["path"] in files}
+
+
+def leftover_files(outdir: Path, published: set[Path]) -> tuple[list[Path], list[Path]]:
+    """Files already in OUTDIR that this publication does not write, in two lists: those an
+    earlier ``publish`` wrote (its OUTDIR/manifest.json lists them: a paper since made exempt,
+    a meeting since removed; to delete, so nothing stays public by accident), and the rest
+    (someone else's: left alone, but named). Symbolic links count as someone else's."""
+    previous: set[str] = set()
+    try:
+        recorded = json.loads((outdir / MANIFEST_NAME).read_bytes())
+        previous = {
+            str(output["path"])
+            for output in recorded.get("outputs", [])
+            if isinstance(output, dict) and output.get("kind") == SITE_KIND
+        }
+    except (OSError, ValueError, AttributeError):
+        pass
+    ours: list[Path] = []
+    others: list[Path] = []
+    if not outdir.is_dir():
+        return ours, others
+    for folder, _, names in os.walk(outdir):
+        for name in names:
+            path = Path(folder) / name
+            if path in published or path == outdir / MANIFEST_NAME:
+                continue
+            mine = path.relative_to(outdir).as_posix() in previous and not path.is_symlink()
+            (ours if mine else others).append(path)
+    return sorted(ours), sorted(others)
+
+
+def remove_leftovers(outdir: Path, paths: list[Path]) -> None:
+    """Delete ``paths`` (from ``leftover_files``), then any folder of OUTDIR left empty."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+    for folder in sorted({path.parent for path in paths}, key=lambda f: len(f.parts), reverse=True):
+        while folder != outdir and folder.is_relative_to(outdir) and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
 
 
 register_rebuilder(SITE_KIND, rebuild_site)

@@ -499,7 +499,9 @@ def _html_pdf(body: str, stylesheet: bool = False) -> bytes:
     """A PDF made by the renderer from a bit of HTML (with the council-standard CSS)."""
     from boardpaper.render.pdf import html_to_pdf
 
-    link = '<link rel="stylesheet" href="paper.css">' if stylesheet else ""
+    # The page number a paper's Word footer puts in every page's margin (an artifact).
+    footer = '@page { @bottom-center { content: "Page " counter(page) " of " counter(pages) } }'
+    link = f'<link rel="stylesheet" href="paper.css"><style>{footer}</style>' if stylesheet else ""
     html = (
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Test</title>'
         f"{link}</head><body><h1>Test paper</h1>{body}</body></html>"

@@ -17,7 +17,8 @@ from docx.shared import RGBColor
 
 from boardpaper.cli.main import cli
 from boardpaper.pipeline import load_report, render
-from boardpaper.render.word_look import word_look, word_stylesheet
+from boardpaper.render.word_css import word_stylesheet
+from boardpaper.render.word_look import word_look
 from boardpaper.template.library import TemplateLibrary
 from tests.helpers import SEED_YAML, TEMPLATES, copy_template
 
@@ -97,7 +98,6 @@ def test_page_size_margins_header_and_table_look_come_from_word(templates: Path)
     css = word_stylesheet(word_look(path))
     assert "size: 216mm 279mm" in css
     assert "margin: 25mm 20mm 22mm 30mm" in css
-    assert "@top-left {" in css and "color: #004b87" in css
     assert "table.data thead th { background: #d9e2f3" in css
     pdf = _pdf_of_seed(templates)
     with pdfplumber.open(io.BytesIO(pdf)) as document:
@@ -139,3 +139,103 @@ def test_the_shipped_templates_ask_for_nothing_the_pdf_cannot_honour() -> None:
     for folder in sorted(TEMPLATES.iterdir()):
         if (folder / "paper.docx").exists():
             assert font_problems(word_look(folder / "paper.docx")) == [], folder.name
+
+
+def _set_manifest(templates: Path, text: str) -> Path:
+    manifest = templates / "council-standard" / "template.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + text, encoding="utf-8")
+    return manifest
+
+
+def test_the_manifest_overrides_what_the_pdf_takes_from_word(templates: Path) -> None:
+    _set_manifest(
+        templates,
+        "pdf_look:\n"
+        "  page_size: 216mm 279mm\n"
+        "  margins: 20mm 25mm 20mm 25mm\n"
+        '  table_header_fill: "#ffe699"\n'
+        "  styles:\n"
+        '    Heading 1: {colour: "#00704a", size: 20pt}\n'
+        "    Normal: {font: Liberation Serif}\n"
+        "    Footer: {size: 8pt}\n",
+    )
+    pdf = _pdf_of_seed(templates)
+    assert _colour_of(pdf, "Children's Improvement Plan Update") == (0.0, 0.44, 0.29)
+    assert any(name.startswith("LiberationSerif") for name in _font_names(pdf))
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        page = document.pages[0]
+        assert (round(page.width / 72 * 25.4), round(page.height / 72 * 25.4)) == (216, 279)
+        sizes = {round(w["size"]) for w in page.extract_words(extra_attrs=["size"])}
+        assert 20 in sizes  # the title (Heading 1)
+        footer = [c for c in page.chars if c["top"] > 260 / 25.4 * 72]
+        assert footer and {round(c["size"]) for c in footer} == {8}
+        body = [c for c in page.chars if 30 / 25.4 * 72 < c["top"] < 250 / 25.4 * 72]
+        assert min(c["x0"] for c in body) == pytest.approx(25 / 25.4 * 72, abs=1)
+        fills = {
+            tuple(round(v, 2) for v in r["non_stroking_color"] or ())
+            for p in document.pages
+            for r in p.rects
+        }
+    assert (1.0, 0.9, 0.6) in fills
+    # The Word output keeps the Word file's look: Heading 1 as the Word file says.
+    report = load_report(SEED_YAML, TemplateLibrary([templates]))
+    word = docx.Document(io.BytesIO(render(report, formats=("docx",))["docx"]))
+    assert word.styles["Heading 1"].font.color.rgb != RGBColor(0x00, 0x70, 0x4A)
+
+
+def test_a_wrong_pdf_look_value_is_located(templates: Path, runner) -> None:
+    manifest = _set_manifest(templates, "pdf_look:\n  margins: 25mm 20mm\n  styles: {Body: {}}\n")
+    result = runner.invoke(cli, ["check", str(SEED_YAML), "--templates", str(templates)])
+    assert result.exit_code == 1
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    margins = lines.index("  margins: 25mm 20mm") + 1
+    assert f"{manifest}:{margins}:12: pdf_look.margins: expected top right bottom left" in (
+        result.output
+    )
+    assert "pdf_look.styles.Body: unknown key" in result.output
+
+
+def test_check_locates_a_manifest_font_that_is_not_installed(templates: Path, runner) -> None:
+    _edit_word(templates, lambda d: setattr(d.styles["Normal"].font, "name", "Georgia"))
+    manifest = _set_manifest(templates, "pdf_look:\n  styles:\n    Heading 2: {font: Georgia}\n")
+    result = runner.invoke(cli, ["check", str(SEED_YAML), "--templates", str(templates)])
+    assert result.exit_code == 1
+    line = len(manifest.read_text(encoding="utf-8").splitlines())
+    assert (
+        f"{manifest}:{line}:23: pdf_look.styles.Heading 2.font: font 'Georgia' is not installed"
+    ) in result.output
+    # The Word file's Normal font is reported too; a manifest font for Normal would replace it.
+    assert "style 'Normal': font 'Georgia'" in result.output
+    _set_manifest(templates, "    Normal: {font: Liberation Sans}\n")
+    result = runner.invoke(cli, ["check", str(SEED_YAML), "--templates", str(templates)])
+    assert "style 'Normal': font 'Georgia'" not in result.output
+
+
+def test_check_reports_a_header_font_and_a_header_picture_the_pdf_cannot_use(
+    templates: Path, runner, tmp_path
+) -> None:
+    from docx.oxml.ns import qn
+
+    def edit(document) -> None:
+        header = document.sections[0].header
+        header.paragraphs[0].runs[0].font.name = "Georgia"
+        header.paragraphs[0].add_run().add_picture(str(_png(tmp_path)))
+        # A Windows metafile logo: the PDF cannot draw it.
+        blip = next(header._element.iter(qn("a:blip")))
+        header.part.related_parts[blip.get(qn("r:embed"))]._content_type = "image/x-emf"
+
+    path = _edit_word(templates, edit)
+    result = runner.invoke(cli, ["check", str(SEED_YAML), "--templates", str(templates)])
+    assert result.exit_code == 1
+    assert f"{path}: header text: font 'Georgia' is not installed" in result.output
+    assert f"{path}: word/header1.xml picture 'Picture 1': is image/x-emf, which the PDF" in (
+        result.output
+    )
+
+
+def _png(tmp_path: Path) -> Path:
+    from PIL import Image
+
+    path = tmp_path / "logo.png"
+    Image.new("RGB", (60, 20), (0, 0, 0)).save(path)
+    return path

@@ -85,7 +85,7 @@ def lint_word_template(template: Template) -> list[Problem]:
         problems.extend(_lint_word_part(display, name, xml))
         problems.extend(_lint_word_images(display, name, xml))
     problems.extend(_lint_styles(path, display))
-    problems.extend(_lint_fonts(path, display))
+    problems.extend(_lint_fonts(template))
     if not problems:  # the Jinja checks need tags that survived
         problems.extend(_lint_word_variables(template, display))
     return problems
@@ -194,14 +194,11 @@ def _excerpt(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def _lint_fonts(path: Path, display: str) -> list[Problem]:
-    """Fonts the Word file asks for that the PDF cannot honour (``render.word_look``)."""
-    from boardpaper.render.word_look import font_problems, word_look
+def _lint_fonts(template: Template) -> list[Problem]:
+    """What the Word file or ``pdf_look:`` asks for that the PDF cannot honour."""
+    from boardpaper.render.pdf_look import pdf_problems
 
-    return [
-        Problem(display, None, None, f"style {style!r}", message)
-        for style, message in font_problems(word_look(path))
-    ]
+    return pdf_problems(template)
 
 
 def _lint_styles(path: Path, display: str) -> list[Problem]:

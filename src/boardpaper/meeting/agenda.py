@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from boardpaper import __version__
@@ -164,8 +165,49 @@ def agenda_html(meeting: Meeting, plan: PackPlan, in_pack: bool) -> str:
     from boardpaper.render.html import render_template_file
 
     spec = meeting.template.raw["agenda"]
-    return render_template_file(
-        meeting.template, spec["html_template"], _agenda_context(meeting, plan, in_pack)
+    context = _agenda_context(meeting, plan, in_pack)
+    html = render_template_file(meeting.template, spec["html_template"], context)
+    return _with_agenda_look(html, meeting, context, page_numbers=not in_pack)
+
+
+AGENDA_SELECTORS = {
+    "paragraphs": "p",
+    "Heading 1": "h1, .committee",
+    "Heading 2": "h2",
+    "Heading 3": "h3",
+}
+"""Where the agenda's HTML puts each style of its Word file (agenda.docx)."""
+
+
+def _agenda_word_file(meeting: Meeting) -> Path | None:
+    name = meeting.template.raw["agenda"].get("word_template")
+    return meeting.template.find(str(name)) if name else None
+
+
+def _with_agenda_look(
+    html: str, meeting: Meeting, context: dict[str, Any], page_numbers: bool = True
+) -> str:
+    """The agenda's HTML with the look, running header, footer and logo of agenda.docx.
+
+    As for papers (``render.html.add_word_look``): page size and margins, Normal and
+    the headings, links, and the Word file's header and footer; agenda.css keeps the
+    rest (the details list, item numbers, rules under headings).
+    """
+    from boardpaper.render.html import add_word_look
+    from boardpaper.render.word_look import word_look
+    from boardpaper.render.word_running import read_running
+
+    word_file = _agenda_word_file(meeting)
+    if word_file is None:
+        return html
+    return add_word_look(
+        html,
+        word_look(word_file),
+        read_running(word_file),
+        {**context, "boardpaper_version": __version__},
+        word_file,
+        AGENDA_SELECTORS,
+        page_numbers=page_numbers,
     )
 
 
@@ -173,18 +215,27 @@ def notice_html(meeting: Meeting, item: AgendaItem) -> str:
     from boardpaper.render.html import render_template_file
 
     spec = meeting.template.raw["agenda"]
-    return render_template_file(
-        meeting.template,
-        spec["notice_template"],
-        {
-            "meeting": meeting,
-            "item": item,
-            "statement": exempt_statement(item, meeting),
-            "language": meeting.template.language,
-            "date_iso": meeting.date.isoformat(),
-            "document_title": f"Item {item.number}: {item.heading} (exempt)",
-        },
-    )
+    context = {
+        "meeting": meeting,
+        "item": item,
+        "statement": exempt_statement(item, meeting),
+        "language": meeting.template.language,
+        "date_iso": meeting.date.isoformat(),
+        "document_title": f"Item {item.number}: {item.heading} (exempt)",
+    }
+    html = render_template_file(meeting.template, spec["notice_template"], context)
+    # The notice stands in the pack among agenda pages: agenda.docx's look and header,
+    # whose tags see the agenda's variables (no entries on a notice page).
+    word_context = {
+        **context,
+        "entries": [],
+        "title": "Agenda",
+        "supplement": False,
+        "members_copy": False,
+        "in_pack": True,
+        "published_text": format_date(meeting.published),
+    }
+    return _with_agenda_look(html, meeting, word_context, page_numbers=False)  # in packs only
 
 
 def stamp_html(

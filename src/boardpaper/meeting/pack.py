@@ -80,7 +80,8 @@ def render_pack_part(job: RenderJob) -> bytes:
     from boardpaper.render.pdf import html_to_pdf
 
     if job.report is not None:
-        text = render_html(job.report.paper, job.report.template)
+        # Inside a pack the pack numbers the pages: the paper's own numbers are left out.
+        text = render_html(job.report.paper, job.report.template, page_numbers=False)
     else:
         assert job.html is not None
         text = job.html

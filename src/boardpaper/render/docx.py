@@ -48,6 +48,7 @@ from boardpaper.render.template_data import (
     paper_view,
     template_view,
 )
+from boardpaper.render.word_crossref import CrossReferences
 from boardpaper.render.word_file import check_word_file
 from boardpaper.render.word_links import link_emails
 from boardpaper.render.word_look import table_text_measure
@@ -195,6 +196,7 @@ class _BodyWriter:
         self.styles = doc.styles
         self._table_text_style_id: str | None = None
         self.numbering = PaperNumbering(doc, recommendation_numbering)
+        self.crossrefs = CrossReferences()
         self._style_ids: dict[tuple[str, Any], str | None] = {}
         self._link_ids: dict[str, str] = {}
         self._free_rel_number = 1
@@ -219,6 +221,7 @@ class _BodyWriter:
                 self._paragraph(f"Heading {part.level}", isolate(part.heading))
             for section in part.sections:
                 self._section(section)
+        self.crossrefs.finish()
 
     def _section(self, section: Section) -> None:
         heading = self._paragraph(f"Heading {section.level}")
@@ -240,11 +243,19 @@ class _BodyWriter:
                     # The number members quote: on its own line when the paragraph opens
                     # with a list or a table, never dropped.
                     paragraph = self._paragraph("Numbered Paragraph")
+                    typed = None
                     if not self.numbering.paragraph(paragraph, block.number):
                         self.numbering.switch_off(paragraph)
-                        paragraph.add_run(f"{block.number}\t")
+                        if block.id:  # the typed number alone is what a reference shows
+                            typed = paragraph.add_run(block.number)
+                            paragraph.add_run("\t")
+                        else:
+                            paragraph.add_run(f"{block.number}\t")
                     if isinstance(child, Paragraph):
                         self._runs(paragraph, child.runs)
+                    if block.id:  # the target of [](#id) cross-references (REF fields)
+                        self.crossrefs.bookmark(paragraph, block.id, typed)
+                    if isinstance(child, Paragraph):
                         continue
                 self._block(child, indent=1)
         elif isinstance(block, Paragraph):
@@ -344,6 +355,9 @@ class _BodyWriter:
 
     def _runs(self, paragraph: Any, runs: tuple[Run, ...]) -> None:
         for run in runs:
+            if run.ref:
+                self.crossrefs.field(paragraph, run.ref, run.text, run.bold, run.italic)
+                continue
             if run.href:
                 self._hyperlink(paragraph, run)
                 continue

@@ -9,6 +9,7 @@ a template cannot read elsewhere.
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Callable
 from functools import cache
@@ -147,30 +148,83 @@ def html_context(
     }
 
 
-def render_html(paper: Paper, template: Template, extra: dict[str, Any] | None = None) -> str:
-    """Render ``paper`` with the template's HTML file; returns the HTML text."""
+def render_html(
+    paper: Paper,
+    template: Template,
+    extra: dict[str, Any] | None = None,
+    page_numbers: bool = True,
+) -> str:
+    """Render ``paper`` with the template's HTML file; returns the HTML text.
+
+    Without ``page_numbers`` (a paper inside a pack, which numbers its own pages) the
+    Word file's header and footer places that show the page number are left out.
+    """
     env = _environment(template.chain)
+    context = html_context(paper, template, extra)
     try:
         jinja_template = env.get_template(str(template.raw.get("html_template", "paper.html")))
-        html = jinja_template.render(html_context(paper, template, extra))
+        html = jinja_template.render(context)
     except jinja2.TemplateError as error:
         raise _located(error, template.html_template) from None
-    return with_word_look(html, template)
+    word_context = {name: context[name] for name in ("paper", "fields", "template")}
+    return with_word_look(
+        html, template, {**word_context, "boardpaper_version": __version__}, page_numbers
+    )
 
 
-def with_word_look(html: str, template: Template) -> str:
-    """Add the look of the template's Word file (``word_look``) to a paper's HTML.
+def with_word_look(
+    html: str, template: Template, word_context: dict[str, Any], page_numbers: bool = True
+) -> str:
+    """Add the look of the template's Word file (``word_look``, ``word_running``) to HTML.
+
+    The look is the Word file's under the manifest's ``pdf_look:`` (``render.pdf_look``);
+    the running header and footer are the Word file's, filled from ``word_context``
+    (the variables of the Word template). See ``add_word_look``.
+    """
+    from boardpaper.render.pdf_look import template_look, template_running
+
+    return add_word_look(
+        html,
+        template_look(template),
+        template_running(template),
+        word_context,
+        template.word_template,
+        keep_pictures=template.logo is None,
+        page_numbers=page_numbers,
+    )
+
+
+def add_word_look(
+    html: str,
+    look: Any,
+    running: Any,
+    word_context: dict[str, Any],
+    word_file: Path,
+    selectors: dict[str, str] | None = None,
+    keep_pictures: bool = True,
+    page_numbers: bool = True,
+) -> str:
+    """HTML with a Word file's ``look`` (``WordLook``) and ``running`` header and footer.
 
     A ``<style>`` at the end of ``<head>``, after the template's own CSS; its
-    declarations are ``!important``, so what the Word file says wins.
+    declarations are ``!important``, so what the Word file says wins. Pictures of
+    the first page's header or footer are placed, with their alt text, at the
+    start of ``<body>``. ``selectors``: see ``word_look.word_stylesheet``.
     """
-    from boardpaper.render.word_look import word_look, word_stylesheet
+    from boardpaper.render.running_pdf import first_page_html, running_css, running_for
+    from boardpaper.render.word_css import word_stylesheet
 
-    css = word_stylesheet(word_look(template.word_template))
+    other, first = running_for(running, word_context, word_file, keep_pictures, page_numbers)
+    css = word_stylesheet(look, selectors) + running_css(running, other, first, look.margins_mm)
     head_end = html.find("</head>")
     if head_end < 0:
         return html
-    return f"{html[:head_end]}<style>\n{css}</style>\n{html[head_end:]}"
+    html = f"{html[:head_end]}<style>\n{css}</style>\n{html[head_end:]}"
+    pictures = first_page_html(running, first, look.margins_mm)
+    body = re.search(r"<body[^>]*>", html)
+    if pictures and body:
+        html = f"{html[: body.end()]}\n{pictures}{html[body.end() :]}"
+    return html
 
 
 def _located(error: jinja2.TemplateError, path: Path) -> TemplateError:

@@ -19,7 +19,7 @@ import contextlib
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,9 +31,7 @@ from docx.shared import Length
 from boardpaper.errors import display_path
 from boardpaper.render.column_widths import TextMeasure
 from boardpaper.render.word_file import check_word_file
-
-LOOK_STYLES = ("Normal", "Heading 1", "Heading 2", "Heading 3", "Header", "Footer", "Table Text")
-"""Paragraph styles whose text look the PDF takes from the Word file."""
+from boardpaper.template.pdf_look import LOOK_STYLES as LOOK_STYLES
 
 # Fonts that fontconfig replaces by a metric-compatible one: the same line breaks.
 METRIC_COMPATIBLE = {
@@ -74,6 +72,7 @@ class WordLook:
     table_border: str | None = None  # a CSS border
     table_header_fill: str | None = None
     table_cell_padding_pt: tuple[float, float, float, float] | None = None  # top right bottom left
+    table_header_bold: bool = False
 
 
 def _pt(length: Length | None) -> float | None:
@@ -127,21 +126,53 @@ def _line(style: Any) -> float | None:
     return int(spacing.get(qn("w:line"))) / 240
 
 
+WORD_DEFAULT_FONT = "Times New Roman"
+"""What Word draws when neither a style nor the document's defaults name a font."""
+
+
 def _text_look(document: Any, style: Any, defaults: dict[str, Any]) -> TextLook:
+    """A style's look; where the Word file is silent, what Word itself then shows."""
     chain = _style_chain(style)
     return TextLook(
-        font=_first(chain, _font_name) or defaults.get("font"),
-        size_pt=_first(chain, lambda s: _pt(s.font.size)) or defaults.get("size_pt"),
-        bold=_first(chain, lambda s: s.font.bold),
-        italic=_first(chain, lambda s: s.font.italic),
-        colour=_first(chain, lambda s: _colour(_rgb(s))),
-        space_before_pt=_first(chain, lambda s: _pt(s.paragraph_format.space_before)),
+        font=_first(chain, _font_name) or defaults.get("font") or WORD_DEFAULT_FONT,
+        size_pt=_first(chain, lambda s: _pt(s.font.size)) or defaults.get("size_pt") or 10.0,
+        bold=_or(_first(chain, lambda s: s.font.bold), False),
+        italic=_or(_first(chain, lambda s: s.font.italic), False),
+        colour=_first(chain, lambda s: _colour(_rgb(s))) or "#000000",  # "auto": black
+        space_before_pt=_or(_first(chain, lambda s: _pt(s.paragraph_format.space_before)), 0.0),
         space_after_pt=_or(
             _first(chain, lambda s: _pt(s.paragraph_format.space_after)),
-            defaults.get("space_after_pt"),
+            defaults.get("space_after_pt", 0.0),
         ),
-        line=_first(chain, _line) or defaults.get("line"),
+        line=_first(chain, _line) or defaults.get("line") or 1.0,
     )
+
+
+def style_text_look(document: Any, style: Any) -> TextLook:
+    """How text in the paragraph style ``style`` of ``document`` looks (its chain, docDefaults)."""
+    return _text_look(document, style, _defaults(document))
+
+
+def run_text_look(run: Any, base: TextLook) -> TextLook:
+    """``base`` with a run's own formatting (``w:r``'s font, size, bold, italic, colour) on top."""
+    rpr = run.find(qn("w:rPr"))
+    if rpr is None:
+        return base
+    changes: dict[str, Any] = {}
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is not None and fonts.get(qn("w:ascii")):
+        changes["font"] = fonts.get(qn("w:ascii"))
+    size = rpr.find(qn("w:sz"))
+    if size is not None and (size.get(qn("w:val")) or "").isdigit():
+        changes["size_pt"] = int(size.get(qn("w:val"))) / 2
+    for key, tag in (("bold", "w:b"), ("italic", "w:i")):
+        flag = rpr.find(qn(tag))
+        if flag is not None:
+            changes[key] = flag.get(qn("w:val"), "true") not in ("0", "false", "off")
+    colour = rpr.find(qn("w:color"))
+    if colour is not None and _colour(colour.get(qn("w:val"))):
+        changes["colour"] = _colour(colour.get(qn("w:val")))
+    return replace(base, **changes)
 
 
 def _or(value: Any, default: Any) -> Any:
@@ -165,6 +196,8 @@ def _defaults(document: Any) -> dict[str, Any]:
         fonts = rpr.find(qn("w:rFonts"))
         if fonts is not None and fonts.get(qn("w:ascii")):
             found["font"] = fonts.get(qn("w:ascii"))
+        elif fonts is not None and fonts.get(qn("w:asciiTheme")):
+            found["font"] = _theme_font(document, fonts.get(qn("w:asciiTheme")))
         size = rpr.find(qn("w:sz"))
         if size is not None:
             found["size_pt"] = int(size.get(qn("w:val"))) / 2
@@ -177,12 +210,33 @@ def _defaults(document: Any) -> dict[str, Any]:
     return found
 
 
-def _table_look(document: Any) -> tuple[str | None, str | None, Any]:
-    """The Table Grid style's inside border (as CSS), header-row fill and cell margins."""
+def _theme_font(document: Any, which: str) -> str | None:
+    """The typeface of a theme font ("minorHAnsi": the theme's body font, "major...": headings)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from lxml import etree
+
+    try:
+        theme = document.part.part_related_by(RELATIONSHIP_TYPE.THEME)
+        root = etree.fromstring(theme.blob, parser=etree.XMLParser(resolve_entities=False))
+    except (KeyError, ValueError, etree.XMLSyntaxError):
+        return None
+    kind = "a:majorFont" if which.startswith("major") else "a:minorFont"
+    name = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    latin = root.find(f".//{name}{kind[2:]}/{name}latin")
+    typeface = latin.get("typeface") if latin is not None else None
+    return str(typeface) if typeface else None
+
+
+WORD_CELL_MARGINS = (0.0, 5.4, 0.0, 5.4)
+"""Word's cell margins (points: top right bottom left) when a table style gives none."""
+
+
+def _table_look(document: Any) -> tuple[str | None, str | None, Any, bool]:
+    """The Table Grid style's inside border (CSS), header-row fill, cell margins, header bold."""
     try:
         style = document.styles["Table Grid"].element
     except KeyError:
-        return None, None, None
+        return None, None, WORD_CELL_MARGINS, False
     border = None
     borders = style.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}")
     edge = borders.find(qn("w:insideH")) if borders is not None else None
@@ -190,13 +244,15 @@ def _table_look(document: Any) -> tuple[str | None, str | None, Any]:
         width = int(edge.get(qn("w:sz"), "4")) / 8
         colour = _colour(edge.get(qn("w:color"))) or "#000"
         border = f"{width:g}pt solid {colour}"
-    fill = None
+    fill, bold = None, False
     for conditional in style.findall(qn("w:tblStylePr")):
         if conditional.get(qn("w:type")) == "firstRow":
             shading = conditional.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
             if shading is not None:
                 fill = _colour(shading.get(qn("w:fill")))
-    padding = None
+            flag = conditional.find(f"{qn('w:rPr')}/{qn('w:b')}")
+            bold = flag is not None and flag.get(qn("w:val"), "true") not in ("0", "false", "off")
+    padding = WORD_CELL_MARGINS
     margins = style.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
     if margins is not None:
         sides = []
@@ -206,8 +262,8 @@ def _table_look(document: Any) -> tuple[str | None, str | None, Any]:
                 edge = margins.find(qn("w:end" if side == "right" else "w:start"))
             twips = edge.get(qn("w:w")) if edge is not None else None
             sides.append(int(twips) / 20 if twips and twips.isdigit() else 0.0)
-        padding = tuple(sides)
-    return border, fill, padding
+        padding = (sides[0], sides[1], sides[2], sides[3])
+    return border, fill, padding, bold
 
 
 @cache
@@ -231,7 +287,7 @@ def read_word_look(path: Path, mtime_ns: int = 0) -> WordLook:
         link = _colour(_rgb(document.styles["Hyperlink"]))
     with contextlib.suppress(KeyError):
         indent = _pt(document.styles["Numbered Paragraph"].paragraph_format.left_indent)
-    border, fill, padding = _table_look(document)
+    border, fill, padding, header_bold = _table_look(document)
     return WordLook(
         page_mm=(_mm(section.page_width), _mm(section.page_height)),
         margins_mm=(
@@ -246,6 +302,7 @@ def read_word_look(path: Path, mtime_ns: int = 0) -> WordLook:
         table_border=border,
         table_header_fill=fill,
         table_cell_padding_pt=padding,
+        table_header_bold=header_bold,
     )
 
 
@@ -256,80 +313,6 @@ def word_look(path: Path) -> WordLook:
 
 SAFE_FONT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}")
 """Font names put into CSS: a Word file is untrusted, so nothing that could end a rule."""
-
-
-def _family(font: str) -> str | None:
-    return f'"{font}"' if SAFE_FONT_NAME.fullmatch(font) else None
-
-
-def _declarations(look: TextLook, *, spacing: bool = True, line_factor: float = 1.0) -> str:
-    parts = []
-    if look.font and _family(look.font):
-        parts.append(f"font-family: {_family(look.font)}")
-    if look.size_pt:
-        parts.append(f"font-size: {look.size_pt:g}pt")
-    if look.bold is not None:
-        parts.append(f"font-weight: {'bold' if look.bold else 'normal'}")
-    if look.italic is not None:
-        parts.append(f"font-style: {'italic' if look.italic else 'normal'}")
-    if look.colour:
-        parts.append(f"color: {look.colour}")
-    if spacing and look.space_before_pt is not None:
-        parts.append(f"margin-top: {look.space_before_pt:g}pt")
-    if spacing and look.space_after_pt is not None:
-        parts.append(f"margin-bottom: {look.space_after_pt:g}pt")
-    if spacing and look.line:
-        parts.append(f"line-height: {look.line * line_factor:.3g}")
-    return "; ".join(f"{part} !important" for part in parts)
-
-
-def word_stylesheet(look: WordLook) -> str:
-    """CSS for the PDF from a Word template's look: ``!important`` so Word wins."""
-    width, height = look.page_mm
-    top, right, bottom, left = look.margins_mm
-    styles = look.styles
-    normal = styles.get("Normal", TextLook())
-    factor = font_line_factor(normal.font) if normal.font else 1.15
-    rules = [
-        "@page {",
-        f"  size: {width:g}mm {height:g}mm !important;",
-        f"  margin: {top:g}mm {right:g}mm {bottom:g}mm {left:g}mm !important;",
-    ]
-    for box, name in (("top-left", "Header"), ("bottom-center", "Footer")):
-        if name in styles:
-            rules.append(f"  @{box} {{ {_declarations(styles[name], spacing=False)} }}")
-    rules.append("}")
-    if "Normal" in styles:
-        rules.append(f"html {{ {_declarations(normal, spacing=False)} }}")
-        if normal.line:
-            rules.append(f"html {{ line-height: {normal.line * factor:.3g} !important }}")
-        if normal.space_after_pt is not None:
-            rules.append(
-                "section.section > p, .numbered > p"
-                f" {{ margin-bottom: {normal.space_after_pt:g}pt !important }}"
-            )
-    for selector, name in (
-        ("h1.title", "Heading 1"),
-        ("h2, h2.part", "Heading 2"),
-        ("h3", "Heading 3"),
-    ):
-        if name in styles:
-            rules.append(f"{selector} {{ {_declarations(styles[name], line_factor=factor)} }}")
-    if "Table Text" in styles:
-        table = styles["Table Text"]
-        rules.append(f"table.data {{ {_declarations(table, spacing=False)} }}")
-        if table.line:
-            rules.append(f"table.data {{ line-height: {table.line * factor:.3g} !important }}")
-    if look.table_cell_padding_pt:
-        padding = " ".join(f"{side:g}pt" for side in look.table_cell_padding_pt)
-        rules.append(f"table.data th, table.data td {{ padding: {padding} !important }}")
-    if look.table_border:
-        rules.append(f"table.data th, table.data td {{ border: {look.table_border} !important }}")
-    if look.table_header_fill:
-        rules.append(f"table.data thead th {{ background: {look.table_header_fill} !important }}")
-    if look.link_colour:
-        rules.append(f"a {{ color: {look.link_colour} !important }}")
-    return "\n".join(rules) + "\n"
 
 
 @cache

@@ -42,6 +42,7 @@ from boardpaper.template.inherit import (
 from boardpaper.template.inherit import (
     template_files as template_files,
 )
+from boardpaper.template.pdf_look import pdf_look_schema
 from boardpaper.template.wording import Wording, WordingKind
 
 TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -357,6 +358,7 @@ def manifest_schema(partial: bool = False) -> Record:
                 required=False,
             ),
             "agenda": Field(agenda_manifest_schema(), required=False),
+            "pdf_look": Field(pdf_look_schema(), required=False),
         }
     )
     if partial:

@@ -104,7 +104,8 @@ class PackPlan:
     listed: tuple[AgendaItem, ...]
     bodies: tuple[AgendaItem, ...]
     agenda_pages: int = 1
-    agenda_pdf: bytes = b""
+    agenda_pdf: Path | None = None
+    """The agenda as laid out inside the pack (a file of ``meeting.pack``'s temporary folder)."""
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 

@@ -3,37 +3,42 @@
 How the pack is made, and why:
 
 1. Every report is rendered once, to its own tagged PDF, by its own template, in
-   parallel worker processes (``ProcessPoolExecutor``; each worker imports
-   WeasyPrint once). Exempt reports are rendered with their "NOT FOR
-   PUBLICATION" marking; the public pack gets a notice page in their place.
-   The same report PDFs serve the public pack, the members' pack and the
-   supplement, so nothing is laid out twice.
+   warm worker processes reused across reports (``render.parallel.WorkerPool``;
+   each imports WeasyPrint once), with any ``-j``, so this process never holds
+   WeasyPrint. Exempt reports are rendered with their "NOT FOR PUBLICATION"
+   marking; the public pack gets a notice page in their place. The same report
+   PDFs serve the public pack, the members' pack and the supplement, so nothing
+   is laid out twice.
 2. Page counts are now known, so the agenda is rendered with true
    "(Pages N - M)" ranges (re-rendered if the ranges change its own length).
-3. Each pack is joined with pikepdf (``pdfmerge``): one structure tree, one
+3. Each pack is joined with pikepdf (``render.merge``): one structure tree, one
    outline (one bookmark per agenda item, the report's headings beneath),
    agenda entries linked to their pages, and a page-number layer printing the
    pack's continuous numbers, so the number printed on a page is its page in the
-   pack and matches the agenda.
+   pack and matches the agenda. With more than one job the packs are joined side
+   by side, each in a fresh process of its own.
 
-Nothing is written here: ``build_pack`` returns ``{file name: bytes}`` and the
-caller writes them all at once (``output.write_atomically``).
+Memory: workers write each PDF they make to a private temporary folder and send
+back only its page count; joining opens the parts one at a time from there. No
+process holds every report's PDF, only the pack being joined.
+
+Nothing is written to the output folder here: ``build_pack`` returns ``{file name:
+bytes}`` and the caller writes them all at once (``output.write_atomically``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
-import os
 import re
-from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor
+import tempfile
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from boardpaper import __version__
 from boardpaper.meeting.agenda import (
+    PackPlan,
     agenda_entries,
     agenda_html,
     agenda_title,
@@ -47,7 +52,8 @@ from boardpaper.meeting.agenda import (
 from boardpaper.meeting.schema import AgendaItem, Meeting
 from boardpaper.pipeline import LoadedReport
 from boardpaper.progress import Progress
-from boardpaper.render.merge import OutlineEntry, PartPdf, merge_parts, page_count
+from boardpaper.render.merge import OutlineEntry, PartPdf, merge_parts_to_file, page_count
+from boardpaper.render.parallel import WorkerPool, default_jobs, warm_pdf_worker, worker_signals
 from boardpaper.template.manifest import Template
 
 
@@ -55,7 +61,7 @@ from boardpaper.template.manifest import Template
 class Segment:
     """Pages that follow an agenda item in a pack: a report, a notice or an attached PDF."""
 
-    pdf: bytes
+    pdf: Path
     pages: int
     marked: bool
     """Printed "NOT FOR PUBLICATION" (exempt information in the members' pack)."""
@@ -78,16 +84,9 @@ class RenderJob:
     properties: dict[str, str] | None = None
 
 
-def _warm_worker() -> None:
-    """Import WeasyPrint once per worker, and load its fonts, before the first job."""
-    from boardpaper.render.pdf import _load_weasyprint
-
-    weasyprint = _load_weasyprint()
-    weasyprint.HTML(string='<p style="font-family: Arial, sans-serif"><b>Warm</b> up</p>').render()
-
-
-def render_pack_part(job: RenderJob) -> bytes:
-    """Render one job to PDF bytes (runs in a worker process)."""
+def render_pack_part(job: RenderJob, target: Path) -> int:
+    """Render one job to the PDF file ``target`` (runs in a worker process); returns its
+    page count."""
     from boardpaper.render.html import render_html
     from boardpaper.render.pdf import html_to_pdf
 
@@ -100,21 +99,15 @@ def render_pack_part(job: RenderJob) -> bytes:
     if job.marking:
         marking = f'<p class="not-for-publication">{html.escape(job.marking)}</p>'
         text = re.sub(r"(<body\b[^>]*>)", lambda match: match.group(1) + marking, text, count=1)
-    return html_to_pdf(
+    pdf = html_to_pdf(
         text,
         job.folders[0],
         properties=job.properties,
         stylesheets=job.stylesheets,
         fallbacks=job.folders[1:],
     )
-
-
-class _Inline(Executor):
-    """Runs jobs in this process (for ``jobs=1``)."""
-
-    def map(self, fn: Callable[..., Any], *iterables: Iterable[Any], **_: Any) -> Any:
-        # Lazily, like a pool's results: each render happens as its result is taken.
-        return (fn(*args) for args in zip(*iterables, strict=True))
+    target.write_bytes(pdf)
+    return page_count(pdf)
 
 
 def build_pack(
@@ -131,14 +124,98 @@ def build_pack(
     reports = [item for item in meeting.items if item.kind == "report"]
     # No more workers than the first batch has jobs: each worker costs a WeasyPrint start-up.
     most = len(reports) + sum(item.exempt for item in reports) + 2
-    workers = min(jobs or os.cpu_count() or 1, most)
-    if workers <= 1:
-        return _build(meeting, _Inline(), progress or Progress())
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as executor:
-        return _build(meeting, executor, progress or Progress())
+    workers = max(1, min(jobs or default_jobs(), most))
+    with tempfile.TemporaryDirectory(prefix="boardpaper-pack-") as temp:
+        return _build(meeting, workers, Path(temp), progress or Progress())
 
 
-def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str, bytes]:
+class _Renderer:
+    """Lays out ``RenderJob``s in the worker pool, each to a new file in ``folder``."""
+
+    def __init__(self, pool: WorkerPool, folder: Path, progress: Progress) -> None:
+        self.pool = pool
+        self.folder = folder
+        self.progress = progress
+        self.made = 0
+
+    def render(
+        self, jobs: list[RenderJob], names: list[str], stage: str, order: list[int] | None = None
+    ) -> list[tuple[Path, int]]:
+        """Render ``jobs`` (``names`` say what each makes, for progress; ``stage`` what they
+        are), started and waited for in ``order`` (default: as given); returns each one's
+        file and page count, in the order of ``jobs``."""
+        assert len(names) == len(jobs)
+        order = list(range(len(jobs))) if order is None else order
+        targets = [self.folder / f"part-{self.made + index}.pdf" for index in range(len(jobs))]
+        self.made += len(jobs)
+        self.progress.add(len(jobs), stage)
+        futures = {
+            index: self.pool.submit(render_pack_part, (jobs[index], targets[index]))
+            for index in order
+        }
+        pages = [0] * len(jobs)
+        for index in order:
+            self.progress.working(names[index])
+            pages[index] = futures[index].result()
+            self.progress.done(names[index])
+        return list(zip(targets, pages, strict=True))
+
+
+Merge = tuple[
+    Path,
+    list[PartPdf],
+    Path,
+    str,
+    str,
+    list[OutlineEntry],
+    dict[str, str],
+    tuple[tuple[int, str], ...],
+]
+"""The arguments of ``merge_parts_to_file`` for one pack (its file first)."""
+
+
+def _build(meeting: Meeting, workers: int, temp: Path, progress: Progress) -> dict[str, bytes]:
+    """``build_pack`` with ``workers`` processes and the temporary folder ``temp``."""
+    with WorkerPool(workers, initializer=warm_pdf_worker) as pool:
+        agendas, merges = _lay_out(meeting, _Renderer(pool, temp, progress), temp)
+    # 3. Join each pack: side by side in fresh processes (the layout workers, and their
+    # memory, are gone), or here with one job. The Word agendas meanwhile, here.
+    provenance = pack_provenance(meeting)
+    names = [merge[0].name for merge in merges]
+    progress.add(len(merges), "joined")
+    if workers > 1 and len(merges) > 1:
+        with WorkerPool(min(workers, len(merges)), initializer=worker_signals) as joiner:
+            futures: list[Future[None]] = [
+                joiner.submit(merge_parts_to_file, merge) for merge in merges
+            ]
+            words = {
+                name: render_agenda_docx(meeting, plan, provenance) for name, plan, _ in agendas
+            }
+            for name, future in zip(names, futures, strict=True):
+                progress.working(name)
+                future.result()
+                progress.done(name)
+    else:
+        words = {name: render_agenda_docx(meeting, plan, provenance) for name, plan, _ in agendas}
+        for name, merge in zip(names, merges, strict=True):
+            progress.working(name)
+            merge_parts_to_file(*merge)
+            progress.done(name)
+    files: dict[str, bytes] = {}
+    for name, _, pdf in agendas:
+        files[f"{name}.pdf"] = pdf.read_bytes()
+        files[f"{name}.docx"] = words[name]
+    for merge in merges:
+        files[merge[0].name] = merge[0].read_bytes()
+    return files
+
+
+def _lay_out(
+    meeting: Meeting, renderer: _Renderer, temp: Path
+) -> tuple[list[tuple[str, PackPlan, Path]], list[Merge]]:
+    """Steps 1 and 2 of ``build_pack``: every PDF the packs are made of, as files in
+    ``temp``. Returns the agendas on their own (file name without suffix, the plan it
+    is made from, its PDF) and what to join for each pack."""
     template = meeting.template
     spec = template.raw["agenda"]
     folder = _folders(template)
@@ -193,41 +270,42 @@ def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str
         + [f"notice page for item {item.number}" for _, item in exempt_items]
         + [f"agenda of {plan.name}.pdf (first layout)" for plan in probes]
     )
-    rendered = _render_longest_first(
-        executor, report_jobs + notice_jobs + probe_jobs, names, progress
+    jobs = report_jobs + notice_jobs + probe_jobs
+    # The longest reports first, so no worker is left with a long one last.
+    order = sorted(
+        range(len(jobs)),
+        key=lambda index: -len(report.paper.source) if (report := jobs[index].report) else 0,
     )
+    rendered = renderer.render(jobs, names, "rendered", order)
     report_pdf = dict(zip((item.number for item in reports), rendered, strict=False))
     notices = rendered[len(reports) : len(reports) + len(exempt_items)]
     notice_pdf = {key: pdf for (key, _), pdf in zip(exempt_items, notices, strict=True)}
     probed = rendered[len(reports) + len(exempt_items) :]
-    counts = {key: page_count(pdf) for key, pdf in report_pdf.items()}
-    notice_counts = {key: page_count(pdf) for key, pdf in notice_pdf.items()}
-    probe_pages = {
-        plan.supplement: page_count(pdf) for plan, pdf in zip(probes, probed, strict=True)
-    }
+    probe_pages = {plan.supplement: pages for plan, (_, pages) in zip(probes, probed, strict=True)}
     for plan in plans:
         plan.agenda_pages = probe_pages[plan.supplement]
 
-    document_pdf = {
-        (item.number, index): document.pdf.read()
-        for item in meeting.items
-        for index, document in enumerate(item.documents)
-    }
+    # Attached documents are copied, checked against the digest taken when they were
+    # validated, so the pack is made of what was validated.
+    document_pdf = {}
+    for item in meeting.items:
+        for index, document in enumerate(item.documents):
+            copy = temp / f"document-{item.number}-{index}.pdf"
+            copy.write_bytes(document.pdf.read())
+            document_pdf[(item.number, index)] = copy
 
     def body(item: AgendaItem, members: bool) -> list[Segment]:
         """What follows the item in a pack: its report (or the notice standing in for an
         exempt one), then each of its documents (or a notice for an exempt appendix)."""
         if item.exempt and not members:
-            return [Segment(notice_pdf[item.number], notice_counts[item.number], False, "")]
+            return [Segment(*notice_pdf[item.number], False, "")]
         found = []
         if item.number in report_pdf:
-            found.append(
-                Segment(report_pdf[item.number], counts[item.number], item.exempt and members, "")
-            )
+            found.append(Segment(*report_pdf[item.number], item.exempt and members, ""))
         for index, document in enumerate(item.documents):
             key = f"{item.number}/{index}"
             if document.exempt and not members:
-                found.append(Segment(notice_pdf[key], notice_counts[key], False, document.title))
+                found.append(Segment(*notice_pdf[key], False, document.title))
                 continue
             exempt = (item.exempt or document.exempt) and members
             pdf = document_pdf[(item.number, index)]
@@ -271,33 +349,25 @@ def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str
             + ["agenda.pdf"]
             + (["supplementary-agenda.pdf"] if supplement is not None else [])
         )
-        assert len(names) == len(jobs)
-        progress.add(len(jobs), "laid out")
-        results = []
-        pdfs = iter(executor.map(render_pack_part, jobs))
-        for name in names:
-            progress.working(name)
-            results.append(next(pdfs))
-            progress.done(name)
+        results = renderer.render(jobs, names, "laid out")
         changed = False
-        for plan, pdf in zip(plans, results, strict=False):
+        for plan, (pdf, pages) in zip(plans, results, strict=False):
             plan.agenda_pdf = pdf
-            pages = page_count(pdf)
             if pages != plan.agenda_pages:
                 plan.agenda_pages = pages
                 changed = True
         if not changed:
             break
-    stamps = results[len(plans) : 2 * len(plans)]
-    files: dict[str, bytes] = {"agenda.pdf": results[2 * len(plans)]}
-    files["agenda.docx"] = render_agenda_docx(meeting, public_main, provenance)
-    if supplement is not None:
-        files["supplementary-agenda.pdf"] = results[2 * len(plans) + 1]
-        files["supplementary-agenda.docx"] = render_agenda_docx(meeting, supplement, provenance)
-    # 4. Join each pack.
-    progress.add(len(plans), "joined")
+    stamps = [stamp for stamp, _ in results[len(plans) : 2 * len(plans)]]
+    agendas = [
+        (name, plan, pdf)
+        for name, plan, (pdf, _) in zip(
+            ("agenda", "supplementary-agenda"), standalone, results[2 * len(plans) :], strict=False
+        )
+    ]
+    merges: list[Merge] = []
     for plan, stamp in zip(plans, stamps, strict=True):
-        progress.working(f"{plan.name}.pdf")
+        assert plan.agenda_pdf is not None
         parts = [PartPdf(plan.agenda_pdf)]
         # The agenda's own bookmark (its headings beneath), then one per item, titled as the
         # agenda's heading for it, so every heading in the pack has its bookmark.
@@ -323,30 +393,11 @@ def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str
             else:
                 outline.append(OutlineEntry(title, 0, anchor=item.anchor))
         labels = ((0, "r"), (plan.agenda_pages, "D")) if roman else ()
-        files[f"{plan.name}.pdf"] = merge_parts(
-            parts, stamp, plan.title, template.language, outline, provenance, labels
+        target = temp / f"{plan.name}.pdf"
+        merges.append(
+            (target, parts, stamp, plan.title, template.language, outline, provenance, labels)
         )
-        progress.done(f"{plan.name}.pdf")
-    return files
-
-
-def _render_longest_first(
-    executor: Executor, jobs: list[RenderJob], names: list[str], progress: Progress
-) -> list[bytes]:
-    """Render ``jobs`` (``names`` say what each makes, for progress), the longest reports
-    first so no worker is left with a long one last; returns the PDFs in the order of ``jobs``."""
-    order = sorted(
-        range(len(jobs)),
-        key=lambda index: -len(report.paper.source) if (report := jobs[index].report) else 0,
-    )
-    progress.add(len(jobs), "rendered")
-    results = iter(executor.map(render_pack_part, [jobs[index] for index in order]))
-    ordered: list[bytes] = [b""] * len(jobs)
-    for index in order:
-        progress.working(names[index])
-        ordered[index] = next(results)
-        progress.done(names[index])
-    return ordered
+    return agendas, merges
 
 
 def _pack_stylesheet(report: LoadedReport, agenda_css: tuple[Path, ...]) -> tuple[Path, ...]:

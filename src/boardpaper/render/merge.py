@@ -16,6 +16,10 @@ document made by WeasyPrint. Joining keeps what makes them accessible:
   printed numbers are the pack's own and screen readers skip them.
 
 The result is written with a deterministic /ID, so the same parts give the same bytes.
+
+Parts may be files: each is opened, copied and closed before the next is opened
+(pikepdf copies a part's stream data when it is copied), so only the joined
+document is held in memory, never every part at once.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pikepdf
@@ -33,9 +38,10 @@ from boardpaper.render.stamp import XMP_NAMESPACE
 
 @dataclass(frozen=True)
 class PartPdf:
-    """One part of a pack: its PDF and the names (``item-3``) that should open its first page."""
+    """One part of a pack: its PDF (bytes, or a file) and the names (``item-3``) that should
+    open its first page."""
 
-    pdf: bytes
+    pdf: bytes | Path
     names: tuple[str, ...] = ()
     label: str = ""
 
@@ -61,15 +67,20 @@ class _Bookmark:
     children: list[_Bookmark] = field(default_factory=list)
 
 
-def page_count(pdf: bytes) -> int:
-    """The number of pages of a PDF."""
-    with pikepdf.open(io.BytesIO(pdf)) as document:
+def _open(pdf: bytes | Path) -> pikepdf.Pdf:
+    """Open a PDF given as bytes or as a file."""
+    return pikepdf.open(pdf if isinstance(pdf, Path) else io.BytesIO(pdf))
+
+
+def page_count(pdf: bytes | Path) -> int:
+    """The number of pages of a PDF (bytes, or a file)."""
+    with _open(pdf) as document:
         return len(document.pages)
 
 
 def merge_parts(
     parts: list[PartPdf],
-    stamp: bytes | None,
+    stamp: bytes | Path | None,
     title: str,
     language: str,
     outline_entries: list[OutlineEntry],
@@ -85,70 +96,106 @@ def merge_parts(
     (1, 2 ...), each range counting from 1: the page numbers a PDF reader shows and
     goes to (/PageLabels). Empty: the reader's own 1, 2 ...
     """
+    buffer = io.BytesIO()
+    _save(_merged(parts, stamp, title, language, outline_entries, properties, page_labels), buffer)
+    return buffer.getvalue()
+
+
+def merge_parts_to_file(
+    target: Path,
+    parts: list[PartPdf],
+    stamp: bytes | Path | None,
+    title: str,
+    language: str,
+    outline_entries: list[OutlineEntry],
+    properties: dict[str, str] | None = None,
+    page_labels: tuple[tuple[int, str], ...] = (),
+) -> None:
+    """``merge_parts``, written to the file ``target`` instead of returned (for a worker
+    process: the pack's bytes need not pass through memory twice)."""
+    _save(_merged(parts, stamp, title, language, outline_entries, properties, page_labels), target)
+
+
+def _save(out: pikepdf.Pdf, target: Path | io.BytesIO) -> None:
+    """Write the joined document, the same bytes every time."""
+    with out:
+        out.save(target, deterministic_id=True, compress_streams=True, min_version="1.7")
+
+
+def _merged(
+    parts: list[PartPdf],
+    stamp: bytes | Path | None,
+    title: str,
+    language: str,
+    outline_entries: list[OutlineEntry],
+    properties: dict[str, str] | None,
+    page_labels: tuple[tuple[int, str], ...],
+) -> pikepdf.Pdf:
+    """The joined document of ``merge_parts``, not yet written."""
     out = pikepdf.new()
     document_elem = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
     parent_nums = Array()
     next_key = 0
     dests: list[tuple[str, Array]] = []
     part_marks: list[tuple[int, list[_Bookmark], dict[str, tuple[int, float | None]]]] = []
-    metadata_source: pikepdf.Pdf | None = None
-    sources = []
     claimed = {name: part.label for part in parts for name in part.names}
+    dates: dict[str, bytes] = {}
     for index, part in enumerate(parts):
-        source = pikepdf.open(io.BytesIO(part.pdf))
-        sources.append(source)
-        if metadata_source is None:
-            metadata_source = source
-        first_page = len(out.pages)
-        source_pages = {page.objgen: number for number, page in enumerate(source.pages)}
-        with warnings.catch_warnings():
-            # Named destinations are carried over below, renamed per part.
-            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-            out.pages.extend(source.pages)
-        new_pages = list(out.pages)[first_page:]
-        offset = next_key
-        prefix = f"p{index}-"
-        for page in new_pages:
-            if "/StructParents" in page.obj:
-                page.obj.StructParents = int(page.obj.StructParents) + offset
-            for annot in page.obj.get("/Annots", Array()):
-                if "/StructParent" in annot:
-                    annot.StructParent = int(annot.StructParent) + offset
-                dest = annot.get("/Dest")
-                if isinstance(dest, String) and str(dest) not in claimed:
-                    annot.Dest = String(prefix + str(dest))
-                elif isinstance(dest, String) and claimed[str(dest)]:
-                    # What screen readers announce for the link, instead of the bare name.
-                    annot.Contents = String(f"Go to {claimed[str(dest)]}")
-        struct_root = source.Root.get("/StructTreeRoot")
-        if struct_root is not None:
-            highest = -1
-            for key, value in _number_tree(struct_root.get("/ParentTree")):
-                parent_nums.append(key + offset)
-                parent_nums.append(_copy(out, value))
-                highest = max(highest, key)
-            next_key = offset + max(highest + 1, int(struct_root.get("/ParentTreeNextKey", 0)))
-            kids = struct_root.get("/K")
-            kids_list = (
-                list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []
+        with _open(part.pdf) as source:
+            if index == 0:
+                dates = _take_metadata(out, source)
+            first_page = len(out.pages)
+            source_pages = {page.objgen: number for number, page in enumerate(source.pages)}
+            with warnings.catch_warnings():
+                # Named destinations are carried over below, renamed per part.
+                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+                out.pages.extend(source.pages)
+            new_pages = out.pages[first_page:]
+            offset = next_key
+            prefix = f"p{index}-"
+            for page in new_pages:
+                if "/StructParents" in page.obj:
+                    page.obj.StructParents = int(page.obj.StructParents) + offset
+                for annot in page.obj.get("/Annots", Array()):
+                    if "/StructParent" in annot:
+                        annot.StructParent = int(annot.StructParent) + offset
+                    dest = annot.get("/Dest")
+                    if isinstance(dest, String) and str(dest) not in claimed:
+                        annot.Dest = String(prefix + str(dest))
+                    elif isinstance(dest, String) and claimed[str(dest)]:
+                        # What screen readers announce for the link, instead of the bare name.
+                        annot.Contents = String(f"Go to {claimed[str(dest)]}")
+            struct_root = source.Root.get("/StructTreeRoot")
+            if struct_root is not None:
+                highest = -1
+                for key, value in _number_tree(struct_root.get("/ParentTree")):
+                    parent_nums.append(key + offset)
+                    parent_nums.append(_copy(out, value))
+                    highest = max(highest, key)
+                next_key = offset + max(highest + 1, int(struct_root.get("/ParentTreeNextKey", 0)))
+                kids = struct_root.get("/K")
+                kids_list = (
+                    list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []
+                )
+                for kid in kids_list:
+                    copied = _copy(out, kid)
+                    if copied.get("/S") == Name.Document:
+                        copied.S = Name.Part
+                    copied.P = document_elem
+                    document_elem.K.append(copied)
+            names_tree = source.Root.get("/Names", Dictionary()).get("/Dests")
+            anchors: dict[str, tuple[int, float | None]] = {}
+            if names_tree is not None:
+                for name, dest in _name_tree(names_tree):
+                    anchors[name] = _place(dest, source_pages, first_page)
+                    if name in claimed:
+                        continue
+                    dests.append((prefix + name, _copy(out, dest)))
+            part_marks.append(
+                (first_page, _read_outline(source, source_pages, first_page), anchors)
             )
-            for kid in kids_list:
-                copied = _copy(out, kid)
-                if copied.get("/S") == Name.Document:
-                    copied.S = Name.Part
-                copied.P = document_elem
-                document_elem.K.append(copied)
-        names_tree = source.Root.get("/Names", Dictionary()).get("/Dests")
-        anchors: dict[str, tuple[int, float | None]] = {}
-        if names_tree is not None:
-            for name, dest in _name_tree(names_tree):
-                anchors[name] = _place(dest, source_pages, first_page)
-                if name in claimed:
-                    continue
-                dests.append((prefix + name, _copy(out, dest)))
-        part_marks.append((first_page, _read_outline(source, source_pages, first_page), anchors))
-        for name in part.names:
-            dests.append((name, Array([new_pages[0].obj, Name.Fit])))
+            for name in part.names:
+                dests.append((name, Array([new_pages[0].obj, Name.Fit])))
     struct_tree = out.make_indirect(
         Dictionary(
             Type=Name.StructTreeRoot,
@@ -191,12 +238,8 @@ def merge_parts(
                 _Bookmark(entry.title, first_page, None, headings if entry.with_headings else [])
             )
     _write_outline(out, marks)
-    _set_metadata(out, metadata_source, title, language, properties or {})
-    buffer = io.BytesIO()
-    out.save(buffer, deterministic_id=True, compress_streams=True, min_version="1.7")
-    for source in sources:
-        source.close()
-    return buffer.getvalue()
+    _set_metadata(out, dates, title, language, properties or {})
+    return out
 
 
 def _copy(out: pikepdf.Pdf, value: Any) -> Any:
@@ -280,9 +323,9 @@ def _write_outline(out: pikepdf.Pdf, marks: list[_Bookmark]) -> None:
         outline.root.extend(build(mark) for mark in marks)
 
 
-def _stamp_pages(out: pikepdf.Pdf, stamp: bytes) -> None:
+def _stamp_pages(out: pikepdf.Pdf, stamp: bytes | Path) -> None:
     """Draw page ``k`` of ``stamp`` over page ``k`` of ``out``, marked as an artifact."""
-    with pikepdf.open(io.BytesIO(stamp)) as layer:
+    with _open(stamp) as layer:
         if len(layer.pages) != len(out.pages):
             raise ValueError(
                 f"page-number layer has {len(layer.pages)} pages for {len(out.pages)} pages"
@@ -298,16 +341,26 @@ def _stamp_pages(out: pikepdf.Pdf, stamp: bytes) -> None:
             )
 
 
+def _take_metadata(out: pikepdf.Pdf, source: pikepdf.Pdf) -> dict[str, bytes]:
+    """Copy the first part's XMP metadata into ``out`` (``_set_metadata`` retitles it) and
+    return its dates and creator, raw, to carry over once the part is closed."""
+    if "/Metadata" in source.Root:
+        out.Root.Metadata = out.copy_foreign(source.Root.Metadata)
+    info = source.docinfo
+    return {
+        key: bytes(info[key]) for key in ("/CreationDate", "/ModDate", "/Creator") if key in info
+    }
+
+
 def _set_metadata(
     out: pikepdf.Pdf,
-    source: pikepdf.Pdf | None,
+    dates: dict[str, bytes],
     title: str,
     language: str,
     properties: dict[str, str],
 ) -> None:
-    """Title, language and the PDF/UA identifier, from the first part's XMP with a new title."""
-    if source is not None and "/Metadata" in source.Root:
-        out.Root.Metadata = out.copy_foreign(source.Root.Metadata)
+    """Title, language and the PDF/UA identifier, in the first part's XMP (already copied,
+    ``_take_metadata``) with a new title; the first part's ``dates`` in the Info dictionary."""
     with out.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
         meta["dc:title"] = title
         meta["dc:language"] = [language]
@@ -317,7 +370,5 @@ def _set_metadata(
         out.docinfo[Name(f"/{name}")] = String(value)
     out.docinfo[Name.Title] = String(title)
     out.docinfo[Name.Producer] = String("boardpaper (WeasyPrint, pikepdf)")
-    if source is not None and source.docinfo is not None:
-        for key in ("/CreationDate", "/ModDate", "/Creator"):
-            if key in source.docinfo:
-                out.docinfo[key] = source.docinfo[key]
+    for key, raw in dates.items():
+        out.docinfo[Name(key)] = String(raw)

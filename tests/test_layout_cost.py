@@ -231,3 +231,26 @@ def test_html_declaring_its_own_fonts_gets_a_font_configuration_of_its_own() -> 
     own = reuse.layout_options([base], "<style>@font-face { font-family: X }</style>")
     assert "font_config" not in own
     assert own["counter_style"] is not shared["counter_style"]  # fresh for every render
+
+
+def test_one_very_long_word_does_not_squeeze_the_other_columns() -> None:
+    """A word too long for any page breaks (class long-word in the PDF; Word breaks it at
+    the cell's edge); the other columns keep room for their own longest words."""
+    from boardpaper.render.column_widths import TextMeasure, column_widths
+
+    measure = TextMeasure(10.5)
+    long_word = "Llanfairpwllgwyngyll" + "gogerychwyrndrobwllllantysiliogogogoch" * 8
+    widths = column_widths(
+        ["Area", "Status"], [[(long_word, False), ("Amber", True)]], 482.0, measure, 10.8
+    )
+    assert sum(widths) == pytest.approx(482.0)
+    assert widths[1] >= measure.width("Status", bold=True) + 10.8
+    # Tables whose words fit keep the rule: no column narrower than its longest word.
+    widths = column_widths(
+        ["Document", "Where to see it"],
+        [[("Strategy, Cabinet, 10 April 2025", False), ("example.org/cabinet/2025", False)]],
+        482.0,
+        measure,
+        10.8,
+    )
+    assert widths[1] >= measure.width("example.org/cabinet/2025") + 10.8

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from boardpaper.content.model import Table
 from boardpaper.render.arial_widths import BOLD, REGULAR, UNITS_PER_EM
 
+LONG_WORD = 20
+"""Letters beyond which the PDF lets a word break anywhere (paper.html's class long-word)."""
+
 AVERAGE_ADVANCE = 0.5
 """Width in ems of a character the width table does not hold (a wide one counts double)."""
 
@@ -62,18 +65,40 @@ def column_widths(
     widest word of the column, plus a point for the client's rounding; preferred:
     its widest cell on one line. Each column gets its minimum, then the rest
     in proportion to how much more it would like, as CSS automatic layout.
+    When the minimums do not fit, a word of over ``LONG_WORD`` letters counts only
+    its first ``LONG_WORD`` (the PDF lets such a word break anywhere, and Word
+    breaks a word wider than its cell), so one very long word cannot squeeze the
+    other columns below their own words.
     """
-    minimum = []
+    columns = [
+        [(heading, True)] + [row[index] for row in rows] for index, heading in enumerate(header)
+    ]
+
+    def minimums(cut: bool) -> list[float]:
+        return [
+            max(
+                (
+                    measure.width(word[:LONG_WORD] if cut else word, bold)
+                    for text, bold in cells
+                    for word in text.split() or [""]
+                ),
+                default=0.0,
+            )
+            + padding
+            + 1
+            for cells in columns
+        ]
+
+    minimum = minimums(cut=False)
+    if sum(minimum) > available:
+        minimum = minimums(cut=True)
     preferred = []
-    for index, heading in enumerate(header):
-        cells = [(heading, True)] + [row[index] for row in rows]
-        words = [measure.width(word, bold) for text, bold in cells for word in text.split() or [""]]
+    for cells, least in zip(columns, minimum, strict=True):
         lines = [
             max((measure.width(line, bold) for line in text.splitlines() or [""]), default=0.0)
             for text, bold in cells
         ]
-        minimum.append(max(words, default=0.0) + padding + 1)
-        preferred.append(max(max(lines, default=0.0) + padding, minimum[-1]))
+        preferred.append(max(max(lines, default=0.0) + padding, least))
     if sum(preferred) <= available:
         scale = available / sum(preferred) if sum(preferred) else 1.0
         return [width * scale for width in preferred]

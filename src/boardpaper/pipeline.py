@@ -173,9 +173,9 @@ def with_attachments(report: LoadedReport, files: dict[str, bytes]) -> dict[str,
 
     paper = report.paper
     parts = [PartPdf(files["pdf"])] + [PartPdf(attachment.pdf.read()) for attachment in public]
+    # An appendix's own bookmarks (a Word file's headings) sit beneath its title, as in a pack.
     outline = [OutlineEntry(paper.title, 0, flatten=True)] + [
-        OutlineEntry(attachment.title, index + 1, flatten=True)
-        for index, attachment in enumerate(public)
+        OutlineEntry(attachment.title, index + 1) for index, attachment in enumerate(public)
     ]
     properties = provenance_of(paper, report.template).properties()
     pdf = merge_parts(parts, None, paper.title, paper.language, outline, properties)

@@ -23,7 +23,7 @@ import pypdf
 import pytest
 
 from boardpaper.errors import ContentError
-from boardpaper.load.convert import docx_to_pdf, set_conversion_cache
+from boardpaper.load.convert import ConversionError, docx_to_pdf, set_conversion_cache
 from boardpaper.load.yaml_nodes import Limits
 from boardpaper.meeting.load import load_meeting
 from boardpaper.meeting.pack import build_pack
@@ -336,3 +336,65 @@ def test_a_word_file_cannot_make_the_conversion_read_a_file_of_the_machine(
     assert images_in(embedded) == 1  # a picture inside the Word file is drawn
     assert images_in(linked) == 0  # one linked to a file outside it is not read
     assert "An appendix with a picture" in pdf_pages(linked)[0]
+
+
+def test_a_conversion_that_hangs_is_stopped_at_its_time_limit_with_its_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stand-in ``soffice`` that starts a child and never finishes: after the time limit the
+    author gets one sentence, and the program and its child are gone."""
+    import boardpaper.load.convert as convert
+
+    programs = tmp_path / "bin"
+    programs.mkdir()
+    pids = tmp_path / "pids"
+    fake = programs / "soffice"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = --version ]; then echo "LibreOffice 0.0 stand-in"; exit 0; fi\n'
+        f"sleep 300 & echo $! >> {pids}\n"
+        f"echo $$ >> {pids}\n"
+        "wait\n",
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{programs}:/usr/bin:/bin")
+    monkeypatch.setattr(convert, "CONVERT_TIMEOUT", 2.0)
+    write_docx(tmp_path / "a.docx", ["Text"])
+    set_conversion_cache(None, enabled=False)
+    try:
+        with pytest.raises(convert.ConversionError) as caught:
+            docx_to_pdf((tmp_path / "a.docx").read_bytes(), "a.docx", Limits())
+    finally:
+        set_conversion_cache(None)
+    assert "a.docx: LibreOffice took over 2 s to convert it to PDF" in str(caught.value)
+    assert "save the appendix as PDF" in str(caught.value)
+    started = [int(pid) for pid in pids.read_text().split()]
+    assert len(started) == 2
+    for pid in started:
+        assert (
+            not Path(f"/proc/{pid}").exists()
+            or "Z" in (Path(f"/proc/{pid}/stat").read_text().split()[2])
+        ), pid
+
+
+def test_a_conversion_that_makes_no_pdf_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    programs = tmp_path / "bin"
+    programs.mkdir()
+    fake = programs / "soffice"
+    fake.write_text(
+        '#!/bin/sh\nif [ "$1" = --version ]; then echo "LibreOffice 0.0 stand-in"; exit 0; fi\n'
+        "echo 'Error: source file could not be loaded'\nexit 1\n",
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{programs}:/usr/bin:/bin")
+    write_docx(tmp_path / "a.docx", ["Text"])
+    with pytest.raises(ConversionError) as caught:
+        docx_to_pdf((tmp_path / "a.docx").read_bytes(), "a.docx", Limits())
+    assert str(caught.value) == (
+        "a.docx: LibreOffice could not convert it to PDF (Error: source file could not be "
+        "loaded); open it in Word and save it as PDF, and attach the .pdf"
+    )

@@ -265,7 +265,7 @@ def _run_libreoffice(program: str, data: bytes, display: str) -> bytes:
             str(out),
             str(source),
         ]
-        process = subprocess.Popen(
+        with subprocess.Popen(
             command,
             cwd=folder,
             env=_environment(folder),
@@ -273,17 +273,17 @@ def _run_libreoffice(program: str, data: bytes, display: str) -> bytes:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # so the whole group can be stopped
-        )
-        try:
-            output, _ = process.communicate(timeout=CONVERT_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            _stop(process)
-            raise ConversionError(
-                f"{display}: LibreOffice took over {CONVERT_TIMEOUT:.0f} s to convert it "
-                "to PDF; save the appendix as PDF and attach the .pdf"
-            ) from None
-        finally:
-            _stop(process)
+        ) as process:
+            try:
+                output, _ = process.communicate(timeout=CONVERT_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                _stop(process)
+                raise ConversionError(
+                    f"{display}: LibreOffice took over {CONVERT_TIMEOUT:.0f} s to convert it "
+                    "to PDF; save the appendix as PDF and attach the .pdf"
+                ) from None
+            finally:
+                _stop(process)
         result = out / "appendix.pdf"
         if not result.is_file():
             said = " ".join(output.decode(errors="replace").split())[-200:]

@@ -141,9 +141,12 @@ def _warm_up(template_dirs: list[str]) -> None:
     _worker_library = default_library([Path(d) for d in template_dirs])
     for name in _worker_library.names():
         template = _worker_library.get(name)
-        # Lay out a scrap of HTML so fonts and Pango are loaded before the first request.
+        # Lay out a scrap of HTML so fonts and Pango are loaded before the first request,
+        # in the font configuration this template's papers will reuse (render.reuse).
         html_to_pdf(
-            f'<html lang="{template.language}"><title>warm</title><p>.</p>', template.folder
+            f'<html lang="{template.language}"><title>warm</title><p>.</p>',
+            template.folder,
+            fallbacks=tuple(link.folder for link in template.chain[1:]),
         )
 
 

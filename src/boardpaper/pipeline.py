@@ -172,13 +172,12 @@ def with_attachments(report: LoadedReport, files: dict[str, bytes]) -> dict[str,
     from boardpaper.render.stamp import provenance_of
 
     paper = report.paper
-    parts = [PartPdf(files["pdf"])] + [PartPdf(attachment.pdf.read()) for attachment in public]
+    pdfs = [files["pdf"]] + [attachment.pdf.read() for attachment in public]
+    parts = [PartPdf(pdf) for pdf in pdfs]
     # An appendix's own bookmarks (a Word file's headings) sit beneath its title; one whose
     # only top bookmark is that title already gives its children, not a second entry.
     outline = [OutlineEntry(paper.title, 0, flatten=True)] + [
-        OutlineEntry(
-            attachment.title, index, flatten=_only_bookmark(parts[index].pdf, attachment.title)
-        )
+        OutlineEntry(attachment.title, index, flatten=_only_bookmark(pdfs[index], attachment.title))
         for index, attachment in enumerate(public, start=1)
     ]
     properties = provenance_of(paper, report.template).properties()

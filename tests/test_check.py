@@ -16,7 +16,7 @@ from boardpaper.audit.template_lint import lint_word_template
 from boardpaper.cli.main import cli
 from boardpaper.pipeline import find_meetings, find_reports
 from boardpaper.template.library import load_template
-from tests.helpers import ROOT, SEED_YAML, copy_template
+from tests.helpers import ROOT, SAMPLE_MEETING, SEED_YAML, copy_template
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -113,7 +113,8 @@ def test_check_passes_on_the_repository(runner, tmp_path: Path) -> None:
 
 def test_a_meeting_published_too_late_fails_check_with_its_line(runner, tmp_path: Path) -> None:
     shutil.copytree(ROOT / "content", tmp_path / "content")
-    [meeting] = find_meetings([tmp_path / "content"])
+    meeting = tmp_path / "content" / "meetings" / SAMPLE_MEETING.name
+    assert meeting in find_meetings([tmp_path / "content"])
     text = meeting.read_text(encoding="utf-8")
     assert "\npublished: 2021-02-19\n" in text
     meeting.write_text(text.replace("published: 2021-02-19", "published: 2021-02-24"))

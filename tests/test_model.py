@@ -111,7 +111,7 @@ def test_yaml_mistakes_are_located() -> None:
     }
     no_template = (
         "x.yaml:1:1: template: required but missing: say which template the report uses "
-        "(cabinet-decision, council-standard, executive-report, performance-report)"
+        "(cabinet-decision, council-standard, executive-report, full-council, performance-report)"
     )
     for text, expected in cases.items():
         with pytest.raises(ContentError) as caught:

@@ -29,6 +29,8 @@ from tests.helpers import ROOT, SAMPLE_MEETING, SAMPLE_SITE_FOLDER, pdf_text
 
 BOARDPAPER = Path(sys.executable).parent / "boardpaper"
 PUBLIC_REPORTS = ("childrens-improvement-plan", "social-work-recruitment")
+COUNCIL_SITE_FOLDER = "council-2026-07-16"
+"""The sample full Council meeting (issue 14), published beside the children's meeting."""
 EXEMPT_REPORT = ROOT / "content" / "residential-placements-contract.yaml"
 
 
@@ -77,6 +79,11 @@ def test_the_site_has_every_page_paper_and_feed(sample_site: Path) -> None:
         f"{folder}/agenda.docx",
         f"{folder}/public-pack.pdf",
     } | {f"{folder}/{stem}.{ext}" for stem in PUBLIC_REPORTS for ext in ("html", "pdf", "docx")}
+    council = COUNCIL_SITE_FOLDER
+    expected |= {
+        f"{council}/{name}"
+        for name in ("index.html", "meeting.json", "agenda.pdf", "agenda.docx", "public-pack.pdf")
+    } | {f"{council}/pay-policy-statement-2026.{ext}" for ext in ("html", "pdf", "docx")}
     assert set(files) == expected
 
 
@@ -294,9 +301,15 @@ def test_icalendar_feed_has_the_meeting_at_its_local_time(sample_site: Path) -> 
     import icalendar
 
     calendar = icalendar.Calendar.from_ical((sample_site / "meetings.ics").read_bytes())
-    events = list(calendar.walk("VEVENT"))
-    assert len(events) == 1
-    event = events[0]
+    events = {str(event["uid"]): event for event in calendar.walk("VEVENT")}
+    assert sorted(events) == [
+        f"{SAMPLE_SITE_FOLDER}@torbay.gov.uk",
+        f"{COUNCIL_SITE_FOLDER}@torbay.gov.uk",
+    ]
+    # 5.30 pm on 16 July 2026 in the UK is 16:30 UTC (British Summer Time).
+    council = events[f"{COUNCIL_SITE_FOLDER}@torbay.gov.uk"]
+    assert council.decoded("dtstart") == dt.datetime(2026, 7, 16, 16, 30, tzinfo=dt.UTC)
+    event = events[f"{SAMPLE_SITE_FOLDER}@torbay.gov.uk"]
     assert str(event["summary"]) == "Children and Young People's Overview and Scrutiny Board"
     # 5.30 pm on 1 March 2021 in the UK is 17:30 GMT (UTC+0).
     assert event.decoded("dtstart") == dt.datetime(2021, 3, 1, 17, 30, tzinfo=dt.UTC)
@@ -328,8 +341,16 @@ def test_meeting_start_reads_the_time_as_written_in_uk_time(day, time, expected)
 def test_atom_feed_lists_the_published_papers_newest_first(sample_site: Path) -> None:
     atom = "{http://www.w3.org/2005/Atom}"
     feed = ET.fromstring((sample_site / "papers.atom").read_bytes())
-    assert feed.findtext(f"{atom}updated") == "2021-02-19T00:00:00Z"
-    entries = feed.findall(f"{atom}entry")
+    assert feed.findtext(f"{atom}updated") == "2026-07-08T00:00:00Z"
+    all_entries = feed.findall(f"{atom}entry")
+    # Newest first: the full Council meeting's report and agenda, then the children's meeting.
+    assert [entry.findtext(f"{atom}updated") for entry in all_entries] == [
+        "2026-07-08T00:00:00Z"
+    ] * 2 + ["2021-02-19T00:00:00Z"] * 3
+    assert all_entries[0].findtext(f"{atom}title") == (
+        "Pay Policy Statement 2026/27 (Council, 16 July 2026)"
+    )
+    entries = all_entries[2:]
     titles = [entry.findtext(f"{atom}title") for entry in entries]
     assert len(titles) == 3
     assert any(title.startswith("Children's Improvement Plan Update") for title in titles)

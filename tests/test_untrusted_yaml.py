@@ -88,11 +88,13 @@ EXPECTED = {
     ],
     "template-escape.yaml": [
         "template-escape.yaml:2:11: template: no template called '../../etc'; "
-        "available: cabinet-decision, council-standard, executive-report, performance-report"
+        "available: cabinet-decision, council-standard, executive-report, full-council, "
+        "performance-report"
     ],
     "template-absolute.yaml": [
         "template-absolute.yaml:2:11: template: no template called '/etc/passwd'; "
-        "available: cabinet-decision, council-standard, executive-report, performance-report"
+        "available: cabinet-decision, council-standard, executive-report, full-council, "
+        "performance-report"
     ],
 }
 

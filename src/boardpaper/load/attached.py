@@ -49,27 +49,7 @@ def read_attached_pdf(folder: Path, name: str, display: str, limits: Limits) -> 
             f"expected a .pdf file, found {name!r}; save a Word appendix as PDF "
             "(File > Save As > PDF, with 'Document structure tags for accessibility')"
         )
-    relative = Path(name)
-    if relative.is_absolute() or ".." in relative.parts:
-        raise AttachedFileError(f"{name!r} is outside this file's folder; put the file next to it")
-    root = folder.resolve()
-    target = (folder / relative).resolve()
-    if root not in target.parents:
-        raise AttachedFileError(
-            f"{name!r} leads out of this file's folder (a symlink?); "
-            "boardpaper only reads files inside the content folder"
-        )
-    if not target.is_file():
-        raise AttachedFileError(f"file {name!r} not found next to this file")
-    try:
-        with target.open("rb") as stream:
-            data = stream.read(limits.max_attachment_bytes + 1)
-    except OSError as error:
-        raise AttachedFileError(f"cannot read {display}: {error.strerror}") from None
-    if len(data) > limits.max_attachment_bytes:
-        raise AttachedFileError(
-            f"{display} is over the limit of {limits.max_attachment_bytes:,} bytes"
-        )
+    target, data = _read_inside(folder, name, display, limits.max_attachment_bytes)
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if pdf.is_encrypted:
@@ -86,3 +66,72 @@ def read_attached_pdf(folder: Path, name: str, display: str, limits: Limits) -> 
             f"{display} has {pages:,} pages; the limit is {limits.max_attachment_pages:,}"
         )
     return AttachedPdf(name, display, str(target), hashlib.sha256(data).hexdigest(), pages)
+
+
+def _read_inside(folder: Path, name: str, display: str, limit: int) -> tuple[Path, bytes]:
+    """The file ``name`` inside ``folder`` (no ``..``, no symlink leading out) and its bytes,
+    at most ``limit`` of them; AttachedFileError says in plain words why not."""
+    relative = Path(name)
+    if relative.is_absolute() or ".." in relative.parts:
+        raise AttachedFileError(f"{name!r} is outside this file's folder; put the file next to it")
+    root = folder.resolve()
+    target = (folder / relative).resolve()
+    if root not in target.parents:
+        raise AttachedFileError(
+            f"{name!r} leads out of this file's folder (a symlink?); "
+            "boardpaper only reads files inside the content folder"
+        )
+    if not target.is_file():
+        raise AttachedFileError(f"file {name!r} not found next to this file")
+    try:
+        with target.open("rb") as stream:
+            data = stream.read(limit + 1)
+    except OSError as error:
+        raise AttachedFileError(f"cannot read {display}: {error.strerror}") from None
+    if len(data) > limit:
+        raise AttachedFileError(f"{display} is over the limit of {limit:,} bytes")
+    return target, data
+
+
+@dataclass(frozen=True)
+class AttachedPicture:
+    """A checked PNG or JPEG file (a signature): its name as written, bytes and pixel size."""
+
+    name: str
+    display: str
+    media_type: str
+    data: bytes
+    width: int
+    height: int
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+PICTURE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
+MAX_PICTURE_PIXELS = 25_000_000
+"""A signature is a few hundred pixels across; this refuses decompression bombs."""
+
+
+def read_attached_picture(folder: Path, name: str, display: str, limits: Limits) -> AttachedPicture:
+    """Check the picture ``name`` beside a meeting file in ``folder``: a PNG or JPEG that opens."""
+    from PIL import Image
+
+    _, data = _read_inside(folder, name, display, limits.max_attachment_bytes)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind = image.format or ""
+            width, height = image.size
+            if kind in PICTURE_FORMATS and width * height <= MAX_PICTURE_PIXELS:
+                image.verify()
+    except Exception:  # Pillow raises many kinds for a damaged or foreign file
+        raise AttachedFileError(f"{display} is not a picture that can be read") from None
+    if kind not in PICTURE_FORMATS:
+        raise AttachedFileError(f"{display} is a {kind} picture; use a PNG or JPEG file")
+    if width * height > MAX_PICTURE_PIXELS:
+        raise AttachedFileError(
+            f"{display} is {width:,} x {height:,} pixels; the limit is "
+            f"{MAX_PICTURE_PIXELS:,} pixels (a signature needs a few hundred across)"
+        )
+    return AttachedPicture(name, display, PICTURE_FORMATS[kind], data, width, height)

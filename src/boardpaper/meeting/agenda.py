@@ -14,7 +14,8 @@ from typing import Any
 
 from boardpaper import __version__
 from boardpaper.content.model import format_date, lower_roman
-from boardpaper.meeting.schema import AgendaItem, Meeting
+from boardpaper.meeting.schema import AgendaItem, Meeting, SignaturePicture
+from boardpaper.meeting.summons import html_picture, summons_view, word_picture
 
 EXEMPT_DESCRIPTIONS = {
     1: "Information relating to any individual.",
@@ -196,10 +197,19 @@ def agenda_title(plan: PackPlan) -> str:
     return "Supplementary Agenda" if plan.supplement else "Agenda"
 
 
-def _agenda_context(meeting: Meeting, plan: PackPlan, in_pack: bool) -> dict[str, Any]:
+def _agenda_context(
+    meeting: Meeting,
+    plan: PackPlan,
+    in_pack: bool,
+    picture: Callable[[SignaturePicture], Any] = html_picture,
+) -> dict[str, Any]:
+    """What agenda.html and agenda.docx see; ``picture`` makes the summons's signature."""
     published = meeting.supplement_date if plan.supplement else meeting.published
+    # The summons opens the agenda, not a supplementary agenda.
+    summons = None if plan.supplement else meeting.summons
     return {
         "meeting": meeting,
+        "summons": summons_view(summons, picture),
         "entries": agenda_entries(meeting, plan),
         "title": agenda_title(plan),
         "supplement": plan.supplement,
@@ -281,6 +291,7 @@ def notice_html(meeting: Meeting, item: AgendaItem) -> str:
     word_context = {
         **context,
         "entries": [],
+        "summons": None,
         "title": "Agenda",
         "supplement": False,
         "members_copy": False,
@@ -343,7 +354,7 @@ def render_agenda_docx(
     display = display_path(word_file)
     check_word_file(word_file, display)
     document = DocxTemplate(str(word_file))
-    context = _agenda_context(meeting, plan, in_pack=False)
+    context = _agenda_context(meeting, plan, in_pack=False, picture=word_picture(document))
     render_word_template(document, context, word_file, display)
     set_core_properties(
         document.docx,

@@ -41,6 +41,7 @@ from boardpaper.meeting.schema import (
     Membership,
     meeting_schema,
 )
+from boardpaper.meeting.summons import load_summons, summons_problems_beside
 from boardpaper.meeting.versions import (
     check_versions,
     earlier_versions,
@@ -80,7 +81,7 @@ def load_meeting(
     root = (content_root or content_root_for(path)).resolve()
     text = read_text(path, display, limits)
     node = parse_yaml(text, display, limits)
-    ctx = Context(display, limits)
+    ctx = Context(display, limits, folder=path.parent)
     data = meeting_schema().check(node, ctx, "")
     problems = list(ctx.problems)
 
@@ -122,6 +123,7 @@ def load_meeting(
             for number, version in enumerate(version_nodes(item_node))
         ]
     if data is INVALID:
+        summons_problems_beside(node, library, error)
         raise ContentError(problems)
     assert isinstance(node.value, dict)
     nation = NATIONS[data.get("nation", DEFAULT_NATION)]
@@ -159,6 +161,7 @@ def load_meeting(
     )
     problems.extend(_deadline_problems(data, node, item_nodes, reports, nation, display))
     template = _agenda_template(data, node, reports, library, error)
+    summons = load_summons(data, node, template, error)
     if template is None or problems:
         raise ContentError(problems)
     items = _items(data["items"], reports, template, earlier, documents)
@@ -188,6 +191,7 @@ def load_meeting(
         template=template,
         source_path=display,
         source=text,
+        summons=summons,
     )
 
 

@@ -47,6 +47,12 @@ def pack_with_manifest(
             manifest.add_data_files(item.report, source)
             sources.append(source)
             templates.append(item.report.template)
+    summons = meeting.summons
+    if summons is not None and summons.signature is not None:
+        picture = summons.signature.picture
+        manifest.add_input(
+            meeting_path.parent / picture.name, "signature", picture.data, meeting=meeting_input
+        )
     for template in templates:
         manifest.add_template(template)
     details: dict[str, Any] = {

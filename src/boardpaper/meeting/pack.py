@@ -304,7 +304,8 @@ def _build(meeting: Meeting, executor: Executor, progress: Progress) -> dict[str
         outline = [OutlineEntry(agenda_title(plan), 0, flatten=True)]
         for entry in agenda_entries(meeting, plan):
             item = entry.item
-            title = f"{entry.number}. {entry.heading}"
+            # Titled as the agenda prints the heading: "5. Petitions", "(a) Petition about ...".
+            title = f"{entry.label} {entry.heading}"
             title += f" {entry.pages_text}" if entry.pages_text else ""
             if item in plan.bodies:
                 segments = body(item, plan.members)
@@ -372,7 +373,8 @@ def pack_provenance(meeting: Meeting) -> dict[str, str]:
 
     The same four properties as a paper's: the template is the agenda's; its hash
     covers every template the pack uses; the content hash covers the meeting file
-    and each report's text, in agenda order, then the digest of each attached document.
+    and each report's text, in agenda order, then the digest of each attached document
+    and of the summons's signature picture.
     """
     from boardpaper.render.stamp import Provenance, content_sha256
 
@@ -384,6 +386,8 @@ def pack_provenance(meeting: Meeting) -> dict[str, str]:
             templates[item.report.template.name] = item.report.template
             texts.append(item.report.paper.source)
         documents += [document.pdf.sha256 for document in item.documents]
+    if meeting.summons is not None and meeting.summons.signature is not None:
+        documents.append(meeting.summons.signature.picture.sha256)
     template_hash = hashlib.sha256(
         "".join(f"{name}:{templates[name].files_hash}\n" for name in sorted(templates)).encode()
     ).hexdigest()

@@ -7,12 +7,14 @@ dataclasses are what ``load_meeting`` returns and the pack renders.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from boardpaper.content.model import format_date
+from boardpaper.load.attached import AttachedFileError, AttachedPicture, read_attached_picture
 from boardpaper.load.validators import (
     INVALID,
     PROPERTY_CHARS,
@@ -78,6 +80,42 @@ class Clerk:
     email: str
     phone: str | None = None
     role: str | None = None
+
+
+@dataclass(frozen=True)
+class SignaturePicture:
+    """A checked signature picture and what it shows, for screen readers."""
+
+    picture: AttachedPicture
+    alt: str
+
+    @property
+    def data_url(self) -> str:
+        encoded = base64.b64encode(self.picture.data).decode("ascii")
+        return f"data:{self.picture.media_type};base64,{encoded}"
+
+
+@dataclass(frozen=True)
+class Summons:
+    """The letter summoning members to the meeting, printed before the agenda.
+
+    Its words are the agenda template's wording (``agenda: summons:``) with the
+    meeting's details filled in; the meeting file gives the date, who signs it,
+    and optionally a picture of the signature (``meeting.summons.SignaturePicture``).
+    """
+
+    heading: str
+    to: str
+    paragraphs: tuple[str, ...]
+    date: dt.date
+    signed_by: str
+    role: str
+    closing: str = ""
+    signature: SignaturePicture | None = None
+
+    @property
+    def date_text(self) -> str:
+        return format_date(self.date)
 
 
 @dataclass(frozen=True)
@@ -159,6 +197,7 @@ class Meeting:
     template: Template
     source_path: str
     source: str = ""
+    summons: Summons | None = None
 
     @property
     def date_text(self) -> str:
@@ -353,6 +392,96 @@ class _TitleKind(Kind):
         return {"type": ["string", "null"]}
 
 
+class SignatureKind(Kind):
+    """A signature picture: ``{file: NAME.png, alt: ...}``; the alt text is required."""
+
+    expected = "file: and alt:"
+
+    def __init__(self) -> None:
+        file = Field(
+            Text(
+                pattern=r"[^\n]+\.([pP][nN][gG]|[jJ][pP][eE]?[gG])",
+                hint="a PNG or JPEG file name ending .png or .jpg",
+            ),
+            description="A PNG or JPEG file, relative to this meeting file",
+        )
+        self.file_only = Record({"file": file})
+        self.record = Record(
+            {
+                "file": file,
+                "alt": Field(
+                    Text(),
+                    description="What the picture shows, for screen readers: whose signature",
+                ),
+            }
+        )
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        if node.kind == "map":
+            assert isinstance(node.value, dict)
+            has_alt = "alt" in node.value
+            if not has_alt:
+                ctx.error(
+                    node,
+                    f"{key}.alt",
+                    "a signature picture needs alt text for screen readers, e.g. "
+                    "alt: Signature of the Chief Executive",
+                )
+            # Without alt text the file is still checked, so both problems show at once.
+            given = (self.record if has_alt else self.file_only).check(node, ctx, key)
+            if given is INVALID:
+                return INVALID
+            picture = self._picture(node.value["file"], str(given["file"]), ctx, f"{key}.file")
+            if picture is None or not has_alt:
+                return INVALID
+            return SignaturePicture(picture, str(given["alt"]))
+        if node.kind == "scalar" and not node.is_null:
+            return ctx.error(
+                node,
+                key,
+                "a signature picture needs alt text for screen readers: write "
+                f"'{key.rsplit('.', 1)[-1]}: {{file: {node.value}, alt: Signature of ...}}'",
+            )
+        return self.mismatch(node, ctx, key)
+
+    @staticmethod
+    def _picture(node: Node, name: str, ctx: Context, key: str) -> AttachedPicture | None:
+        """The picture file next to the meeting file, checked; None (reported) if unusable."""
+        if ctx.folder is None:
+            ctx.error(node, key, "pictures are read only when the meeting is read from a folder")
+            return None
+        folder_display = ctx.path.rsplit("/", 1)[0] if "/" in ctx.path else ""
+        display = f"{folder_display}/{name}" if folder_display else name
+        try:
+            return read_attached_picture(ctx.folder, name, display, ctx.limits)
+        except AttachedFileError as error:
+            ctx.error(node, key, str(error))
+            return None
+
+    def json_schema(self) -> dict[str, Any]:
+        return self.record.json_schema()
+
+
+SUMMONS_RECORD = Record(
+    {
+        "date": Field(
+            Date(), required=False, description="The date of the letter (default: published)"
+        ),
+        "to": Field(
+            Text(), required=False, description="Whom it is addressed to, if not the template's"
+        ),
+        "signed_by": Field(Text(), description="Who signs it, e.g. the Chief Executive's name"),
+        "role": Field(Text(), description="Their title, e.g. Chief Executive"),
+        "signature": Field(
+            SignatureKind(),
+            required=False,
+            description="A picture of the signature, with alt text",
+        ),
+    },
+    description="The letter summoning members, printed before the agenda",
+)
+
+
 def meeting_schema() -> Record:
     """The schema of a meeting file."""
     return Record(
@@ -399,6 +528,12 @@ def meeting_schema() -> Record:
             ),
             "contact": Field(
                 Text(), required=False, description="Other ways to get in touch or ask for formats"
+            ),
+            "summons": Field(
+                SUMMONS_RECORD,
+                required=False,
+                description="A letter summoning members, printed before the agenda (the "
+                "agenda template's wording)",
             ),
             "items": Field(ListOf(ItemKind()), description="The agenda, in order"),
         },

@@ -416,8 +416,64 @@ def agenda_manifest_schema() -> Record:
                 Record({name: Field(wording, required=False) for name in PROCEDURAL_ITEMS}),
                 required=False,
             ),
+            "summons": Field(
+                summons_manifest_schema(),
+                required=False,
+                description="The letter summoning members before the agenda (a meeting's "
+                "summons:); its wording, with {committee}, {day}, {date}, {time}, {venue}",
+            ),
         },
         description="How this template lays out agendas and document packs",
+    )
+
+
+SUMMONS_PLACEHOLDERS = ("committee", "day", "date", "time", "venue")
+"""What a summons's wording may name in braces, filled from the meeting file."""
+
+
+class SummonsWording(Text):
+    """Standard wording with ``{name}`` places the meeting fills (``SUMMONS_PLACEHOLDERS``)."""
+
+    def check(self, node: Node, ctx: Context, key: str) -> Any:
+        text = super().check(node, ctx, key)
+        if text is INVALID:
+            return INVALID
+        unknown = [
+            name for name in re.findall(r"\{([^{}]*)\}", text) if name not in SUMMONS_PLACEHOLDERS
+        ]
+        if unknown:
+            return ctx.error(
+                node,
+                key,
+                f"unknown place {{{unknown[0]}}}; the wording may use "
+                + ", ".join(f"{{{name}}}" for name in SUMMONS_PLACEHOLDERS),
+            )
+        return text
+
+
+def summons_manifest_schema() -> Record:
+    """``agenda: summons:``: the summons letter's standard wording (each key optional)."""
+    return Record(
+        {
+            "heading": Field(
+                SummonsWording(), required=False, description="e.g. Summons to attend"
+            ),
+            "to": Field(
+                SummonsWording(),
+                required=False,
+                description="Whom it is addressed to (a meeting may say)",
+            ),
+            "text": Field(
+                ListOf(SummonsWording()),
+                required=False,
+                description="The letter's paragraphs, e.g. You are hereby summoned to attend ...",
+            ),
+            "closing": Field(
+                SummonsWording(),
+                required=False,
+                description="Before the signature, e.g. Yours faithfully",
+            ),
+        }
     )
 
 

@@ -9,6 +9,9 @@ prints, each as the median of REPEAT runs of whole processes in this one run:
   converting the same N .docx to PDF, and their ratio (issue 18 target: <= 1.0x);
 * a no-op rebuild and a rebuild after one report changed, as fractions of the full
   build (targets <= 5% and <= 15%; only when `build` has a cache);
+* the floor under the full build: raw WeasyPrint laying out and writing the same N papers'
+  HTML (as boardpaper produces it) in one warm process per core, with no Word file, no
+  validation and no tagging repair, as a fraction of the LibreOffice batch;
 * the seed report through the cold CLI (`build -f pdf`, and both formats) against a raw
   `weasyprint` process laying out the HTML boardpaper itself produces for it (<= 1.15x).
 
@@ -81,6 +84,11 @@ def cpu(label: str) -> str:
     return f"{statistics.median(CPU[label]):.2f} CPU-s"
 
 
+def cpu_ratio(label: str, reference: str) -> str:
+    """The ratio of two medians of CPU seconds: steadier than wall time on a loaded machine."""
+    return f"{statistics.median(CPU[label]) / statistics.median(CPU[reference]):.2f}x"
+
+
 def median_of(repeat: int, run: Callable[[int], float]) -> float:
     return statistics.median(run(index) for index in range(repeat))
 
@@ -151,7 +159,16 @@ def main() -> None:
         print(
             f"{args.reports}-paper build (docx+pdf): {build_s:.2f} s; LibreOffice batch of the "
             f"same {len(docx_files)} .docx -> pdf: {lo_s:.2f} s; ratio {build_s / lo_s:.2f}x "
-            f"(CPU: build {cpu('build')}, LibreOffice {cpu('lo')})"
+            f"(CPU: build {cpu('build')}, LibreOffice {cpu('lo')}, "
+            f"ratio {cpu_ratio('build', 'lo')})"
+        )
+
+        floor_s = raw_floor(temp, reports, args.repeat)
+        print(
+            f"floor: raw WeasyPrint on the same {len(reports)} papers' HTML, one warm process "
+            f"per core: {floor_s:.2f} s = {floor_s / lo_s:.2f}x the LibreOffice batch "
+            f"(CPU {cpu('floor')}, {cpu_ratio('floor', 'lo')} LibreOffice's); the build is "
+            f"{build_s / floor_s:.2f}x this floor (CPU {cpu_ratio('build', 'floor')})"
         )
 
         if has_cache:
@@ -203,10 +220,56 @@ def main() -> None:
         print(
             f"cold seed: raw weasyprint {raw_s:.2f} s; `build -f pdf` {cli_pdf_s:.2f} s = "
             f"{cli_pdf_s / raw_s:.2f}x; `build` (docx+pdf) {cli_both_s:.2f} s = "
-            f"{cli_both_s / raw_s:.2f}x (CPU: raw {cpu('raw')}, -f pdf {cpu('cli_pdf')}, "
-            f"both {cpu('cli')})"
+            f"{cli_both_s / raw_s:.2f}x (CPU: raw {cpu('raw')}, -f pdf {cpu('cli_pdf')} = "
+            f"{cpu_ratio('cli_pdf', 'raw')}, both {cpu('cli')} = {cpu_ratio('cli', 'raw')})"
         )
     print(f"load after {os.getloadavg()[0]:.2f}")
+
+
+RAW_RENDER = """
+import sys, weasyprint
+for name in sys.argv[1:]:
+    weasyprint.HTML(filename=name).write_pdf(name + ".pdf", pdf_variant="pdf/ua-1")
+"""
+
+
+def raw_floor(temp: Path, reports: list[Path], repeat: int) -> float:
+    """Wall seconds for raw WeasyPrint to lay out every report's HTML, one process per core."""
+    from boardpaper.pipeline import load_report
+    from boardpaper.render.html import render_html
+
+    folder = temp / "raw-html"
+    folder.mkdir()
+    files: list[str] = []
+    for index, path in enumerate(reports):
+        report = load_report(path)
+        # Beside the template's files, so its relative URLs (a logo) resolve.
+        template_copy = folder / f"{report.template.name}-{index}"
+        shutil.copytree(report.template.folder, template_copy)
+        html_file = template_copy / f"{path.stem}.html"
+        html_file.write_text(render_html(report.paper, report.template), encoding="utf-8")
+        files.append(str(html_file))
+    cores = os.cpu_count() or 1
+    shares = [files[core::cores] for core in range(cores)]
+
+    def run(index: int) -> float:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        workers = [
+            subprocess.Popen([str(BIN / "python"), "-c", RAW_RENDER, *share], cwd=temp)
+            for share in shares
+            if share
+        ]
+        if any(worker.wait() for worker in workers):
+            sys.exit("raw WeasyPrint failed")
+        elapsed = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        CPU.setdefault("floor", []).append(
+            (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        )
+        return elapsed
+
+    return median_of(repeat, run)
 
 
 def write_seed_html(temp: Path) -> Path:

@@ -20,6 +20,7 @@ from tests.helpers import (
     SAMPLES,
     SEED_YAML,
     TEMPLATES,
+    make_appendix_content,
     make_council_content,
     make_history_content,
 )
@@ -174,6 +175,26 @@ def council_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     folder = tmp_path_factory.mktemp("council")
     make_council_content(folder)
+    completed = subprocess.run(
+        [str(Path(sys.executable).parent / "boardpaper"), "publish", "content", "-o", "site"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return folder / "site"
+
+
+@pytest.fixture(scope="session")
+def appendix_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A meeting whose report has a Word appendix, an exempt appendix and a PDF appendix,
+    published (``make_appendix_content``); returns SITE. Needs LibreOffice."""
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("appendices")
+    make_appendix_content(folder)
     completed = subprocess.run(
         [str(Path(sys.executable).parent / "boardpaper"), "publish", "content", "-o", "site"],
         cwd=folder,

@@ -335,3 +335,54 @@ def make_council_content(folder: Path) -> Path:
         )
         (content / "meetings" / f"{slug}.yaml").write_text(meeting, encoding="utf-8")
     return content
+
+
+def write_pdf(path: Path, pages: list[str]) -> None:
+    """A plain PDF of one paragraph per page, as an appendix exported from elsewhere."""
+    import weasyprint
+
+    body = "".join(f'<p style="break-after: page">{text}</p>' for text in pages)
+    weasyprint.HTML(string=f"<html><body>{body}</body></html>").write_pdf(str(path))
+
+
+def write_docx(path: Path, pages: list[str], title: str = "Appendix") -> None:
+    """A Word file as an author would attach: a Heading 1, then one paragraph per page."""
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = title
+    document.add_heading(title, 1)
+    for index, text in enumerate(pages):
+        if index:
+            document.add_page_break()
+        document.add_paragraph(text)
+    document.save(str(path))
+
+
+APPENDIX_ATTACHMENTS = """
+attachments:
+  - file: appendix-a.docx
+    title: "Appendix A: Recruitment campaign plan"
+  - file: appendix-b.pdf
+    title: "Appendix B: Agency costs by supplier"
+    exempt_paragraph: 3
+  - file: appendix-c.pdf
+    title: "Appendix C: Vacancy rates"
+"""
+
+
+def make_appendix_content(folder: Path) -> Path:
+    """A meeting whose social work report has a Word appendix (A), an exempt PDF
+    appendix (B) and a PDF appendix (C); returns the meeting file (content/meetings/)."""
+    meeting = make_content(folder, "- report: ../social-work-recruitment.yaml\n")
+    content = meeting.parent.parent
+    report = content / "social-work-recruitment.yaml"
+    report.write_text(report.read_text(encoding="utf-8") + APPENDIX_ATTACHMENTS, encoding="utf-8")
+    write_docx(
+        content / "appendix-a.docx",
+        ["Campaign plan page one", "Campaign plan page two"],
+        "Recruitment campaign plan",
+    )
+    write_pdf(content / "appendix-b.pdf", ["Agency costs: Supplier X charged 1,234,567"])
+    write_pdf(content / "appendix-c.pdf", ["Vacancy rates by team"])
+    return meeting

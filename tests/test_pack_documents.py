@@ -121,7 +121,7 @@ def test_appendices_and_minutes_follow_their_items_with_their_pages_counted(
         ("missing.pdf", None, "file 'missing.pdf' not found next to this file"),
         ("../outside.pdf", None, "is outside this file's folder"),
         ("notes.pdf", "not a pdf", "is not a PDF file that can be read"),
-        ("plan.docx", None, "a PDF file name ending .pdf"),
+        ("plan.doc", None, "a file name ending .pdf or .docx"),
     ],
 )
 def test_a_file_that_cannot_be_attached_is_named_on_its_line(

@@ -84,7 +84,12 @@ def test_the_site_has_every_page_paper_and_feed(sample_site: Path) -> None:
         f"{council}/{name}"
         for name in ("index.html", "meeting.json", "agenda.pdf", "agenda.docx", "public-pack.pdf")
     } | {f"{council}/pay-policy-statement-2026.{ext}" for ext in ("html", "pdf", "docx")}
+    # The report's public appendix, as its own PDF: the file as attached.
+    appendix = f"{council}/pay-policy-statement-2026.appendix-1.pdf"
+    expected.add(appendix)
     assert set(files) == expected
+    attached = ROOT / "content" / "pay-policy-statement-2026-appendix-a.pdf"
+    assert files[appendix] == attached.read_bytes()
 
 
 def test_exempt_report_and_members_packs_never_reach_the_site(sample_site, library) -> None:

@@ -97,7 +97,18 @@ def run_axe(page, axe_source: str) -> dict:
 
 
 CHARTS_PAGE = "scrutiny-2025-11-20/quarterly-performance-q2.html"
-ALL_KINDS = [*PAGES, *HISTORY_PAGES, *COUNCIL_PAGES, "report with charts"]
+APPENDIX_PAGES = {
+    "meeting with appendices": "meeting/index.html",
+    "report with appendices": "meeting/social-work-recruitment.html",
+}
+"""Pages of ``appendix_site``, whose Word appendix needs LibreOffice to publish."""
+ALL_KINDS = [
+    *PAGES,
+    *HISTORY_PAGES,
+    *COUNCIL_PAGES,
+    "report with charts",
+    *(pytest.param(kind, marks=pytest.mark.libreoffice) for kind in APPENDIX_PAGES),
+]
 
 
 def page_url(request, kind: str) -> str:
@@ -107,6 +118,8 @@ def page_url(request, kind: str) -> str:
         return (request.getfixturevalue("history_site") / HISTORY_PAGES[kind]).as_uri()
     if kind in COUNCIL_PAGES:
         return (request.getfixturevalue("council_site") / COUNCIL_PAGES[kind]).as_uri()
+    if kind in APPENDIX_PAGES:
+        return (request.getfixturevalue("appendix_site") / APPENDIX_PAGES[kind]).as_uri()
     return (request.getfixturevalue("charts_site") / CHARTS_PAGE).as_uri()
 
 

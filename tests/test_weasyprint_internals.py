@@ -82,3 +82,12 @@ def test_font_face_bytes_are_the_font_file() -> None:
         pytest.skip("fc-list lists no Liberation Sans")
     digests = {hashlib.sha256(Path(path).read_bytes()).hexdigest() for path in listing}
     assert hashlib.sha256(data).hexdigest() in digests
+
+
+def test_the_stylesheet_hook_is_installed_by_a_render(seed_report) -> None:
+    from weasyprint import css
+
+    from boardpaper.render.pdf import render_pdf
+
+    render_pdf(seed_report.paper, seed_report.template)
+    assert getattr(css.CSS, "boardpaper_wrapped", False)

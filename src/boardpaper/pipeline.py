@@ -194,13 +194,31 @@ def with_attachments(report: LoadedReport, files: dict[str, bytes]) -> dict[str,
 
     paper = report.paper
     parts = [PartPdf(files["pdf"])] + [PartPdf(attachment.pdf.read()) for attachment in public]
+    # An appendix's own bookmarks (a Word file's headings) sit beneath its title; one whose
+    # only top bookmark is that title already gives its children, not a second entry.
     outline = [OutlineEntry(paper.title, 0, flatten=True)] + [
-        OutlineEntry(attachment.title, index + 1, flatten=True)
-        for index, attachment in enumerate(public)
+        OutlineEntry(
+            attachment.title, index, flatten=_only_bookmark(parts[index].pdf, attachment.title)
+        )
+        for index, attachment in enumerate(public, start=1)
     ]
     properties = provenance_of(paper, report.template).properties()
     pdf = merge_parts(parts, None, paper.title, paper.language, outline, properties)
     return {**files, "pdf": pdf}
+
+
+def _only_bookmark(pdf: bytes, title: str) -> bool:
+    """Whether the PDF's outline is one top-level bookmark titled ``title`` (its children aside)."""
+    import io
+
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(pdf)) as document, document.open_outline() as outline:
+            tops = list(outline.root)
+    except (pikepdf.PdfError, pikepdf.OutlineStructureError, ValueError):
+        return False  # a damaged outline: keep it beneath the title as it is
+    return len(tops) == 1 and " ".join(str(tops[0].title).split()) == " ".join(title.split())
 
 
 def find_reports(paths: list[Path], problems: list[Problem] | None = None) -> list[Path]:

@@ -26,10 +26,13 @@ def render_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from boardpaper.load.convert import set_conversion_cache
         from boardpaper.render.cache import RenderCache
 
         no_cache, cache_dir = kwargs.pop("no_cache"), kwargs.pop("cache_dir")
         cache = None if no_cache else RenderCache(cache_dir)
+        # Word appendices converted to PDF are kept beside the rendered papers.
+        set_conversion_cache(cache_dir, enabled=not no_cache)
         return command(*args, cache=cache, **kwargs)
 
     for option in reversed(
@@ -44,7 +47,8 @@ def render_options(command: Callable[..., Any]) -> Callable[..., Any]:
             click.option(
                 "--no-cache",
                 is_flag=True,
-                help="Render every paper again instead of reusing identical earlier renders.",
+                help="Render every paper (and convert every Word appendix) again instead of "
+                "reusing identical earlier ones.",
             ),
             click.option(
                 "--cache-dir",

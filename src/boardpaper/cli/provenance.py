@@ -94,8 +94,10 @@ def verify_command(outdir: Path, root: Path | None, as_json: bool) -> None:
     rebuilt. Exit 0 when all are identical, 1 otherwise, 2 if OUTDIR has no
     readable manifest.
     """
+    from boardpaper.load.convert import set_conversion_cache
     from boardpaper.provenance.verify import verify_build
 
+    set_conversion_cache(None, enabled=False)  # Word appendices are converted again too
     try:
         result = verify_build(outdir, root)
     except ValueError as error:

@@ -26,9 +26,10 @@ HELP = {
     "max_blocks": "Most paragraphs and list items in one report.",
     "max_total_table_rows": "Most table rows in one report, all tables together.",
     "max_data_file_bytes": "Largest CSV or XLSX data file, in bytes.",
-    "max_unpacked_bytes": "Most bytes an XLSX data file may unpack to.",
-    "max_attachment_bytes": "Largest attached PDF (an appendix, minutes), in bytes.",
-    "max_attachment_pages": "Most pages of one attached PDF.",
+    "max_unpacked_bytes": "Most bytes an XLSX data file or a Word (.docx) appendix may unpack to.",
+    "max_attachment_bytes": "Largest attached PDF or Word file (an appendix, minutes), "
+    "and PDF converted from Word, in bytes.",
+    "max_attachment_pages": "Most pages of one attached PDF (or Word file, converted).",
 }
 
 

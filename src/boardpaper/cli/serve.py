@@ -86,7 +86,7 @@ def serve(
 
     Set BOARDPAPER_TOKEN to require 'Authorization: Bearer <token>' on the API.
     """
-    from boardpaper.render.cache import default_cache_dir
+    from boardpaper.cachedir import default_cache_dir
 
     try:
         from boardpaper.service.app import serve as run

@@ -1,10 +1,11 @@
 """A report's ``attachments:``: the YAML list in, checked PDF appendices out.
 
 An appendix that is a document of its own (a policy, a plan, a spreadsheet
-printed to PDF) is attached as a file, not retyped: it follows the report in the
-meeting's document pack, counted in the agenda's "(Pages N - M)". An appendix
-with ``exempt_paragraph:`` is exempt information: the public pack gets a notice
-page in its place and the members' pack marks its pages "NOT FOR PUBLICATION",
+printed to PDF, a Word file LibreOffice converts) is attached as a file, not
+retyped: it follows the report in the meeting's document pack, counted in the
+agenda's "(Pages N - M)". An appendix with ``exempt_paragraph:`` is exempt
+information: the public pack gets a notice page in its place and the members'
+pack marks its pages "NOT FOR PUBLICATION",
 as for an exempt report.
 """
 
@@ -13,7 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from boardpaper.load.attached import AttachedFileError, AttachedPdf, read_attached_pdf
+from boardpaper.load.attached import (
+    ATTACHABLE,
+    AttachedFileError,
+    AttachedPdf,
+    read_attached_pdf,
+)
 from boardpaper.load.validators import INVALID, Context, Field, Kind, ListOf, Record, Text
 from boardpaper.load.yaml_nodes import Node
 
@@ -41,8 +47,8 @@ class AttachmentsKind(Kind):
             Record(
                 {
                     "file": Field(
-                        Text(pattern=r"[^\n]+\.[pP][dD][fF]", hint="a PDF file name ending .pdf"),
-                        description="The PDF file, next to the report",
+                        Text(pattern=ATTACHABLE, hint="a file name ending .pdf or .docx"),
+                        description="The PDF or Word (.docx) file, next to the report",
                     ),
                     "title": Field(Text(), description="e.g. Appendix A: Allocations Policy"),
                     "exempt_paragraph": Field(

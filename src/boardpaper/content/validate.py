@@ -65,7 +65,8 @@ def report_schema(template: Template) -> Record:
         root["attachments"] = Field(
             AttachmentsKind(),
             required=False,
-            description="Appendices as PDF files, added after the report in the meeting's pack",
+            description="Appendices as PDF or Word (.docx) files, added after the report "
+            "in its PDF and the meeting's pack",
         )
     return Record(
         root, description=f"A report for the {template.name!r} template: {template.description}"

@@ -1,21 +1,25 @@
-"""Documents attached to a report or an agenda item: a PDF file's name in, its checked bytes out.
+"""Documents attached to a report or an agenda item: a file's name in, its checked PDF out.
 
 Appendices and minutes come as finished PDF files (exported from Word, or
-scanned). boardpaper puts them into the pack as they are, so it only checks
-what it must: the file is inside the content folder (no ``..``, no symlink
+scanned), or as Word files (.docx), which LibreOffice converts to a tagged PDF
+(``load.convert``). boardpaper puts the PDF into the pack as it is, so it only
+checks what it must: the file is inside the content folder (no ``..``, no symlink
 leading out), within the size and page limits, a PDF that opens, and not
-encrypted. The digest goes into the provenance and the build cache, like a data
-file's.
+encrypted. The digest of the file as written (the .docx for a Word appendix) goes
+into the provenance and the build cache, like a data file's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from boardpaper.load.yaml_nodes import Limits
+
+ATTACHABLE = r"[^\n]+\.([pP][dD][fF]|[dD][oO][cC][xX])"
+"""The file names ``attachments:`` and ``document:`` take: a PDF or a Word (.docx) file."""
 
 
 class AttachedFileError(Exception):
@@ -24,32 +28,56 @@ class AttachedFileError(Exception):
 
 @dataclass(frozen=True)
 class AttachedPdf:
-    """A checked PDF file: its name as written, where it is, its digest and page count."""
+    """A checked attached file: its name as written, where it is, its digest and page count.
+
+    ``sha256`` is the digest of the file as written (a .docx for a Word appendix);
+    ``converted_by`` names the converter (``LibreOffice 7.4.7.2 ...``) when the PDF
+    was made from a Word file, whose PDF is then held in ``converted``.
+    """
 
     name: str
     display: str
     path: str
     sha256: str
     pages: int
+    converted_by: str | None = None
+    converted: bytes | None = field(default=None, repr=False, compare=False)
 
     def read(self) -> bytes:
-        """The file's bytes, checked again against the digest taken when it was validated."""
+        """The PDF's bytes, the file checked again against the digest taken when validated."""
         data = Path(self.path).read_bytes()
         if hashlib.sha256(data).hexdigest() != self.sha256:
             raise AttachedFileError(f"{self.display} changed while the pack was being built")
-        return data
+        return self.converted if self.converted is not None else data
 
 
 def read_attached_pdf(folder: Path, name: str, display: str, limits: Limits) -> AttachedPdf:
-    """Check the PDF ``name`` beside a report or meeting file in ``folder``."""
+    """Check the PDF (or .docx, converted to PDF) ``name`` beside a report or meeting file."""
     import pikepdf
 
-    if not name.lower().endswith(".pdf"):
+    word = name.lower().endswith(".docx")
+    if not (word or name.lower().endswith(".pdf")):
         raise AttachedFileError(
-            f"expected a .pdf file, found {name!r}; save a Word appendix as PDF "
+            f"expected a .pdf or .docx file, found {name!r}; save the appendix as PDF "
             "(File > Save As > PDF, with 'Document structure tags for accessibility')"
         )
     target, data = _read_inside(folder, name, display, limits.max_attachment_bytes)
+    digest = hashlib.sha256(data).hexdigest()
+    converted_by = None
+    converted = None
+    if word:
+        from boardpaper.load.convert import ConversionError, docx_to_pdf
+
+        try:
+            converted, converted_by = docx_to_pdf(data, display, limits)
+        except ConversionError as error:
+            raise AttachedFileError(str(error)) from None
+        if len(converted) > limits.max_attachment_bytes:
+            raise AttachedFileError(
+                f"{display} converted to PDF is over the limit of "
+                f"{limits.max_attachment_bytes:,} bytes"
+            )
+        data = converted
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if pdf.is_encrypted:
@@ -65,7 +93,7 @@ def read_attached_pdf(folder: Path, name: str, display: str, limits: Limits) -> 
         raise AttachedFileError(
             f"{display} has {pages:,} pages; the limit is {limits.max_attachment_pages:,}"
         )
-    return AttachedPdf(name, display, str(target), hashlib.sha256(data).hexdigest(), pages)
+    return AttachedPdf(name, display, str(target), digest, pages, converted_by, converted)
 
 
 def _read_inside(folder: Path, name: str, display: str, limit: int) -> tuple[Path, bytes]:

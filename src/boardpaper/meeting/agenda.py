@@ -65,6 +65,15 @@ def exempt_statement(item: AgendaItem, meeting: Meeting) -> str:
     return f"{text} ({description.rstrip('.')})." if description else f"{text}."
 
 
+def exempt_appendix_statement(
+    item: AgendaItem, title: str, paragraph: int, meeting: Meeting
+) -> str:
+    """ "Appendix B: ...: Not for publication: it contains exempt information as described in
+    paragraph 3 ...": what the agenda and the published site say of an exempt appendix."""
+    appendix = replace(item, exempt_paragraph=paragraph)
+    return f"{title}: {exempt_statement(appendix, meeting).replace('this report', 'it')}"
+
+
 @dataclass(frozen=True)
 class AgendaEntry:
     """One item as an agenda shows it; every word and number is decided here, not in templates."""
@@ -159,10 +168,12 @@ def agenda_entries(meeting: Meeting, plan: PackPlan) -> list[AgendaEntry]:
         if item.exempt:
             notes.append(exempt_statement(item, meeting))
         for document in item.documents if not item.exempt else ():
-            if document.exempt:
-                appendix = replace(item, exempt_paragraph=document.exempt_paragraph)
-                statement = exempt_statement(appendix, meeting).replace("this report", "it")
-                notes.append(f"{document.title}: {statement}")
+            if document.exempt_paragraph is not None:
+                notes.append(
+                    exempt_appendix_statement(
+                        item, document.title, document.exempt_paragraph, meeting
+                    )
+                )
         if item.late and not plan.supplement:
             notes.append("To follow in a supplementary agenda.")
         if item.late and plan.supplement:

@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from boardpaper.content.model import format_date
-from boardpaper.load.attached import AttachedFileError, AttachedPicture, read_attached_picture
+from boardpaper.load.attached import (
+    ATTACHABLE,
+    AttachedFileError,
+    AttachedPicture,
+    read_attached_picture,
+)
 from boardpaper.load.validators import (
     INVALID,
     PROPERTY_CHARS,
@@ -238,10 +243,10 @@ PROCEDURAL_RECORD = Record(
         "heading": Field(Text(), required=False, description="Heading, if not the template's"),
         "text": Field(Text(), required=False, description="What the item is for"),
         "document": Field(
-            Text(pattern=r"[^\n]+\.[pP][dD][fF]", hint="a PDF file name ending .pdf"),
+            Text(pattern=ATTACHABLE, hint="a file name ending .pdf or .docx"),
             required=False,
-            description="A PDF that follows the item in the pack, e.g. the last meeting's "
-            "minutes (relative to this file)",
+            description="A PDF (or Word .docx, converted) that follows the item in the pack, "
+            "e.g. the last meeting's minutes (relative to this file)",
         ),
     }
 )

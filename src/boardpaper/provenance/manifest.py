@@ -104,8 +104,15 @@ class ManifestBuilder:
         """Record the data files (CSV, XLSX) ``report`` read, as inputs of its ``source``.
 
         The sha256 is the one the build read (not the file's now), so ``verify``
-        names a data file changed since the build.
+        names a data file changed since the build. A Word appendix converted to PDF
+        also records its converter (``converted_by``: LibreOffice and its version),
+        which decides the PDF's bytes.
         """
+        converters = {
+            attachment.pdf.name: attachment.pdf.converted_by
+            for attachment in report.attachments
+            if attachment.pdf.converted_by
+        }
         for name, digest in report.paper.data_files:
             recorded = recorded_path(Path(report.source_path).parent / name, self.root)
             self.inputs[recorded] = {
@@ -114,6 +121,8 @@ class ManifestBuilder:
                 "role": "data",
                 "report": source,
             }
+            if name in converters:
+                self.inputs[recorded]["converted_by"] = converters[name]
 
     def add_template(self, template: Template) -> None:
         """Record a template folder and every file in it, and so for each template it extends.

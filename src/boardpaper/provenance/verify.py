@@ -185,6 +185,7 @@ def verify_build(outdir: Path, root: Path | None = None) -> Verification:
         environment(context.fonts),
         font_presence=every_pdf_rebuilt,
     )
+    changes += _converter_changes(manifest)
     recorded = {entry["path"] for entry in manifest.get("outputs", [])}
     unrecorded = sorted(
         path.relative_to(outdir).as_posix()
@@ -194,6 +195,24 @@ def verify_build(outdir: Path, root: Path | None = None) -> Verification:
         and path.relative_to(outdir).as_posix() not in recorded
     )
     return Verification(outputs, inputs, changes, problems, unrecorded)
+
+
+def _converter_changes(manifest: dict[str, Any]) -> list[str]:
+    """Word appendices whose converter (LibreOffice's version) is not the build's."""
+    from boardpaper.load.convert import converter_name
+
+    changes = []
+    for entry in manifest.get("inputs", []):
+        then = entry.get("converted_by")
+        if then is None:
+            continue
+        now = converter_name()
+        if now != then:
+            changes.append(
+                f"{entry['path']}: converted by {then} at the build, "
+                f"{now or 'no LibreOffice installed'} now"
+            )
+    return changes
 
 
 def _check_input(entry: dict[str, Any], context: RebuildContext) -> Check:

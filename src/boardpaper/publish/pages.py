@@ -105,7 +105,26 @@ def _links(published: PublishedItem) -> list[dict[str, str]]:
     ):
         if document is not None:
             links.append({"href": document.name, "label": label, "meta": document.meta()})
-    return links
+    return links + _appendix_links(published)
+
+
+def _appendix_links(published: PublishedItem) -> list[dict[str, str]]:
+    """A download link for each public appendix of the report, as its own PDF."""
+    return [
+        {
+            "href": appendix.document.name,
+            "label": f"Download {appendix.title}",
+            "meta": appendix.document.meta(),
+        }
+        for appendix in published.appendices
+        if appendix.document is not None
+    ]
+
+
+def _appendix_notes(published: PublishedItem) -> list[str]:
+    """What the site says in place of each exempt appendix: its title, that it is exempt,
+    and the paragraph (the words of the agenda and the public pack's notice)."""
+    return [appendix.statement for appendix in published.appendices if appendix.statement]
 
 
 def _version(version: PublishedVersion) -> dict[str, str]:
@@ -187,7 +206,7 @@ def meeting_page(entry: PublishedMeeting, options: SiteOptions) -> Document:
                 "heading": item.heading,
                 "text": item.text,
                 "presenter": item.presenter,
-                "notes": published.notes,
+                "notes": [*published.notes, *_appendix_notes(published)],
                 "anchor": item.anchor,
                 "exempt": item.exempt,
                 "pages_text": published.pages_text,
@@ -300,6 +319,10 @@ def _report_page(
         {"href": pdf.name, "label": "Download this report as a PDF", "meta": pdf.meta()},
         {"href": docx.name, "label": "Download this report as a Word file", "meta": docx.meta()},
     ]
+    # The current version's appendices; an earlier version's are inside its PDF.
+    current = superseded is None
+    if current:
+        links += _appendix_links(published)
     data = _render(
         "report.html",
         {
@@ -323,6 +346,7 @@ def _report_page(
             "pack_title": published.pack_title,
             "links": links,
             "superseded": superseded,
+            "appendix_notes": _appendix_notes(published) if current else [],
             "versions": [_version(version) for version in versions if version.html is not None],
         },
     )

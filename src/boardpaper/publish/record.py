@@ -1,7 +1,8 @@
 """The meeting's open data: a published meeting in, MEETING/meeting.json out.
 
 For a council website or open-data portal: the meeting's details, its items (with
-their pages in the pack, publication dates and files), and the sha256 of every
+their pages in the pack, publication dates, files and appendices: each public one's
+file, each exempt one's paragraph and note), and the sha256 of every
 other file in the meeting's folder, so anyone can check a downloaded PDF against
 the record. Paths are relative to the meeting's folder. Stable JSON: sorted keys,
 two-space indent, LF, a final newline.
@@ -61,6 +62,18 @@ def _item(published: PublishedItem, folder: str) -> dict[str, Any]:
                 _document(document, folder)
                 for document in (published.html, published.pdf, published.docx)
                 if document is not None
+            ],
+            "appendices": [
+                {
+                    "title": appendix.title,
+                    "exempt": appendix.exempt_paragraph is not None,
+                    "exempt_paragraph": appendix.exempt_paragraph,
+                    "note": appendix.statement or None,
+                    "document": _document(appendix.document, folder)
+                    if appendix.document is not None
+                    else None,
+                }
+                for appendix in published.appendices
             ],
             "earlier_versions": [
                 {

@@ -9,10 +9,12 @@ from disk)::
     MEETING/meeting.json           open data: items, page ranges, dates, sha256 of every file
     MEETING/agenda.pdf, .docx, public-pack.pdf (and supplement files, when items are late)
     MEETING/REPORT.html, .pdf, .docx   each public report (earlier versions: REPORT-DATE.*)
+    MEETING/REPORT.appendix-N.pdf      each public appendix of it (N: its place in attachments:)
 
 Only public material is published: an exempt report is named on the agenda with
-its Schedule 12A paragraph and is never rendered into the site; members' packs
-are dropped. Nothing here reads the clock: every date comes from the content.
+its Schedule 12A paragraph and is never rendered into the site, and so is an
+exempt appendix of a public report (the report's page says which, and why);
+members' packs are dropped. Nothing here reads the clock: every date comes from the content.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import PurePosixPath
 
 from boardpaper.content.model import format_date
 from boardpaper.errors import ContentError, Problem
-from boardpaper.meeting.agenda import exempt_statement
+from boardpaper.meeting.agenda import exempt_appendix_statement, exempt_statement
 from boardpaper.meeting.pack import build_pack
 from boardpaper.meeting.schema import AgendaItem, Meeting
 from boardpaper.pipeline import LoadedReport, render
@@ -75,6 +77,17 @@ class PublishedVersion:
         return format_date(self.replaced)
 
 
+@dataclass(frozen=True)
+class PublishedAppendix:
+    """A document attached to a report: its own PDF when public; an exempt one has none,
+    only the statement saying it is exempt and under which paragraph."""
+
+    title: str
+    document: Document | None
+    exempt_paragraph: int | None = None
+    statement: str = ""
+
+
 @dataclass
 class PublishedItem:
     """An agenda item as the site shows it; ``html``/``pdf``/``docx`` only for public reports."""
@@ -88,6 +101,7 @@ class PublishedItem:
     pdf: Document | None = None
     docx: Document | None = None
     versions: list[PublishedVersion] = field(default_factory=list)
+    appendices: list[PublishedAppendix] = field(default_factory=list)
 
     @property
     def pages_text(self) -> str:
@@ -117,6 +131,12 @@ class PublishedMeeting:
             for published in self.items
             for document in (published.pdf, published.docx)
             if document is not None
+        ]
+        reports += [
+            appendix.document
+            for published in self.items
+            for appendix in published.appendices
+            if appendix.document is not None
         ]
         earlier = [
             document
@@ -249,6 +269,29 @@ def _report_documents(
     return pdf, docx
 
 
+def _appendices(
+    meeting: Meeting, item: AgendaItem, folder: str, stem: str, published: dt.date
+) -> list[PublishedAppendix]:
+    """A public report's attached documents: each public one as its own PDF (the file as
+    attached, or as converted from Word), each exempt one as a statement only."""
+    found = []
+    for index, document in enumerate(item.documents, start=1):
+        if document.exempt_paragraph is not None:
+            statement = exempt_appendix_statement(
+                item, document.title, document.exempt_paragraph, meeting
+            )
+            found.append(
+                PublishedAppendix(document.title, None, document.exempt_paragraph, statement)
+            )
+            continue
+        # A dot never occurs in a slug: no report or version of the meeting can take this name.
+        path = f"{folder}/{stem}.appendix-{index}.pdf"
+        data = document.pdf.read()
+        pdf = Document(path, data, document.title, "pdf", published, document.pdf.pages)
+        found.append(PublishedAppendix(document.title, pdf))
+    return found
+
+
 def _pack_file_date(meeting: Meeting, name: str) -> dt.date:
     """When a file of the pack was (last) published: a pack holding a paper published
     after the agenda (a republished one) was issued again that day."""
@@ -287,6 +330,7 @@ def _publish_meeting(meeting: Meeting, folder: str, jobs: int | None) -> Publish
             entry.pdf, entry.docx = _report_documents(
                 item.report, folder, stem, item.heading, published
             )
+            entry.appendices = _appendices(meeting, item, folder, stem, published)
             for version in item.earlier_versions:
                 earlier = f"{stem}-{version.published.isoformat()}"
                 pdf, docx = _report_documents(

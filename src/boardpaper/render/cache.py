@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from boardpaper import __version__
+from boardpaper.cachedir import default_cache_dir
 from boardpaper.render.environment import FontUse
 
 DEFAULT_MAX_BYTES = 1 << 30
@@ -54,16 +55,6 @@ FONT_ROOTS = (
     "~/.local/share/fonts",
     "/etc/fonts",
 )
-
-
-def default_cache_dir() -> Path:
-    """Where the render cache lives unless ``--cache-dir`` says otherwise."""
-    configured = os.environ.get("BOARDPAPER_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "boardpaper"
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from boardpaper.content.model import (
 from boardpaper.errors import display_path
 from boardpaper.render import word_properties
 from boardpaper.render.bidi import isolate, isolate_value
-from boardpaper.render.column_widths import TextMeasure, column_widths
+from boardpaper.render.column_widths import TableLayout, TextMeasure, table_widths
 from boardpaper.render.reproducible import normalise_docx
 from boardpaper.render.stamp import provenance_of
 from boardpaper.render.template_data import (
@@ -473,18 +473,13 @@ class _BodyWriter:
     def _column_widths(self, grid: Any, table: Table) -> None:
         """Share the text width by how wide each column's text is in the Table Text font.
 
-        No column is narrower than its widest word (``column_widths``).
+        No column is narrower than its widest word (``column_widths``); the PDF uses
+        the same widths (``render.html``'s ``column_widths``).
         """
         if not self.text_width or self.measure is None:
             return
         measure, padding = self.measure
-        widths = column_widths(
-            table.columns,
-            [[(cell.text, bool(cell.status)) for cell in row] for row in table.rows],
-            Emu(self.text_width).pt,
-            measure,
-            padding,
-        )
+        widths = table_widths(table, TableLayout(measure, padding, Emu(self.text_width).pt))
         grid.autofit = False
         for column, points in zip(grid.columns, widths, strict=True):
             width = Pt(points)

@@ -127,7 +127,15 @@ def _environment(chain: tuple[ChainLink, ...]) -> ImmutableSandboxedEnvironment:
     return env
 
 
-HTML_VARIABLES = ("paper", "fields", "template", "boardpaper_version", "provenance", "stylesheets")
+HTML_VARIABLES = (
+    "paper",
+    "fields",
+    "template",
+    "boardpaper_version",
+    "provenance",
+    "stylesheets",
+    "column_widths",
+)
 """The names ``html_context`` gives every HTML template (``boardpaper check`` lints against it)."""
 
 
@@ -144,8 +152,29 @@ def html_context(
         "boardpaper_version": __version__,
         "provenance": {},
         "stylesheets": stylesheets,
+        "column_widths": table_column_widths(template),
         **(extra or {}),
     }
+
+
+def table_column_widths(template: Template) -> Callable[[object], list[float]]:
+    """``column_widths(table)`` for templates: each column's share of the table's width,
+    in percent, as the Word file's table has it (``column_widths.table_widths``).
+
+    Empty for anything but a table, or when the Word file gives no text width: the
+    template then leaves the table to CSS's automatic layout.
+    """
+    from boardpaper.render.column_widths import table_widths, width_percentages
+    from boardpaper.render.word_look import table_layout
+
+    layout = table_layout(template.word_template)
+
+    def column_widths(table: object) -> list[float]:
+        if layout is None or not isinstance(table, Table) or not table.columns:
+            return []
+        return width_percentages(table_widths(table, layout))
+
+    return column_widths
 
 
 def render_html(

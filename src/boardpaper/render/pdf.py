@@ -1,7 +1,8 @@
 """The PDF renderer: a ``Paper`` in, tagged PDF/UA-1 bytes out, by WeasyPrint.
 
-WeasyPrint is imported once per process (it costs about a second) and fetches
-only ``data:`` URLs and files inside the template's chain of folders (its own,
+WeasyPrint is imported once per process (it costs about a second); a template's
+stylesheets are parsed and its fonts configured once per process (``render.reuse``).
+It fetches only ``data:`` URLs and files inside the template's chain of folders (its own,
 its parents', the built-in base): no network, no other files, whatever the
 template or content says.
 """
@@ -16,6 +17,7 @@ from typing import Any
 from boardpaper.content.model import Paper
 from boardpaper.render.environment import FontUse, fonts_in
 from boardpaper.render.html import render_html
+from boardpaper.render.reuse import layout_options
 from boardpaper.render.stamp import add_pdf_properties, provenance_of
 from boardpaper.render.tagging import finish_tagging, record_origins
 from boardpaper.render.weasyprint_internals import harfbuzz_subset_available
@@ -157,6 +159,10 @@ def html_to_pdf(
     # No pdf_identifier: finish_tagging drops WeasyPrint's /ID anyway and saves with
     # qpdf's deterministic id, computed from the finished content.
     data = source.write_pdf(
-        stylesheets=user_css, pdf_variant="pdf/ua-1", custom_metadata=True, finisher=finish
+        stylesheets=user_css,
+        pdf_variant="pdf/ua-1",
+        custom_metadata=True,
+        finisher=finish,
+        **layout_options([folder, *fallbacks], html),
     )
     return finish_tagging(data)

@@ -151,18 +151,21 @@ def _artifact_orphans(pdf: Any, tree: Any, in_tree: set[tuple[int, int]]) -> Non
         }
         if not orphans:
             continue
-        # Every instruction is rebuilt from its parsed operands, as before: that also
-        # normalises how numbers are written ("1." -> "1"), which the bytes depend on.
-        instructions = []
-        for operands, operator in pikepdf.parse_content_stream(page):  # type: ignore[misc]
+        # The stream is written again from its parsed instructions (that normalises how
+        # numbers are written, "1." -> "1", which the bytes depend on); only the orphans'
+        # BDC instructions are replaced, in place: making a new object for each of the
+        # thousands of instructions was most of this pass's time.
+        instructions = pikepdf.parse_content_stream(page)
+        for index, instruction in enumerate(instructions):
+            if instruction.operator != bdc:
+                continue
+            operands = instruction.operands
             if (
-                operator == bdc
-                and len(operands) == 2
+                len(operands) == 2
                 and isinstance(operands[1], pikepdf.Dictionary)
                 and int(operands[1].get("/MCID", -1)) in orphans
             ):
-                operands = artifact
-            instructions.append(pikepdf.ContentStreamInstruction(operands, operator))
+                instructions[index] = pikepdf.ContentStreamInstruction(artifact, bdc)
         page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
         kept = [None if mcid in orphans else element for mcid, element in enumerate(parents)]
         while kept and kept[-1] is None:

@@ -1,12 +1,17 @@
 """Every use of WeasyPrint's private internals, in one place: hooks and facts in, nothing else.
 
-boardpaper relies on three things WeasyPrint does not document: the tagger's
+boardpaper relies on four things WeasyPrint does not document: the tagger's
 ``weasyprint.pdf.tags._build_box_tree`` (wrapped to note which HTML element made
-each structure element), ``weasyprint.text.fonts.get_hb_object_data`` (the bytes of
-a HarfBuzz face, to fingerprint fonts) and ``weasyprint.pdf.fonts.harfbuzz_subset``
-(whether the HarfBuzz subsetter is loaded). Each was checked against the releases in
-``TESTED_VERSIONS``; ``tests/test_weasyprint_internals.py`` checks that the installed
-release still has them, and pyproject's ``weasyprint`` range is this range.
+each structure element), the name ``weasyprint.css.CSS`` through which the cascade
+parses a document's own ``<style>`` and ``<link>`` stylesheets (wrapped so a
+template's stylesheets are parsed once per process, ``render.reuse``),
+``weasyprint.text.fonts.get_hb_object_data`` (the bytes of a HarfBuzz face, to
+fingerprint fonts) and ``weasyprint.pdf.fonts.harfbuzz_subset`` (whether the
+HarfBuzz subsetter is loaded). ``FontConfiguration`` and ``CounterStyle`` are
+documented, but live in modules of their own; they are created here too. Each was
+checked against the releases in ``TESTED_VERSIONS``;
+``tests/test_weasyprint_internals.py`` checks that the installed release still has
+them, and pyproject's ``weasyprint`` range is this range.
 ``harfbuzz_subset_available`` answers without importing WeasyPrint (which costs about
 a second), so a build that renders nothing stays quick.
 """
@@ -53,6 +58,43 @@ def wrap_box_tree_builder(wrap: Callable[[Any, Any], Iterator[Any]]) -> bool:
     build_box_tree.boardpaper_wrapped = True  # type: ignore[attr-defined]
     tags._build_box_tree = build_box_tree
     return True
+
+
+def wrap_document_stylesheets(wrap: Callable[..., Any]) -> bool:
+    """Replace ``weasyprint.css.CSS`` (the class ``find_stylesheets`` and ``@import`` call)
+    by ``wrap(original, *args, **kwargs)``.
+
+    Done once per process; returns False when this WeasyPrint has no such name (every
+    stylesheet is then parsed on every render, as WeasyPrint does by itself).
+    """
+    from weasyprint import css
+
+    original = getattr(css, "CSS", None)
+    if original is None or not hasattr(css, "find_stylesheets"):
+        return False
+    if getattr(original, "boardpaper_wrapped", False):
+        return True
+
+    def stylesheet(*args: Any, **kwargs: Any) -> Any:
+        return wrap(original, *args, **kwargs)
+
+    stylesheet.boardpaper_wrapped = True  # type: ignore[attr-defined]
+    css.CSS = stylesheet
+    return True
+
+
+def new_font_configuration() -> Any:
+    """A fresh ``weasyprint.text.fonts.FontConfiguration`` (fontconfig and Pango font map)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def new_counter_style() -> Any:
+    """A fresh ``weasyprint.css.counters.CounterStyle`` (``@counter-style`` rules by name)."""
+    from weasyprint.css.counters import CounterStyle
+
+    return CounterStyle()
 
 
 def font_face_bytes(font: Any) -> bytes:

@@ -26,10 +26,10 @@ from typing import Any
 
 import docx
 from docx.oxml.ns import qn
-from docx.shared import Length
+from docx.shared import Emu, Length
 
 from boardpaper.errors import display_path
-from boardpaper.render.column_widths import TextMeasure
+from boardpaper.render.column_widths import TableLayout, TextMeasure
 from boardpaper.render.word_file import check_word_file
 from boardpaper.template.pdf_look import LOOK_STYLES as LOOK_STYLES
 
@@ -73,6 +73,7 @@ class WordLook:
     table_header_fill: str | None = None
     table_cell_padding_pt: tuple[float, float, float, float] | None = None  # top right bottom left
     table_header_bold: bool = False
+    text_width_pt: float | None = None  # between the first section's left and right margins
 
 
 def _pt(length: Length | None) -> float | None:
@@ -303,6 +304,11 @@ def read_word_look(path: Path, mtime_ns: int = 0) -> WordLook:
         table_header_fill=fill,
         table_cell_padding_pt=padding,
         table_header_bold=header_bold,
+        text_width_pt=Emu(section.page_width - section.left_margin - section.right_margin).pt
+        if section.page_width is not None
+        and section.left_margin is not None
+        and section.right_margin is not None
+        else None,
     )
 
 
@@ -387,3 +393,13 @@ def table_text_measure(path: Path) -> tuple[TextMeasure, float]:
     size = look.styles.get("Table Text", TextLook()).size_pt or 10.5
     padding = look.table_cell_padding_pt or (0.0, 5.4, 0.0, 5.4)
     return TextMeasure(size), padding[1] + padding[3]
+
+
+def table_layout(path: Path) -> TableLayout | None:
+    """How the Word file at ``path`` sizes table columns (``column_widths.table_widths``);
+    None when its first section gives no text width."""
+    look = word_look(path)
+    if not look.text_width_pt:
+        return None
+    measure, padding = table_text_measure(path)
+    return TableLayout(measure, padding, look.text_width_pt)

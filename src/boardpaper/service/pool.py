@@ -152,8 +152,12 @@ def _warm_up(template_dirs: list[str]) -> None:
     names = _worker_library.names()
     for name in names:
         template = _worker_library.get(name)
+        # Fonts and Pango loaded in the font configuration this template's papers will
+        # reuse (render.reuse).
         html_to_pdf(
-            f'<html lang="{template.language}"><title>warm</title><p>.</p>', template.folder
+            f'<html lang="{template.language}"><title>warm</title><p>.</p>',
+            template.folder,
+            fallbacks=tuple(link.folder for link in template.chain[1:]),
         )
     if names:
         template = _worker_library.get(names[0])

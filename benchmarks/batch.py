@@ -119,7 +119,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temp_name:
         temp = Path(temp_name)
         reports = generate(temp / "content", args.reports)
-        env = {**os.environ, "XDG_CACHE_HOME": str(temp / "xdg-cache")}
+        # Bytecode cached (in a folder of this run) as an installed package has it: with
+        # PYTHONDONTWRITEBYTECODE every run would compile boardpaper's sources again.
+        env = {
+            **{key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"},
+            "PYTHONPYCACHEPREFIX": str(temp / "pycache"),
+            "XDG_CACHE_HOME": str(temp / "xdg-cache"),
+        }
         no_cache = ["--no-cache"] if has_cache else []
 
         def full_build(index: int) -> float:

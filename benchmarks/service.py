@@ -72,6 +72,24 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(server_pid: int) -> float:
+    """CPU time (user + system) of the server, its live workers and the workers it reaped."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(pid: int) -> list[int]:
+        text = Path(f"/proc/{pid}/stat").read_text()
+        return [int(field) for field in text.rsplit(")", 1)[1].split()[11:15]]
+
+    utime, stime, cutime, cstime = fields(server_pid)
+    total = utime + stime + cutime + cstime
+    for pid in worker_pids(server_pid):
+        try:
+            total += sum(fields(pid)[:2])
+        except OSError:  # recycled meanwhile: counted in cutime once reaped
+            continue
+    return total / tick
+
+
 def wait_healthy(port: int, process: subprocess.Popen, deadline: float) -> None:
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -160,6 +178,7 @@ def main() -> None:
                     if status == 200:
                         latencies.append(seconds)
 
+        cpu_before = cpu_seconds(process.pid)
         load_started = time.perf_counter()
         threads = [threading.Thread(target=client) for _ in range(args.concurrency)]
         for thread in threads:
@@ -170,6 +189,7 @@ def main() -> None:
 
         # Workers recycled near the end may still be starting: measure them once warm.
         health = wait_ready(port, args.workers)
+        cpu_used = cpu_seconds(process.pid) - cpu_before
         after = {pid: rss_mib(pid) for pid in worker_pids(process.pid)}
         repeated = distinct(seed, args.requests + 1)
         repeats = [post(port, path, repeated) for _ in range(20)]
@@ -187,6 +207,11 @@ def main() -> None:
     )
     print(f"latency p50 {cuts[49] * 1000:.0f} ms, p95 {cuts[94] * 1000:.0f} ms")
     print(f"throughput {len(latencies) / wall:.2f} papers/s over {wall:.1f} s")
+    per_paper = cpu_used / max(1, len(latencies))
+    print(
+        f"CPU per paper (server and workers, recycling included) {per_paper:.3f} s: "
+        f"at most {(os.cpu_count() or 1) / per_paper:.2f} papers/s on {os.cpu_count()} idle cores"
+    )
     print(f"errors {errors} (statuses: {dict(sorted(statuses.items()))})")
     hits = [seconds for status, seconds in repeats[1:] if status == 200]
     print(

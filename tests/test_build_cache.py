@@ -147,3 +147,30 @@ def test_a_changed_data_file_misses_the_cache(project: Path, renders: list[str])
     assert len(renders) == 4  # only the report reading the data file
     after = outputs(project / "out")
     assert after["quarterly-performance-q2.pdf"] != before["quarterly-performance-q2.pdf"]
+
+
+def test_one_changed_paper_split_across_two_processes_gives_the_bytes_of_one(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With -j 2 and one paper to render, its PDF lays out in a worker while this process
+    writes its .docx; the files are those a one-process build without the cache writes."""
+    split_renders: list[str] = []
+    real = parallel._render_split
+
+    def spying(paper, template, formats, timeout):  # type: ignore[no-untyped-def]
+        split_renders.append(paper.title)
+        return real(paper, template, formats, timeout)
+
+    monkeypatch.setattr(parallel, "_render_split", spying)
+    build()
+    report = project / "content" / SMALL[0]
+    report.write_text(report.read_text().replace("title: ", "title: Revised ", 1))
+    result = CliRunner().invoke(cli, ["build", "-o", "out", "-j", "2", "--cache-dir", "cache"])
+    assert result.exit_code == 0, result.output
+    stem = Path(SMALL[0]).stem
+    assert f"wrote out/{stem}.pdf" in result.output and f"wrote out/{stem}.docx" in result.output
+    assert len(split_renders) == 1 and split_renders[0].startswith("Revised ")
+    split = outputs(project / "out")
+    shutil.rmtree(project / "out")
+    build("--no-cache")
+    assert outputs(project / "out") == split

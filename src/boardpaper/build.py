@@ -16,8 +16,15 @@ from pathlib import Path
 
 from boardpaper.content.placeholders import placeholder_problems, report_starter
 from boardpaper.errors import ContentError, Problem
-from boardpaper.load.yaml_nodes import Limits
-from boardpaper.pipeline import FORMATS, LoadedReport, find_reports, load_report, parse_report
+from boardpaper.load.yaml_nodes import Limits, Node
+from boardpaper.pipeline import (
+    FORMATS,
+    LoadedReport,
+    find_reports,
+    load_report_tree,
+    parse_report,
+    parse_report_tree,
+)
 from boardpaper.progress import Progress
 from boardpaper.render.cache import RenderCache
 from boardpaper.render.glyphs import glyph_warnings
@@ -47,25 +54,40 @@ def load_reports(
     library = library or default_library()
     problems: list[Problem] = []
     reports: list[LoadedReport] = []
+    trees: list[Node] = []
     for path in find_reports(paths, problems):
         try:
-            reports.append(load_report(path, library, limits))
+            report, tree = load_report_tree(path, library, limits)
         except ContentError as error:
             problems.extend(error.problems)
+        else:
+            reports.append(report)
+            trees.append(tree)
     problems.extend(_clashing_output_names(reports))
     if problems:
         raise ContentError(problems)
-    warnings = [warning for report in reports for warning in report_warnings(report, limits)]
+    warnings = [
+        warning
+        for report, tree in zip(reports, trees, strict=True)
+        for warning in report_warnings(report, limits, tree)
+    ]
     return Build(reports, warnings)
 
 
-def report_warnings(report: LoadedReport, limits: Limits = Limits()) -> list[Problem]:
+def report_warnings(
+    report: LoadedReport, limits: Limits = Limits(), tree: Node | None = None
+) -> list[Problem]:
     """What a valid report should still fix: starter placeholders left in (``check`` and
-    ``pack`` refuse them), then characters no installed font can draw."""
+    ``pack`` refuse them), then characters no installed font can draw.
+
+    ``tree`` is the report's parsed YAML when the caller has it (it is not parsed again).
+    """
     starter = report_starter(report.template)
     display = report.source_path
     return [
-        *placeholder_problems(report.paper.source, starter, display, warning=True, limits=limits),
+        *placeholder_problems(
+            report.paper.source, starter, display, warning=True, limits=limits, tree=tree
+        ),
         *glyph_warnings(report.paper.source, display),
     ]
 
@@ -108,10 +130,11 @@ def build_upload(
 
     Returns files named ``<format>`` (no folder); with ``with_manifest`` the
     files are ``paper/<stem>.<format>`` plus ``paper/manifest.json``, as
-    ``boardpaper build`` would write them. Raises ContentError.
+    ``boardpaper build`` would write them. Raises ContentError. No warnings are
+    collected (``load_upload`` gives them): the service does not send them with a paper.
     """
-    result = load_upload(text, display, library)
-    report = result.reports[0]
+    report = parse_report(text, display, library)
+    result = Build([report])
     if with_manifest:
         from boardpaper.provenance.manifest import render_with_manifest
 
@@ -127,8 +150,8 @@ def build_upload(
 
 def load_upload(text: bytes, display: str, library: TemplateLibrary | None = None) -> Build:
     """Validate one uploaded report; returns it with its warnings. Raises ContentError."""
-    report = parse_report(text, display, library)
-    return Build([report], report_warnings(report))
+    report, tree = parse_report_tree(text, display, library)
+    return Build([report], report_warnings(report, tree=tree))
 
 
 def _clashing_output_names(reports: list[LoadedReport]) -> list[Problem]:

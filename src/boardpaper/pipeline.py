@@ -46,9 +46,19 @@ def load_report(
     display: str | None = None,
 ) -> LoadedReport:
     """Read, validate and assemble one report file. Raises ContentError with every problem."""
+    return load_report_tree(path, library, limits, display)[0]
+
+
+def load_report_tree(
+    path: Path,
+    library: TemplateLibrary | None = None,
+    limits: Limits = Limits(),
+    display: str | None = None,
+) -> tuple[LoadedReport, Node]:
+    """``load_report``, and the parsed YAML tree of the file (for checks that read it again)."""
     display = display or display_path(path)
     text = read_text(path, display, limits)
-    return parse_report(text, display, library, limits, folder=path.parent)
+    return parse_report_tree(text, display, library, limits, folder=path.parent)
 
 
 def parse_report(
@@ -63,6 +73,17 @@ def parse_report(
     ``folder`` is where the report's data files (CSV, XLSX) are read from; without
     it (an HTTP body) a report must give its indicators inline.
     """
+    return parse_report_tree(text, display, library, limits, folder)[0]
+
+
+def parse_report_tree(
+    text: str | bytes,
+    display: str,
+    library: TemplateLibrary | None = None,
+    limits: Limits = Limits(),
+    folder: Path | None = None,
+) -> tuple[LoadedReport, Node]:
+    """``parse_report``, and the parsed YAML tree (for checks that would read it again)."""
     if isinstance(text, bytes):
         text = decode_text(text, display, limits)
     library = library or default_library()
@@ -89,7 +110,7 @@ def parse_report(
     problems = size_problems(paper, limits, display)
     if problems:
         raise ContentError(problems)
-    return LoadedReport(paper, template, display, attachments)
+    return LoadedReport(paper, template, display, attachments), node
 
 
 def _template_for(node: Node, display: str, library: TemplateLibrary) -> Template:

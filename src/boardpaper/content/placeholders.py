@@ -51,19 +51,22 @@ def placeholder_problems(
     display: str,
     warning: bool = False,
     limits: Limits = Limits(),
+    tree: Node | None = None,
 ) -> list[Problem]:
     """One located problem per value in ``source`` still holding starter text, in file order.
 
-    ``source`` is a report (or meeting) already validated under ``limits``. With
-    ``warning``, each message starts "warning: " (``validate`` goes on; ``check`` does not).
+    ``source`` is a report (or meeting) already validated under ``limits``; ``tree`` is
+    its parsed YAML when the caller has it (else it is parsed here). With ``warning``,
+    each message starts "warning: " (``validate`` goes on; ``check`` does not).
     """
     prefix = "warning: " if warning else ""
     placeholders = starter_placeholders(starter)
     problems = []
-    try:
-        tree = parse_yaml(source, display, limits)
-    except ContentError:  # not validated under these limits: its own problems say more
-        return []
+    if tree is None:
+        try:
+            tree = parse_yaml(source, display, limits)
+        except ContentError:  # not validated under these limits: its own problems say more
+            return []
     for key, node in _keyed_scalars(tree, ""):
         text = str(node.value).strip()
         if (_pattern(key), text) in placeholders:

@@ -120,7 +120,13 @@ def _canonical(name: str) -> str:
 
 
 def native_libraries() -> dict[str, Any]:
-    """Versions of the C libraries that lay out and compress the PDF."""
+    """Versions of the C libraries that lay out and compress the PDF (a fresh dict each call)."""
+    return dict(_native_libraries())
+
+
+@cache
+def _native_libraries() -> dict[str, Any]:
+    # Asked once per process: the build manifest and the render cache key both need it.
     from lxml import etree
 
     libraries: dict[str, Any] = {
@@ -146,7 +152,22 @@ def _qpdf_version() -> str | None:
     return str(pikepdf.__libqpdf_version__)
 
 
+_SONAMES = {
+    "pango-1.0": "libpango-1.0.so.0",
+    "harfbuzz": "libharfbuzz.so.0",
+    "fontconfig": "libfontconfig.so.1",
+}
+"""The Linux file names ``find_library`` gives for these (the ones WeasyPrint ends up loading)."""
+
+
 def _library(name: str) -> Any:
+    # dlopen by file name first: find_library starts ldconfig and gcc (0.1 s and more).
+    soname = _SONAMES.get(name)
+    if soname is not None:
+        try:
+            return ctypes.CDLL(soname)
+        except OSError:
+            pass
     found = ctypes.util.find_library(name)
     return ctypes.CDLL(found) if found else None
 

@@ -80,15 +80,22 @@ def glyph_warnings(text: str, display: str) -> list[Problem]:
     ``text`` is a report's YAML source; each warning is located at the first
     place the character appears (1-based line and column).
     """
+    if text.isascii():  # every installed font draws ASCII: fontconfig need not be asked
+        return []
+    missing = {
+        character
+        for character in set(text)
+        if not character.isascii() and not _invisible(character) and has_glyph(character) is False
+    }
+    if not missing:  # the usual case: no need to walk the text character by character
+        return []
     warnings: list[Problem] = []
     seen: set[str] = set()
     for line_number, line in enumerate(text.split("\n"), start=1):
         for column, character in enumerate(line, start=1):
-            if character.isascii() or character in seen:
+            if character not in missing or character in seen:
                 continue
             seen.add(character)
-            if _invisible(character) or has_glyph(character) is not False:
-                continue
             name = unicodedata.name(character, "unnamed character")
             warnings.append(
                 Problem(

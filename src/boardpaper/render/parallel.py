@@ -117,7 +117,14 @@ def render_papers(
             progress.done(f"{name(index)} (unchanged, from the cache)")
     todo.sort(key=lambda index: -len(papers[index][0].source))
     workers = min(jobs or default_jobs(), len(todo))
-    if workers <= 1:
+    if len(todo) == 1 and (jobs or default_jobs()) > 1 and "pdf" in formats and len(formats) > 1:
+        # One paper changed (an author saving a report): its PDF lays out in a worker
+        # while this process writes the other formats, instead of one after the other.
+        index = todo[0]
+        progress.working(name(index))
+        results[index] = _render_split(*papers[index], formats, timeout)
+        progress.done(name(index))
+    elif workers <= 1:
         for index in todo:
             progress.working(name(index))
             results[index] = render_paper(*papers[index], formats)
@@ -202,6 +209,33 @@ class WorkerPool:
             # Ctrl-C, a timeout or a failed render: no worker outlives the command.
             self._pool.stop()  # type: ignore[no-untyped-call]
         self._pool.join()
+
+
+def _render_split(
+    paper: Paper, template: Template, formats: tuple[str, ...], timeout: float | None
+) -> CachedPaper:
+    """``render_paper``, its PDF made by one worker process while this one makes the rest."""
+    from pebble import ProcessPool
+
+    pool = ProcessPool(max_workers=1, max_tasks=1, initializer=_quiet_worker)
+    try:
+        pdf = pool.schedule(render_paper, (paper, template, ("pdf",)), timeout=timeout)
+        rest = render_paper(paper, template, tuple(fmt for fmt in formats if fmt != "pdf"))
+        laid_out = pdf.result()
+    except BaseException:
+        pool.stop()  # type: ignore[no-untyped-call]
+        pool.join()
+        raise
+    pool.close()  # type: ignore[no-untyped-call]
+    pool.join()
+    files = {fmt: (laid_out if fmt == "pdf" else rest).files[fmt] for fmt in formats}
+    return CachedPaper(files, laid_out.fonts)
+
+
+def _quiet_worker() -> None:
+    """Start-up of a one-paper worker: signals as in ``_warm_worker``, nothing loaded ahead."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def map_in_workers(

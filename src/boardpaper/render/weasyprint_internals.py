@@ -105,6 +105,12 @@ def font_face_bytes(font: Any) -> bytes:
 
 
 def _first_library(names: tuple[str, ...]) -> Any:
+    # The Linux file name (last) is tried by itself first: find_library starts ldconfig and
+    # gcc for each name, and on Linux the others resolve to this same file.
+    try:
+        return ctypes.CDLL(names[-1])
+    except OSError:
+        pass
     for name in names:
         for candidate in (name, ctypes.util.find_library(name)):
             if not candidate:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import io
 import multiprocessing
 import os
@@ -132,29 +133,50 @@ _worker_library: Any = None
 
 
 def _warm_up(template_dirs: list[str]) -> None:
-    """Import the renderers and load every template, so the first request is fast."""
+    """Import the renderers, load every template and lay out a scrap of HTML with each
+    (its fonts), then render one template's starter report to both formats.
+
+    A first render in a process pays for code paths and caches a scrap of HTML does not
+    touch (bold and italic faces, tables, the tagging pass, the Word writer): about 0.15 s,
+    paid here so the first request a worker takes is as quick as the rest. One starter is
+    enough for that; every template's would make each recycled worker cost seconds more.
+    """
     global _worker_library
-    from boardpaper.render.docx import render_docx  # noqa: F401  (import cost paid here)
+    from boardpaper.pipeline import parse_report
+    from boardpaper.render.parallel import render_paper
     from boardpaper.render.pdf import html_to_pdf
     from boardpaper.template.library import default_library
+    from boardpaper.template.starter import starter_yaml
 
     _worker_library = default_library([Path(d) for d in template_dirs])
-    for name in _worker_library.names():
+    names = _worker_library.names()
+    for name in names:
         template = _worker_library.get(name)
-        # Lay out a scrap of HTML so fonts and Pango are loaded before the first request,
-        # in the font configuration this template's papers will reuse (render.reuse).
+        # Fonts and Pango loaded in the font configuration this template's papers will
+        # reuse (render.reuse).
         html_to_pdf(
             f'<html lang="{template.language}"><title>warm</title><p>.</p>',
             template.folder,
             fallbacks=tuple(link.folder for link in template.chain[1:]),
         )
+    if names:
+        template = _worker_library.get(names[0])
+        report = parse_report(starter_yaml(template), f"{names[0]}.yaml", _worker_library)
+        render_paper(report.paper, report.template, ("docx", "pdf"))
 
 
-def _release_memory() -> Callable[[], None]:
-    """A function that hands freed memory back to the system after each job.
+RELEASE_ABOVE_BYTES = 32 << 20
+"""Memory a worker may gain over its level after warm-up before it is handed back."""
+
+
+def _release_memory() -> Callable[[], bool]:
+    """A function that hands freed memory back to the system once a worker has grown.
 
     WeasyPrint's native libraries (Pango, HarfBuzz) leave the C heap fragmented;
-    glibc's malloc_trim returns the free pages. Elsewhere this only collects garbage.
+    glibc's malloc_trim returns the free pages (elsewhere only garbage is collected).
+    Doing it after every job cost about 0.07 s a job while a worker gains well under
+    1 MiB a job, so it is done when the worker's resident memory is RELEASE_ABOVE_BYTES
+    over its level after the last release. Returns whether it released.
     """
     import ctypes
     import ctypes.util
@@ -165,13 +187,28 @@ def _release_memory() -> Callable[[], None]:
     if name:
         with contextlib.suppress(OSError, AttributeError):
             trim = ctypes.CDLL(name).malloc_trim
+    mark = [-1]
 
-    def release() -> None:
+    def release() -> bool:
+        resident = _resident_bytes()
+        if resident is not None and mark[0] >= 0 and resident < mark[0] + RELEASE_ABOVE_BYTES:
+            return False
         gc.collect()
         if trim is not None:
             trim(0)
+        mark[0] = _resident_bytes() or 0
+        return True
 
     return release
+
+
+def _resident_bytes() -> int | None:
+    """This process's resident memory (Linux ``/proc``), or None where that cannot be read."""
+    try:
+        with open("/proc/self/statm", "rb") as stream:
+            return int(stream.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _worker_main(conn: Connection, template_dirs: list[str], job: JobFunction) -> None:
@@ -183,6 +220,10 @@ def _worker_main(conn: Connection, template_dirs: list[str], job: JobFunction) -
         conn.send(("failed", f"{type(error).__name__}: {error}"))
         return
     release()
+    # What warm-up made (modules, templates, fonts) lives as long as the worker: kept out
+    # of the garbage collector's full passes, which otherwise walk it again and again
+    # (about 5% of a render's CPU).
+    gc.freeze()
     conn.send(("ready", os.getpid()))
     while True:
         try:

@@ -27,9 +27,12 @@ RELOAD_SCRIPT = """
   const key = "boardpaper-preview-scroll:" + location.pathname;
   // This script puts the reader back itself; the browser's own restoring after a reload
   // comes late (once the page has loaded) and could move a reader who had scrolled since.
+  // This script too runs only once the page's stylesheets have loaded: a reader who has
+  // scrolled by then stays where they are.
   history.scrollRestoration = "manual";
   const saved = sessionStorage.getItem(key);
-  if (saved !== null) { sessionStorage.removeItem(key); window.scrollTo(0, Number(saved)); }
+  sessionStorage.removeItem(key);
+  if (saved !== null && window.scrollY === 0) window.scrollTo(0, Number(saved));
   const styles = (doc) => [...doc.head.querySelectorAll("link[rel=stylesheet], style")]
     .map((element) => element.outerHTML).join("\\n");
   const reload = () => {

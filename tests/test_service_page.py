@@ -254,6 +254,7 @@ def test_page_works_at_200_percent_zoom_by_keyboard(browser, service):
     )
     assert overflow <= 0
     assert page.locator("#report").bounding_box()["width"] <= 640
+    page.locator(".cm-lint-marker-error").first.wait_for()
     assert page.locator(".cm-lint-marker-error").count() == 1
     # By keyboard alone, from the top of the page: Tab reaches the editor, leaves it again
     # (Tab is not trapped), reaches the problem's button; Enter lands on the problem's line.
@@ -271,15 +272,16 @@ def test_page_works_at_200_percent_zoom_by_keyboard(browser, service):
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "report-text"
     assert page.locator("#cursor").inner_text() == "Line 6, column 7"
-    in_view = page.evaluate(
+    # CodeMirror scrolls in its next measure cycle (an animation frame), so wait for it.
+    page.wait_for_function(
         """() => {
             const scroller = document.querySelector('.cm-scroller').getBoundingClientRect();
             const line = document.querySelector('.cm-activeLine').getBoundingClientRect();
             return line.top >= scroller.top && line.bottom <= scroller.bottom
                 && line.top >= 0 && line.bottom <= window.innerHeight;
-        }"""
+        }""",
+        timeout=10_000,
     )
-    assert in_view, "the problem's line is not on screen"
     page.screenshot(path=str(SCREENSHOTS / "zoom-200.png"))
     # The template's starters can be chosen and started by keyboard at this zoom too.
     page.focus("#template")

@@ -51,7 +51,12 @@ RELOAD_SCRIPT = """
       if (asked !== newest) return;
       if (styles(page) !== styles(document)) { reload(); return; }
       document.title = page.title;
+      // The new body lays out over the next frames (pictures, fonts): the reader's place is
+      // put back once it has, since the page may be shorter for a moment and clamp it.
+      const place = window.scrollY;
       document.body.replaceWith(page.body);
+      window.scrollTo(0, place);
+      requestAnimationFrame(() => { if (window.scrollY !== place) window.scrollTo(0, place); });
       current = version;
     } catch (error) {
       reload();

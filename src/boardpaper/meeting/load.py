@@ -6,6 +6,11 @@ to the meeting file, inside the content folder); each report is loaded and
 validated with the ordinary report pipeline. Publication deadlines are checked
 here too (see ``deadlines``), so every problem in the meeting and in its reports
 is reported at once, located, before anything is rendered.
+
+Longer than 400 lines on purpose: the checks that need the whole meeting at once
+(items against their reports, exempt and late items, the agenda template, deadlines
+counted from the publication date) report into one ``Context`` in one pass, so an
+author sees every problem together.
 """
 
 from __future__ import annotations

@@ -24,6 +24,10 @@ process holds every report's PDF, only the pack being joined.
 
 Nothing is written to the output folder here: ``build_pack`` returns ``{file name:
 bytes}`` and the caller writes them all at once (``output.write_atomically``).
+
+Longer than 400 lines on purpose: the three steps above share the rendered parts,
+their page counts and the agenda's ranges; split, each step would pass them all
+back and forth.
 """
 
 from __future__ import annotations

@@ -11,6 +11,10 @@ cannot say: pagination, the layout of the front sheet, status colours.
 
 ``unhonoured_fonts`` lists fonts the Word file asks for that this machine
 cannot draw (``boardpaper check`` reports them).
+
+Longer than 400 lines on purpose: the style chains (basedOn, docDefaults, theme
+fonts), the table style and the font checks all read one parsed Word file, cached
+once per file; ``render.word_css`` writes the CSS from what they return.
 """
 
 from __future__ import annotations

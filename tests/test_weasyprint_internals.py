@@ -91,3 +91,69 @@ def test_the_stylesheet_hook_is_installed_by_a_render(seed_report) -> None:
 
     render_pdf(seed_report.paper, seed_report.template)
     assert getattr(css.CSS, "boardpaper_wrapped", False)
+
+
+def _dlopen_names_in_weasyprint() -> list[tuple[str, ...]]:
+    """The names each ``_dlopen(ffi, ...)`` call of the installed WeasyPrint tries, in order."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec("weasyprint.text.ffi")
+    assert spec is not None and spec.origin is not None
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    return [
+        tuple(arg.value for arg in node.args[1:] if isinstance(arg, ast.Constant))
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_dlopen"
+    ]
+
+
+def test_every_library_name_weasyprint_tries_has_an_answer() -> None:
+    answered = {names for names in weasyprint_internals._WEASYPRINT_LIBRARIES.values()}
+    assert set(_dlopen_names_in_weasyprint()) == answered
+
+
+_IMPORT_AND_REPORT = """
+import ctypes.util, json, sys
+asked = []
+original = ctypes.util.find_library
+def counting(name):
+    asked.append(name)
+    return original(name)
+ctypes.util.find_library = counting
+if sys.argv[1] == "plain":
+    import weasyprint
+else:
+    from boardpaper.render.weasyprint_internals import import_weasyprint
+    weasyprint = import_weasyprint()
+assert ctypes.util.find_library is counting
+with open("/proc/self/maps") as maps:
+    files = sorted({line.split()[-1] for line in maps if ".so" in line and "/" in line})
+wanted = ("gobject", "pango", "harfbuzz", "fontconfig")
+print(json.dumps({
+    "asked": asked,
+    "libraries": [f for f in files if any(w in f for w in wanted)],
+    "subset": weasyprint.pdf.fonts.harfbuzz_subset is not None,
+}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the answers are Linux's")
+def test_import_asks_find_library_nothing_and_loads_the_same_libraries() -> None:
+    import json
+
+    def run(how: str) -> dict[str, object]:
+        done = subprocess.run(
+            [sys.executable, "-c", _IMPORT_AND_REPORT, how],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(done.stdout)
+
+    plain, ours = run("plain"), run("ours")
+    assert len(plain["asked"]) > 5  # WeasyPrint's own import asks for many names
+    assert ours["asked"] == []
+    assert ours["libraries"] == plain["libraries"]
+    assert any("libpango-1.0" in f for f in ours["libraries"])
+    assert ours["subset"] == plain["subset"]

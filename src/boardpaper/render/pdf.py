@@ -20,7 +20,7 @@ from boardpaper.render.html import render_html
 from boardpaper.render.reuse import layout_options
 from boardpaper.render.stamp import add_pdf_properties, provenance_of
 from boardpaper.render.tagging import finish_tagging, record_origins
-from boardpaper.render.weasyprint_internals import harfbuzz_subset_available
+from boardpaper.render.weasyprint_internals import harfbuzz_subset_available, import_weasyprint
 from boardpaper.template.inherit import inside
 from boardpaper.template.manifest import Template
 
@@ -30,10 +30,8 @@ _weasyprint: Any = None
 def _load_weasyprint() -> Any:
     global _weasyprint
     if _weasyprint is None:
-        import weasyprint
-
+        _weasyprint = import_weasyprint()
         record_origins()
-        _weasyprint = weasyprint
     return _weasyprint
 
 

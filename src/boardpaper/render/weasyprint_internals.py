@@ -36,6 +36,77 @@ _HARFBUZZ_SUBSET_NAMES = (
     "libharfbuzz-subset.so.0",
 )
 
+# Every name WeasyPrint 68-70 (weasyprint/text/ffi.py) passes to cffi's ``dlopen``
+# for each library, by the Linux file name of that library. cffi asks
+# ``ctypes.util.find_library`` for each name that does not load as it is.
+_WEASYPRINT_LIBRARIES = {
+    "libgobject-2.0.so.0": (
+        *("libgobject-2.0-0", "gobject-2.0-0", "gobject-2.0", "libgobject-2.0.so.0"),
+        *("libgobject-2.0.0.dylib", "libgobject-2.0-0.dll"),
+    ),
+    "libpango-1.0.so.0": (
+        *("libpango-1.0-0", "pango-1.0-0", "pango-1.0", "libpango-1.0.so.0"),
+        *("libpango-1.0.dylib", "libpango-1.0-0.dll"),
+    ),
+    "libharfbuzz.so.0": (*_HARFBUZZ_NAMES, "libharfbuzz.0.dylib", "libharfbuzz-0.dll"),
+    "libharfbuzz-subset.so.0": (
+        *_HARFBUZZ_SUBSET_NAMES,
+        *("libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll"),
+    ),
+    "libharfbuzz-vector.so.0": (
+        *("libharfbuzz-vector-0", "harfbuzz-vector", "harfbuzz-vector-0.0"),
+        *("libharfbuzz-vector.so.0", "libharfbuzz-vector.0.dylib", "libharfbuzz-vector-0.dll"),
+    ),
+    "libfontconfig.so.1": (
+        *("libfontconfig-1", "fontconfig-1", "fontconfig", "libfontconfig.so.1"),
+        *("libfontconfig.1.dylib", "libfontconfig-1.dll"),
+    ),
+    "libpangoft2-1.0.so.0": (
+        *("libpangoft2-1.0-0", "pangoft2-1.0-0", "pangoft2-1.0", "libpangoft2-1.0.so.0"),
+        *("libpangoft2-1.0.dylib", "libpangoft2-1.0-0.dll"),
+    ),
+}
+
+
+def import_weasyprint() -> Any:
+    """``import weasyprint``, without the ~20 ``find_library`` calls its import makes.
+
+    WeasyPrint's import tries each of its libraries under the names of every platform,
+    and cffi asks ``ctypes.util.find_library`` for each name that does not load as it
+    is: on Linux 22 calls, each starting ``ldconfig`` (and ``gcc`` where installed),
+    0.2-0.5 s of a cold command (Kozea/WeasyPrint#1125). While it imports,
+    ``find_library`` answers each of WeasyPrint's names for a library with that
+    library's Linux file name when the file loads, and "not found" when it does not;
+    so WeasyPrint loads the same files as without this (a test compares them). Any
+    other name is asked as before. On other systems, and once imported, nothing
+    changes.
+    """
+    import sys
+
+    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+        import weasyprint
+
+        return weasyprint
+    answers: dict[str, str | None] = {}
+    for soname, names in _WEASYPRINT_LIBRARIES.items():
+        try:
+            ctypes.CDLL(soname)
+            found: str | None = soname
+        except OSError:
+            found = None
+        answers.update(dict.fromkeys(names, found))
+    original = ctypes.util.find_library
+
+    def find_library(name: str) -> str | None:
+        return answers[name] if name in answers else original(name)
+
+    ctypes.util.find_library = find_library
+    try:
+        import weasyprint
+    finally:
+        ctypes.util.find_library = original
+    return weasyprint
+
 
 def wrap_box_tree_builder(wrap: Callable[[Any, Any], Iterator[Any]]) -> bool:
     """Replace the tagger's ``_build_box_tree(box, *args)`` by ``wrap(original, box, *args)``.

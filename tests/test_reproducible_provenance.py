@@ -250,3 +250,19 @@ def test_render_with_manifest_works_in_memory_for_uploads(library: TemplateLibra
     [output] = manifest["outputs"]
     assert output["path"] == "upload.docx"
     assert output["sha256"] == hashlib.sha256(files[Path("paper/upload.docx")]).hexdigest()
+
+
+def test_qpdf_version_is_read_without_importing_pikepdf_and_is_pikepdfs_own() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from boardpaper.render.environment import native_libraries\n"
+        "qpdf = native_libraries()['qpdf']\n"
+        "print(qpdf, 'pikepdf' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    qpdf, imported = done.stdout.split()
+    assert qpdf == str(pikepdf.__libqpdf_version__)
+    assert imported == "False"

@@ -21,6 +21,7 @@ import zlib
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from boardpaper.render.weasyprint_internals import font_face_bytes, harfbuzz_subset_available
@@ -144,7 +145,30 @@ def _native_libraries() -> dict[str, Any]:
 
 
 def _qpdf_version() -> str | None:
-    """The qpdf library pikepdf wraps (it rewrites every PDF in ``finish_tagging``)."""
+    """The qpdf library pikepdf wraps (it rewrites every PDF in ``finish_tagging``).
+
+    Asked of the library file pikepdf's wheel bundles (``pikepdf.libs/libqpdf*``, the
+    one its extension links to) when pikepdf is not imported yet: importing pikepdf
+    costs 25 ms, and a rebuild with nothing to render needs nothing else of it. A
+    pikepdf built against the system's qpdf has no such folder and is asked itself.
+    """
+    import sys
+
+    if "pikepdf" not in sys.modules:
+        import importlib.util
+
+        spec = importlib.util.find_spec("pikepdf")
+        if spec is None or spec.origin is None:
+            return None
+        bundled = sorted((Path(spec.origin).parent.parent / "pikepdf.libs").glob("libqpdf*.so*"))
+        if len(bundled) == 1:
+            try:
+                get_version = ctypes.CDLL(str(bundled[0])).qpdf_get_qpdf_version
+            except (OSError, AttributeError):
+                pass
+            else:
+                get_version.restype = ctypes.c_char_p
+                return str(get_version().decode("ascii"))
     try:
         import pikepdf
     except ImportError:

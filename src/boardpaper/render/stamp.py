@@ -18,7 +18,6 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape
 
 from boardpaper import __version__
 from boardpaper.content.model import Paper
@@ -102,6 +101,8 @@ def add_pdf_properties(pdf: Any, properties: dict[str, str]) -> None:
     metadata stream as ``boardpaper:<name>`` (namespace ``XMP_NAMESPACE``).
     Names must be PDF name characters (letters and digits).
     """
+    from xml.sax.saxutils import escape  # imports urllib: only when a PDF is stamped
+
     import pydyf
 
     for name, value in properties.items():

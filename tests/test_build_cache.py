@@ -152,14 +152,16 @@ def test_a_changed_data_file_misses_the_cache(project: Path, renders: list[str])
 def test_one_changed_paper_split_across_two_processes_gives_the_bytes_of_one(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With -j 2 and one paper to render, its PDF lays out in a worker while this process
-    writes its .docx; the files are those a one-process build without the cache writes."""
+    """With -j 2 and one paper to render, its PDF lays out in a worker (started before
+    validation: the report is newer than its outputs) while this process writes its HTML
+    and .docx; the files are those a one-process build without the cache writes."""
     split_renders: list[str] = []
     real = parallel._render_split
 
-    def spying(paper, template, formats, timeout):  # type: ignore[no-untyped-def]
+    def spying(paper, template, formats, timeout, head_start):  # type: ignore[no-untyped-def]
         split_renders.append(paper.title)
-        return real(paper, template, formats, timeout)
+        assert isinstance(head_start, parallel.PdfHeadStart)
+        return real(paper, template, formats, timeout, head_start)
 
     monkeypatch.setattr(parallel, "_render_split", spying)
     build()
@@ -174,3 +176,51 @@ def test_one_changed_paper_split_across_two_processes_gives_the_bytes_of_one(
     shutil.rmtree(project / "out")
     build("--no-cache")
     assert outputs(project / "out") == split
+
+
+def _revise(report: Path) -> None:
+    report.write_text(report.read_text().replace("title: ", "title: Revised ", 1))
+
+
+def test_a_head_start_is_made_only_when_one_report_differs_from_what_was_built(
+    project: Path,
+) -> None:
+    reports = sorted((project / "content").glob("*.yaml"))
+    out = project / "out"
+    both = ("docx", "pdf")
+    assert parallel.head_start_for(reports, out, both, 2) is None  # nothing built: two
+    build()
+    assert parallel.head_start_for(reports, out, both, 2) is None  # both as built
+    reports[0].touch()
+    assert parallel.head_start_for(reports, out, both, 2) is None  # touched, not changed
+    _revise(reports[0])
+    with parallel.head_start_for(reports, out, both, 2) as head_start:
+        assert isinstance(head_start, parallel.PdfHeadStart)
+    assert parallel.head_start_for(reports, out, both, 1) is None  # -j 1
+    assert parallel.head_start_for(reports, out, ("docx",), 2) is None  # no PDF to lay out
+    with parallel.head_start_for(reports[1:], out, both, 2, cached=False) as head_start:
+        assert isinstance(head_start, parallel.PdfHeadStart)  # one, and no cache: laid out
+    assert parallel.head_start_for(reports, out, both, 2, cached=False) is None  # two
+    (out / f"{reports[1].stem}.pdf").unlink()
+    assert parallel.head_start_for(reports, out, both, 2) is None  # two to render
+
+
+def test_no_worker_outlives_a_build_whose_report_is_wrong_or_from_the_cache(
+    project: Path,
+) -> None:
+    import multiprocessing
+
+    report = project / "content" / SMALL[0]
+    original = report.read_text()
+    build()
+    _revise(report)
+    build()
+    report.write_text(original)  # a head start is made, and not needed: the cache has it
+    result = CliRunner().invoke(cli, ["build", "-o", "out", "-j", "2", "--cache-dir", "cache"])
+    assert result.exit_code == 0, result.output
+    assert multiprocessing.active_children() == []
+    report.write_text(original.replace("title: ", "title:\n  - a list\n#", 1))
+    result = CliRunner().invoke(cli, ["build", "-o", "out", "-j", "2", "--cache-dir", "cache"])
+    assert result.exit_code == 1, result.output
+    assert f"{SMALL[0]}:" in result.output
+    assert multiprocessing.active_children() == []

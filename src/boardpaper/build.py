@@ -108,14 +108,28 @@ def build(
     problem) before anything is rendered when any report has a mistake.
     ``jobs`` worker processes render (None: one per core; 1: this process);
     papers already in ``cache`` (``render.cache``) are taken from it.
-    ``progress`` hears of each paper as it is rendered.
+    ``progress`` hears of each paper as it is rendered. When one paper will probably
+    be rendered, a worker starts importing the PDF renderer before validation begins
+    (``render.parallel.head_start_for``).
     """
     from boardpaper.provenance.manifest import render_with_manifest
+    from boardpaper.render.parallel import head_start_for
 
-    result = load_reports(paths, library, limits)
-    result.files = render_with_manifest(
-        result.reports, formats, outdir, jobs=jobs, cache=cache, progress=progress
-    )
+    head_start = head_start_for(find_reports(paths, []), outdir, formats, jobs, cache is not None)
+    try:
+        result = load_reports(paths, library, limits)
+        result.files = render_with_manifest(
+            result.reports,
+            formats,
+            outdir,
+            jobs=jobs,
+            cache=cache,
+            progress=progress,
+            head_start=head_start,
+        )
+    finally:
+        if head_start is not None:
+            head_start.stop()
     return result
 
 

@@ -24,7 +24,7 @@ from boardpaper.pipeline import LoadedReport, with_attachments
 from boardpaper.progress import Progress
 from boardpaper.render.cache import RenderCache
 from boardpaper.render.environment import FontUse, environment
-from boardpaper.render.parallel import render_papers
+from boardpaper.render.parallel import PdfHeadStart, render_papers
 from boardpaper.render.stamp import content_sha256
 from boardpaper.template.inherit import base_folder
 from boardpaper.template.library import builtin_templates_dir
@@ -200,6 +200,7 @@ def render_with_manifest(
     jobs: int | None = 1,
     cache: RenderCache | None = None,
     progress: Progress | None = None,
+    head_start: PdfHeadStart | None = None,
 ) -> dict[Path, bytes]:
     """Render each report to OUTDIR/<file stem>.<format> plus OUTDIR/manifest.json.
 
@@ -209,13 +210,20 @@ def render_with_manifest(
     bytes when it was not read from that file (an upload). ``jobs`` worker
     processes render (None: one per core; 1: in this process); papers in
     ``cache`` are taken from it. ``progress`` hears of each paper as it is done.
+    ``head_start`` is handed to ``render_papers``.
     """
     files: dict[Path, bytes] = {}
     manifest = ManifestBuilder(outdir, root)
     papers = [(report.paper, report.template) for report in reports]
     names = [report.source_path for report in reports]
     rendered_papers = render_papers(
-        papers, formats, jobs=jobs, cache=cache, progress=progress, names=names
+        papers,
+        formats,
+        jobs=jobs,
+        cache=cache,
+        progress=progress,
+        names=names,
+        head_start=head_start,
     )
     for report, rendered_paper in zip(reports, rendered_papers, strict=True):
         stem = Path(report.source_path).stem

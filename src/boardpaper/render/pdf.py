@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,38 @@ def _look_up(path: Path, roots: list[Path]) -> Path:
     return resolved
 
 
+@dataclass(frozen=True)
+class PdfJob:
+    """What laying out one paper's PDF needs, made from the paper here (``prepare_pdf``) and
+    picklable, so the layout can run in another process: the HTML, the template's folder
+    and its parents' folders, and the provenance properties."""
+
+    html: str
+    folder: Path
+    properties: dict[str, str]
+    fallbacks: tuple[Path, ...]
+
+    def lay_out(self, fonts: list[FontUse] | None = None) -> bytes:
+        """The PDF's bytes (``html_to_pdf``); fonts it embeds are appended to ``fonts``."""
+        return html_to_pdf(
+            self.html,
+            self.folder,
+            properties=self.properties,
+            fonts=fonts,
+            fallbacks=self.fallbacks,
+        )
+
+
+def prepare_pdf(paper: Paper, template: Template, extra: dict[str, Any] | None = None) -> PdfJob:
+    """Everything of ``render_pdf`` but the layout: the paper's HTML and its properties."""
+    return PdfJob(
+        render_html(paper, template, extra),
+        template.folder,
+        provenance_of(paper, template).properties(),
+        tuple(link.folder for link in template.chain[1:]),
+    )
+
+
 def render_pdf(
     paper: Paper,
     template: Template,
@@ -100,15 +133,7 @@ def render_pdf(
     dictionary and XMP metadata. Fonts it embeds are appended to ``fonts``
     when a list is given (for the build manifest).
     """
-    html = render_html(paper, template, extra)
-    properties = provenance_of(paper, template).properties()
-    return html_to_pdf(
-        html,
-        template.folder,
-        properties=properties,
-        fonts=fonts,
-        fallbacks=tuple(link.folder for link in template.chain[1:]),
-    )
+    return prepare_pdf(paper, template, extra).lay_out(fonts)
 
 
 FIXED_FONT_EPOCH = "315532800"

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from boardpaper.cli.main import cli
-from boardpaper.render import parallel
+from boardpaper.render import head_start, parallel
 from boardpaper.render.cache import RenderCache
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,10 +158,10 @@ def test_one_changed_paper_split_across_two_processes_gives_the_bytes_of_one(
     split_renders: list[str] = []
     real = parallel._render_split
 
-    def spying(paper, template, formats, timeout, head_start):  # type: ignore[no-untyped-def]
+    def spying(paper, template, formats, timeout, early):  # type: ignore[no-untyped-def]
         split_renders.append(paper.title)
-        assert isinstance(head_start, parallel.PdfHeadStart)
-        return real(paper, template, formats, timeout, head_start)
+        assert isinstance(early, head_start.PdfHeadStart)
+        return real(paper, template, formats, timeout, early)
 
     monkeypatch.setattr(parallel, "_render_split", spying)
     build()
@@ -188,21 +188,21 @@ def test_a_head_start_is_made_only_when_one_report_differs_from_what_was_built(
     reports = sorted((project / "content").glob("*.yaml"))
     out = project / "out"
     both = ("docx", "pdf")
-    assert parallel.head_start_for(reports, out, both, 2) is None  # nothing built: two
+    assert head_start.head_start_for(reports, out, both, 2) is None  # nothing built: two
     build()
-    assert parallel.head_start_for(reports, out, both, 2) is None  # both as built
+    assert head_start.head_start_for(reports, out, both, 2) is None  # both as built
     reports[0].touch()
-    assert parallel.head_start_for(reports, out, both, 2) is None  # touched, not changed
+    assert head_start.head_start_for(reports, out, both, 2) is None  # touched, not changed
     _revise(reports[0])
-    with parallel.head_start_for(reports, out, both, 2) as head_start:
-        assert isinstance(head_start, parallel.PdfHeadStart)
-    assert parallel.head_start_for(reports, out, both, 1) is None  # -j 1
-    assert parallel.head_start_for(reports, out, ("docx",), 2) is None  # no PDF to lay out
-    with parallel.head_start_for(reports[1:], out, both, 2, cached=False) as head_start:
-        assert isinstance(head_start, parallel.PdfHeadStart)  # one, and no cache: laid out
-    assert parallel.head_start_for(reports, out, both, 2, cached=False) is None  # two
+    with head_start.head_start_for(reports, out, both, 2) as worker:
+        assert isinstance(worker, head_start.PdfHeadStart)
+    assert head_start.head_start_for(reports, out, both, 1) is None  # -j 1
+    assert head_start.head_start_for(reports, out, ("docx",), 2) is None  # no PDF to lay out
+    with head_start.head_start_for(reports[1:], out, both, 2, cached=False) as worker:
+        assert isinstance(worker, head_start.PdfHeadStart)  # one, and no cache: laid out
+    assert head_start.head_start_for(reports, out, both, 2, cached=False) is None  # two
     (out / f"{reports[1].stem}.pdf").unlink()
-    assert parallel.head_start_for(reports, out, both, 2) is None  # two to render
+    assert head_start.head_start_for(reports, out, both, 2) is None  # two to render
 
 
 def test_no_worker_outlives_a_build_whose_report_is_wrong_or_from_the_cache(

@@ -113,7 +113,7 @@ def build(
     (``render.parallel.head_start_for``).
     """
     from boardpaper.provenance.manifest import render_with_manifest
-    from boardpaper.render.parallel import head_start_for
+    from boardpaper.render.head_start import head_start_for
 
     head_start = head_start_for(find_reports(paths, []), outdir, formats, jobs, cache is not None)
     try:

@@ -24,7 +24,8 @@ from boardpaper.pipeline import LoadedReport, with_attachments
 from boardpaper.progress import Progress
 from boardpaper.render.cache import RenderCache
 from boardpaper.render.environment import FontUse, environment
-from boardpaper.render.parallel import PdfHeadStart, render_papers
+from boardpaper.render.head_start import PdfHeadStart
+from boardpaper.render.parallel import render_papers
 from boardpaper.render.stamp import content_sha256
 from boardpaper.template.inherit import base_folder
 from boardpaper.template.library import builtin_templates_dir

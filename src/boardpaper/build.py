@@ -110,12 +110,15 @@ def build(
     papers already in ``cache`` (``render.cache``) are taken from it.
     ``progress`` hears of each paper as it is rendered. When one paper will probably
     be rendered, a worker starts importing the PDF renderer before validation begins
-    (``render.parallel.head_start_for``).
+    (``render.head_start.head_start_for``). With ``cache``, workbooks' cells are kept in
+    its folder between builds (``load.workbook_memo``).
     """
+    from boardpaper.load import workbook_memo
     from boardpaper.provenance.manifest import render_with_manifest
     from boardpaper.render.head_start import head_start_for
 
     head_start = head_start_for(find_reports(paths, []), outdir, formats, jobs, cache is not None)
+    kept_before = workbook_memo.keep_in(cache.folder / "workbooks" if cache else None)
     try:
         result = load_reports(paths, library, limits)
         result.files = render_with_manifest(
@@ -128,6 +131,7 @@ def build(
             head_start=head_start,
         )
     finally:
+        workbook_memo.keep_in(kept_before)
         if head_start is not None:
             head_start.stop()
     return result

@@ -111,7 +111,7 @@ def read_data_file(
             raise DataFileError("a CSV file has no sheets or ranges; remove 'sheet:' and 'range:'")
         header, rows = _read_csv(data, display, limits)
     else:
-        header, rows = _read_xlsx(data, display, limits, sheet, cell_range)
+        header, rows = _read_workbook(read_before, data, display, limits, sheet, cell_range)
     if found is None:
         if len(_READ) >= _READ_KEPT:
             _READ.pop(next(iter(_READ)))
@@ -225,6 +225,31 @@ def _import_openpyxl() -> Any:
     finally:
         _imp.release_lock()
     return openpyxl
+
+
+def _read_workbook(
+    read_before: tuple[object, ...],
+    data: bytes,
+    display: str,
+    limits: Limits,
+    sheet: str | None,
+    cell_range: str | None,
+) -> Rows:
+    """``_read_xlsx``, or the cells an earlier build read from the same bytes
+    (``workbook_memo``, when the build keeps them)."""
+    from boardpaper.load import workbook_memo
+
+    key = workbook_memo.memo_key(*read_before)
+    kept = workbook_memo.recall(key)
+    if kept:
+        cells = [tuple(DataCell(value, fmt, place) for value, fmt, place in row) for row in kept]
+        return cells[0], tuple(cells[1:])
+    header, rows = _read_xlsx(data, display, limits, sheet, cell_range)
+    every_row = (header, *rows)
+    workbook_memo.remember(
+        key, [[(cell.value, cell.number_format, cell.path) for cell in row] for row in every_row]
+    )
+    return header, rows
 
 
 def _read_xlsx(

@@ -266,3 +266,9 @@ def test_qpdf_version_is_read_without_importing_pikepdf_and_is_pikepdfs_own() ->
     qpdf, imported = done.stdout.split()
     assert qpdf == str(pikepdf.__libqpdf_version__)
     assert imported == "False"
+
+
+def test_the_version_papers_carry_is_the_installed_one() -> None:
+    from importlib import metadata
+
+    assert metadata.version("boardpaper") == __version__

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from boardpaper.content.model import Paper
 from boardpaper.progress import Progress
 from boardpaper.render.cache import CachedPaper, RenderCache, paper_key
-from boardpaper.render.environment import FontUse
+from boardpaper.render.environment import FontUse, native_libraries, python_packages
 from boardpaper.render.head_start import PdfHeadStart
 from boardpaper.template.manifest import Template
 
@@ -240,6 +240,9 @@ def _render_split(
     with head_start or PdfHeadStart() as worker:
         worker.send(prepare_pdf(paper, template))
         rest = render_paper(paper, template, tuple(fmt for fmt in formats if fmt != "pdf"))
+        # While the worker lays out: what the build manifest will ask of this machine.
+        native_libraries()
+        python_packages()
         laid_out = worker.result(timeout)
     files = {fmt: (laid_out if fmt == "pdf" else rest).files[fmt] for fmt in formats}
     return CachedPaper(files, laid_out.fonts)

@@ -157,3 +157,17 @@ def test_import_asks_find_library_nothing_and_loads_the_same_libraries() -> None
     assert ours["libraries"] == plain["libraries"]
     assert any("libpango-1.0" in f for f in ours["libraries"])
     assert ours["subset"] == plain["subset"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux file names")
+def test_libraries_load_by_any_of_weasyprints_names_without_find_library(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ctypes.util
+
+    def refused(name: str) -> None:
+        raise AssertionError(f"find_library({name!r}) starts ldconfig")
+
+    monkeypatch.setattr(ctypes.util, "find_library", refused)
+    for name in ("pango-1.0", "libpango-1.0.so.0", "harfbuzz", "fontconfig"):
+        assert weasyprint_internals.load_library(name) is not None, name

@@ -11,7 +11,6 @@ changed, so ``boardpaper verify`` can say why a rebuilt paper differs.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import hashlib
 import platform
 import re
@@ -24,7 +23,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from boardpaper.render.weasyprint_internals import font_face_bytes, harfbuzz_subset_available
+from boardpaper.render.weasyprint_internals import (
+    font_face_bytes,
+    harfbuzz_subset_available,
+    load_library,
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -176,28 +179,8 @@ def _qpdf_version() -> str | None:
     return str(pikepdf.__libqpdf_version__)
 
 
-_SONAMES = {
-    "pango-1.0": "libpango-1.0.so.0",
-    "harfbuzz": "libharfbuzz.so.0",
-    "fontconfig": "libfontconfig.so.1",
-}
-"""The Linux file names ``find_library`` gives for these (the ones WeasyPrint ends up loading)."""
-
-
-def _library(name: str) -> Any:
-    # dlopen by file name first: find_library starts ldconfig and gcc (0.1 s and more).
-    soname = _SONAMES.get(name)
-    if soname is not None:
-        try:
-            return ctypes.CDLL(soname)
-        except OSError:
-            pass
-    found = ctypes.util.find_library(name)
-    return ctypes.CDLL(found) if found else None
-
-
 def _c_string(library: str, function: str) -> str | None:
-    lib = _library(library)
+    lib = load_library(library)
     if lib is None:
         return None
     call = getattr(lib, function)
@@ -207,7 +190,7 @@ def _c_string(library: str, function: str) -> str | None:
 
 
 def _fontconfig_version() -> str | None:
-    lib = _library("fontconfig")
+    lib = load_library("fontconfig")
     if lib is None:
         return None
     number = int(lib.FcGetVersion())

@@ -27,17 +27,8 @@ from typing import Any
 TESTED_VERSIONS = (">=68", "<71")
 """WeasyPrint releases whose internals this module was checked against (pyproject says the same)."""
 
-# The names WeasyPrint 68-70 (weasyprint/text/ffi.py) tries, in order, for each library.
-_HARFBUZZ_NAMES = ("libharfbuzz-0", "harfbuzz", "harfbuzz-0.0", "libharfbuzz.so.0")
-_HARFBUZZ_SUBSET_NAMES = (
-    "libharfbuzz-subset-0",
-    "harfbuzz-subset",
-    "harfbuzz-subset-0.0",
-    "libharfbuzz-subset.so.0",
-)
-
 # Every name WeasyPrint 68-70 (weasyprint/text/ffi.py) passes to cffi's ``dlopen``
-# for each library, by the Linux file name of that library. cffi asks
+# for each library, in its order, by the Linux file name of that library. cffi asks
 # ``ctypes.util.find_library`` for each name that does not load as it is.
 _WEASYPRINT_LIBRARIES = {
     "libgobject-2.0.so.0": (
@@ -48,10 +39,13 @@ _WEASYPRINT_LIBRARIES = {
         *("libpango-1.0-0", "pango-1.0-0", "pango-1.0", "libpango-1.0.so.0"),
         *("libpango-1.0.dylib", "libpango-1.0-0.dll"),
     ),
-    "libharfbuzz.so.0": (*_HARFBUZZ_NAMES, "libharfbuzz.0.dylib", "libharfbuzz-0.dll"),
+    "libharfbuzz.so.0": (
+        *("libharfbuzz-0", "harfbuzz", "harfbuzz-0.0", "libharfbuzz.so.0"),
+        *("libharfbuzz.0.dylib", "libharfbuzz-0.dll"),
+    ),
     "libharfbuzz-subset.so.0": (
-        *_HARFBUZZ_SUBSET_NAMES,
-        *("libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll"),
+        *("libharfbuzz-subset-0", "harfbuzz-subset", "harfbuzz-subset-0.0"),
+        *("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll"),
     ),
     "libharfbuzz-vector.so.0": (
         *("libharfbuzz-vector-0", "harfbuzz-vector", "harfbuzz-vector-0.0"),
@@ -89,12 +83,7 @@ def import_weasyprint() -> Any:
         return weasyprint
     answers: dict[str, str | None] = {}
     for soname, names in _WEASYPRINT_LIBRARIES.items():
-        try:
-            ctypes.CDLL(soname)
-            found: str | None = soname
-        except OSError:
-            found = None
-        answers.update(dict.fromkeys(names, found))
+        answers.update(dict.fromkeys(names, soname if _loads(soname) else None))
     original = ctypes.util.find_library
 
     def find_library(name: str) -> str | None:
@@ -175,21 +164,34 @@ def font_face_bytes(font: Any) -> bytes:
     return get_hb_object_data(font.hb_face) or b""
 
 
-def _first_library(names: tuple[str, ...]) -> Any:
-    # The Linux file name (last) is tried by itself first: find_library starts ldconfig and
-    # gcc for each name, and on Linux the others resolve to this same file.
+def _loads(file_name: str) -> Any:
     try:
-        return ctypes.CDLL(names[-1])
+        return ctypes.CDLL(file_name)
     except OSError:
-        pass
-    for name in names:
-        for candidate in (name, ctypes.util.find_library(name)):
-            if not candidate:
-                continue
-            try:
-                return ctypes.CDLL(candidate)
-            except OSError:
-                continue
+        return None
+
+
+def load_library(name: str) -> Any:
+    """The library WeasyPrint loads under ``name`` (one of its names for it, or its Linux
+    file name, e.g. ``"harfbuzz"``), as a ``ctypes.CDLL``; None when it is not installed.
+
+    Its Linux file name is tried first, then each of WeasyPrint's names through
+    ``find_library`` (which starts ``ldconfig`` and ``gcc``: 0.1 s and more each).
+    """
+    for file_name, names in _WEASYPRINT_LIBRARIES.items():
+        if name == file_name or name in names:
+            break
+    else:
+        found = ctypes.util.find_library(name)
+        return _loads(found) if found else None
+    library = _loads(file_name)
+    if library is not None:
+        return library
+    for candidate in names:
+        found = ctypes.util.find_library(candidate)
+        library = _loads(found) if found else None
+        if library is not None:
+            return library
     return None
 
 
@@ -212,8 +214,8 @@ def harfbuzz_subset_available() -> bool:
 
 @cache
 def _harfbuzz_subset_loadable() -> bool:
-    harfbuzz = _first_library(_HARFBUZZ_NAMES)
-    if harfbuzz is None or _first_library(_HARFBUZZ_SUBSET_NAMES) is None:
+    harfbuzz = load_library("libharfbuzz.so.0")
+    if harfbuzz is None or load_library("libharfbuzz-subset.so.0") is None:
         return False
     harfbuzz.hb_version_atleast.restype = ctypes.c_int
     return bool(harfbuzz.hb_version_atleast(4, 1, 0))

@@ -50,14 +50,20 @@ def _workbook(path: Path) -> Path:
     return path
 
 
-def test_cells_from_the_memo_are_the_cells_read_from_the_workbook(memo: Path, tmp_path: Path):
-    for path in (_workbook(tmp_path / "kpis.xlsx"), ROOT / "content" / "kpis-q2.xlsx"):
-        fresh = read_data_file(path, path.name, Limits())
-        assert list(memo.glob("??/*.json")), "the read was kept"
-        datafiles._READ.clear()
-        recalled = read_data_file(path, path.name, Limits())
-        assert _cells(recalled) == _cells(fresh)
-        datafiles._READ.clear()
+def test_cells_from_the_memo_are_the_cells_read_from_the_workbook(
+    memo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = (_workbook(tmp_path / "kpis.xlsx"), ROOT / "content" / "kpis-q2.xlsx")
+    fresh = [read_data_file(path, path.name, Limits()) for path in paths]
+    assert len(list(memo.glob("??/*.json"))) == 2, "each read was kept"
+    datafiles._READ.clear()
+
+    def not_opened(*_args: object) -> None:
+        raise AssertionError("the workbook was opened again")
+
+    monkeypatch.setattr(datafiles, "_read_xlsx", not_opened)
+    for path, first in zip(paths, fresh, strict=True):
+        assert _cells(read_data_file(path, path.name, Limits())) == _cells(first)
 
 
 def test_a_damaged_or_foreign_memo_is_read_again(memo: Path, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,14 +45,18 @@ def memo_key(*parts: object) -> str | None:
     nothing is kept."""
     if _folder is None:
         return None
+    text = json.dumps([MEMO_FORMAT, __version__, _openpyxl_version(), [repr(p) for p in parts]])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@cache
+def _openpyxl_version() -> str | None:
     from importlib import metadata
 
     try:
-        openpyxl_version: str | None = metadata.version("openpyxl")
+        return metadata.version("openpyxl")
     except metadata.PackageNotFoundError:
-        openpyxl_version = None
-    text = json.dumps([MEMO_FORMAT, __version__, openpyxl_version, [repr(p) for p in parts]])
-    return hashlib.sha256(text.encode()).hexdigest()
+        return None
 
 
 def recall(key: str | None) -> list[list[list[Any]]] | None:

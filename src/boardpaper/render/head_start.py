@@ -120,7 +120,7 @@ def head_start_for(
     guess costs one stopped worker, never a different result. Needs ``jobs`` to allow a
     second process, and Linux (the worker is forked).
     """
-    if "pdf" not in formats or (jobs or _cores()) < 2 or not sys.platform.startswith("linux"):
+    if "pdf" not in formats or not can_split(jobs):
         return None
     if not cached:
         return PdfHeadStart() if len(reports) == 1 else None
@@ -151,7 +151,9 @@ def head_start_for(
     return PdfHeadStart() if stale == 1 else None
 
 
-def _cores() -> int:
+def can_split(jobs: int | None) -> bool:
+    """Whether one paper's PDF may be laid out by a second process (``PdfHeadStart``): ``jobs``
+    (None: one per core) allows two, and the system is Linux, where the worker is forked."""
     from boardpaper.render.parallel import default_jobs
 
-    return default_jobs()
+    return (jobs or default_jobs()) > 1 and sys.platform.startswith("linux")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from types import TracebackType
@@ -25,7 +24,7 @@ from boardpaper.content.model import Paper
 from boardpaper.progress import Progress
 from boardpaper.render.cache import CachedPaper, RenderCache, paper_key
 from boardpaper.render.environment import FontUse, native_libraries, python_packages
-from boardpaper.render.head_start import PdfHeadStart
+from boardpaper.render.head_start import PdfHeadStart, can_split
 from boardpaper.template.manifest import Template
 
 T = TypeVar("T")
@@ -124,12 +123,7 @@ def render_papers(
             progress.done(f"{name(index)} (unchanged, from the cache)")
     todo.sort(key=lambda index: -len(papers[index][0].source))
     workers = min(jobs or default_jobs(), len(todo))
-    split = (
-        len(todo) == 1
-        and (jobs or default_jobs()) > 1
-        and "pdf" in formats
-        and sys.platform.startswith("linux")  # PdfHeadStart forks
-    )
+    split = len(todo) == 1 and "pdf" in formats and can_split(jobs)
     if head_start is not None and not split:  # nothing to lay out, or several papers
         head_start.stop()
     if split:

@@ -14,6 +14,7 @@ STAGES = [
     "cachedir",
     "output",
     "progress",
+    "rebuild_record",
     # The stages, in the order docs/architecture.md lists them.
     "load",
     "template",

@@ -11,6 +11,8 @@ prints; the caller writes the returned bytes atomically
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from boardpaper.pipeline import (
     parse_report_tree,
 )
 from boardpaper.progress import Progress
+from boardpaper.rebuild_record import Inputs
 from boardpaper.render.cache import RenderCache
 from boardpaper.render.glyphs import glyph_warnings
 from boardpaper.template.library import TemplateLibrary, default_library
@@ -135,6 +138,48 @@ def build(
         if head_start is not None:
             head_start.stop()
     return result
+
+
+def files_read(reports: list[LoadedReport]) -> Inputs | None:
+    """What a build of ``reports`` read besides the report files, for ``rebuild_record``:
+    the sha256 of the data files and appendices each report read and of every file of every
+    template (and the templates it extends), and those templates' folders.
+
+    Each file is hashed now and must match what the build read (a data file's recorded
+    digest; a template's ``files_hash``); None when one changed while the build ran, or
+    when a report has a Word appendix converted by LibreOffice (a program outside what the
+    record watches).
+    """
+    from boardpaper.template.inherit import chain_files, chain_hash
+
+    read: dict[str, str] = {}
+    folders: set[str] = set()
+    for report in reports:
+        if any(attachment.pdf.converted_by for attachment in report.attachments):
+            return None
+        folder = Path(report.source_path).parent
+        for name, digest in report.paper.data_files:
+            path = os.path.abspath(folder / name)
+            if _sha256_of(path) != digest:
+                return None
+            read[path] = digest
+        chain = report.template.chain
+        folders.update(os.path.abspath(link.folder) for link in chain)
+        for _, template_file in chain_files(chain):
+            template_digest = _sha256_of(os.path.abspath(template_file))
+            if template_digest is None:
+                return None
+            read[os.path.abspath(template_file)] = template_digest
+        if chain_hash(chain) != report.template.files_hash:
+            return None
+    return Inputs(read, sorted(folders))
+
+
+def _sha256_of(path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def build_upload(

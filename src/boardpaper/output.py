@@ -22,6 +22,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+FORMATS = ("docx", "pdf")
+"""The files built for each report, in the order they are listed."""
+
 LOCK_WAIT_SECONDS = 120.0
 """How long a build waits for another build writing into the same folder."""
 

@@ -19,13 +19,12 @@ from boardpaper.content.validate import validate_report
 from boardpaper.errors import ContentError, Problem, display_path
 from boardpaper.load.validators import Context, did_you_mean
 from boardpaper.load.yaml_nodes import Limits, Node, decode_text, parse_yaml, read_text
+from boardpaper.output import FORMATS as FORMATS  # re-exported: the pipeline's formats
 from boardpaper.template.library import TemplateLibrary, default_library
 from boardpaper.template.manifest import Template
 
 if TYPE_CHECKING:
     from boardpaper.render.environment import FontUse
-
-FORMATS = ("docx", "pdf")
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,15 @@ anything is rendered, and rendered before anything is written.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from boardpaper.build import build as build_papers
-from boardpaper.build import load_reports
+from boardpaper import rebuild_record
 from boardpaper.cli.common import (
     render_options,
     report_problems,
@@ -22,11 +23,12 @@ from boardpaper.cli.common import (
 )
 from boardpaper.cli.progress import progress_for, verbosity_options
 from boardpaper.cli.safety import interruptible, limits_options
-from boardpaper.errors import ContentError, Problem, display_path
-from boardpaper.load.yaml_nodes import Limits
-from boardpaper.pipeline import FORMATS
-from boardpaper.render.cache import RenderCache
-from boardpaper.template.library import TemplateLibrary, default_library
+from boardpaper.errors import ContentError, Problem, display_path, printable
+from boardpaper.output import FORMATS
+
+if TYPE_CHECKING:
+    from boardpaper.load.limits import Limits
+    from boardpaper.render.cache import RenderCache
 
 
 @click.command()
@@ -75,12 +77,13 @@ def build(
     """
     roots = list(paths) or [Path("content")]
     settings = BuildSettings(outdir, formats or FORMATS, limits, jobs, cache, verbosity)
-    ok = build_once(roots, default_library(list(template_dirs)), settings)
+    ok = build_once(roots, template_dirs, settings)
     if not watch:
         if not ok:
             raise click.exceptions.Exit(1)
         return
     from boardpaper.preview.watch import changes
+    from boardpaper.template.library import default_library
 
     click.echo("watching for saves (Ctrl-C to stop)", err=True)
     try:
@@ -89,7 +92,7 @@ def build(
                 continue  # our own outputs
             saved = ", ".join(sorted(display_path(path) for path in changed))
             click.echo(f"saved: {saved}", err=True)
-            build_once(roots, default_library(list(template_dirs)), settings)
+            build_once(roots, template_dirs, settings)
     except KeyboardInterrupt:
         click.echo("stopped watching", err=True)
 
@@ -106,15 +109,38 @@ class BuildSettings:
     verbosity: int
 
 
-def build_once(roots: list[Path], library: TemplateLibrary, settings: BuildSettings) -> bool:
-    """One build of every report under ``roots``, its messages printed; True when written."""
+def build_once(roots: list[Path], template_dirs: tuple[Path, ...], settings: BuildSettings) -> bool:
+    """One build of every report under ``roots``, its messages printed; True when written.
+
+    With the render cache on, a build whose every input, template, library and output is
+    as an earlier identical command left them is not run again: its warnings and output
+    names are printed from the record (``rebuild_record``) without loading the pipeline.
+    """
+    started = None
+    if settings.cache is not None:
+        request = rebuild_record.BuildRequest(
+            tuple(str(root) for root in roots),
+            str(settings.outdir.absolute()),
+            settings.formats,
+            dataclasses.asdict(settings.limits),
+            tuple(str(folder.absolute()) for folder in template_dirs),
+        )
+        replayed = rebuild_record.replay(settings.cache.folder, request)
+        if replayed is not None:
+            _print_outcome(replayed.warnings, replayed.outputs, settings.verbosity)
+            return True
+        started = rebuild_record.start(request)
+    from boardpaper.build import build as build_papers
+    from boardpaper.build import files_read
+    from boardpaper.template.library import default_library
+
     progress = progress_for(settings.verbosity)
     try:
         result = build_papers(
             roots,
             settings.outdir,
             settings.formats,
-            library,
+            default_library(list(template_dirs)),
             settings.limits,
             jobs=settings.jobs,
             cache=settings.cache,
@@ -127,10 +153,35 @@ def build_once(roots: list[Path], library: TemplateLibrary, settings: BuildSetti
         progress.close()
     if not result.reports:
         raise click.UsageError("no report files found")
-    for warning in result.warnings:
-        click.echo(str(warning), err=True)
+    warnings = [str(warning) for warning in result.warnings]
+    for warning in warnings:
+        click.echo(warning, err=True)
     write_outputs(result.files, announce=settings.verbosity >= 0)
+    if settings.cache is not None and started is not None:
+        rebuild_record.record(
+            settings.cache.folder,
+            started,
+            files_read(result.reports),
+            result.files,
+            [printable(str(path)) for path in result.files],
+            warnings,
+        )
     return True
+
+
+def _print_outcome(warnings: list[str], unchanged: list[str], verbosity: int) -> None:
+    """Print what a replayed build printed: its warnings, then each output unchanged."""
+    if verbosity > 0:
+        click.echo(
+            "nothing to render: every report, data file, template, library, font and output"
+            " is as the last build of these reports left it",
+            err=True,
+        )
+    for warning in warnings:
+        click.echo(warning, err=True)
+    if verbosity >= 0:
+        for path in unchanged:
+            click.echo(f"unchanged {path}")
 
 
 @click.command()
@@ -142,6 +193,9 @@ def validate(
     paths: tuple[Path, ...], as_json: bool, template_dirs: tuple[Path, ...], limits: Limits
 ) -> None:
     """Check reports in PATHS (default: content/) without writing anything."""
+    from boardpaper.build import load_reports
+    from boardpaper.template.library import default_library
+
     library = default_library(list(template_dirs))
     problems: list[Problem] = []
     warnings: list[Problem] = []

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from boardpaper.load.yaml_nodes import Limits
+from boardpaper.load.limits import Limits
 
 HELP = {
     "max_file_bytes": "Largest report file, in bytes.",

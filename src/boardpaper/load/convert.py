@@ -42,7 +42,7 @@ from functools import cache
 from pathlib import Path
 
 from boardpaper.cachedir import default_cache_dir
-from boardpaper.load.yaml_nodes import Limits
+from boardpaper.load.limits import Limits
 
 CONVERT_TIMEOUT = 120.0
 """Seconds one conversion may take (LibreOffice's own start-up is 2-4 s)."""

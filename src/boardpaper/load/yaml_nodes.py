@@ -27,6 +27,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from boardpaper.errors import ContentError, Problem
+from boardpaper.load.limits import Limits as Limits  # re-exported: readers take it from here
 from boardpaper.load.yaml_messages import yaml_problem
 
 STANDARD_TAGS = {
@@ -64,28 +65,6 @@ class LineIndex:
     def place(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Size limits that keep a hostile or mistaken file from exhausting the machine.
-
-    Every limit is configurable (``boardpaper.toml`` is not needed: pass a
-    ``Limits`` to the pipeline, or use the CLI's ``--max-*`` options).
-    """
-
-    max_file_bytes: int = 1_000_000
-    max_depth: int = 40
-    max_table_rows: int = 2_000
-    max_table_columns: int = 40
-    max_text_chars: int = 50_000
-    max_word_chars: int = 1_000
-    max_blocks: int = 5_000
-    max_total_table_rows: int = 2_500
-    max_data_file_bytes: int = 5_000_000
-    max_unpacked_bytes: int = 50_000_000
-    max_attachment_bytes: int = 20_000_000
-    max_attachment_pages: int = 300
 
 
 @dataclass

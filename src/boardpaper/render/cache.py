@@ -34,11 +34,14 @@ import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boardpaper import __version__
 from boardpaper.cachedir import default_cache_dir
-from boardpaper.render.environment import FontUse
+from boardpaper.rebuild_record import font_folders_state
+
+if TYPE_CHECKING:
+    from boardpaper.render.environment import FontUse
 
 DEFAULT_MAX_BYTES = 1 << 30
 """1 GiB: about 2,000 typical papers in both formats."""
@@ -47,14 +50,6 @@ CACHE_FORMAT = 1
 
 PRUNE_EVERY = 64
 """A long-lived cache user (the service) prunes after this many new papers."""
-
-FONT_ROOTS = (
-    "/usr/share/fonts",
-    "/usr/local/share/fonts",
-    "~/.fonts",
-    "~/.local/share/fonts",
-    "/etc/fonts",
-)
 
 
 @dataclass(frozen=True)
@@ -75,27 +70,10 @@ def environment_fingerprint() -> str:
         "cache_format": CACHE_FORMAT,
         "packages": python_packages(),
         "libraries": native_libraries(),
-        "fonts": _font_folders_state(),
+        "fonts": font_folders_state(),
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
     }
     return _sha256_json(record)
-
-
-def _font_folders_state() -> list[tuple[str, int]]:
-    """Each font or fontconfig folder and its modification time (ns), sorted."""
-    state: list[tuple[str, int]] = []
-    for root in FONT_ROOTS:
-        top = Path(root).expanduser()
-        if not top.is_dir():
-            continue
-        for folder, _, files in os.walk(top):
-            with contextlib.suppress(OSError):
-                state.append((folder, os.stat(folder).st_mtime_ns))
-            if root == "/etc/fonts":  # configuration files change in place
-                for name in files:
-                    with contextlib.suppress(OSError):
-                        state.append((f"{folder}/{name}", os.stat(f"{folder}/{name}").st_mtime_ns))
-    return sorted(state)
 
 
 def _sha256_json(value: Any) -> str:
@@ -162,6 +140,8 @@ class RenderCache:
                 if hashlib.sha256(data).hexdigest() != digest:
                     return None
                 files[fmt] = data
+            from boardpaper.render.environment import FontUse
+
             fonts = tuple(FontUse(**font) for font in entry["fonts"])
             for path, size, mtime in entry["font_files"]:
                 status = os.stat(path)
@@ -201,9 +181,15 @@ class RenderCache:
             self.prune()
 
     def prune(self) -> None:
-        """Remove the least recently used entries (and blobs no entry needs) past ``max_bytes``."""
+        """Remove the least recently used entries (and blobs no entry needs) past ``max_bytes``.
+
+        The build records of ``rebuild_record`` (``builds/``) count as entries without blobs.
+        """
         try:
-            entry_files = (self.folder / "entries").rglob("*.json")
+            entry_files = [
+                *(self.folder / "entries").rglob("*.json"),
+                *(self.folder / "builds").glob("*.json"),
+            ]
             entries = sorted((path.stat().st_mtime_ns, path) for path in entry_files)
             blob_files = (self.folder / "blobs").rglob("*")
             blobs = {path.name: path for path in blob_files if path.is_file()}

@@ -1,0 +1,383 @@
+"""Knowing that a rebuild would change nothing, without loading the pipeline to find out.
+
+After a build that used the render cache, ``record`` keeps in the cache folder's
+``builds/`` what that build depended on: the sha256 of every file it read (every YAML
+file under the content folders, data files and appendices, every file of each template
+used), the listing of the template folders a template name is looked up in, and a stamp
+of everything else that decides a paper's bytes (Python and the folders its packages
+are installed in, boardpaper's own files, the native libraries the process had loaded,
+the font folders, the environment variables boardpaper, fontconfig and the locale
+read). ``replay`` checks all of that again the next time the same command runs (same
+folder, paths, output folder, formats, limits and ``--templates``): when every file
+holds the bytes recorded, the stamp is unchanged and every output still holds the bytes
+the build wrote, the command has nothing to render, validate or write, and the recorded
+warnings and output names are all it prints. Anything else, or a damaged record, means
+the full build runs as usual.
+
+Inputs and outputs are compared by content (sha256 of the bytes), not modification
+times, so a ``git checkout`` that rewrites files with the same bytes still replays and
+an edit that keeps the time does not. The environment is compared by file times and
+sizes (hashing every installed package would cost more than the build it saves):
+installing, removing or upgrading a package changes its site-packages folder, a system
+library upgrade replaces the library file and ``/etc/ld.so.cache``.
+
+This module imports only the standard library and ``boardpaper.output`` so that a
+rebuild with nothing to do costs little more than starting Python.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import sys
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from boardpaper import __version__
+from boardpaper.output import OutputError, folder_lock, remove_stale_temporaries
+
+RECORD_FORMAT = 1
+
+RECORDS_KEPT = 200
+"""Most build records kept; the oldest are removed beyond this (each is a few kB)."""
+
+FONT_ROOTS = (
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.fonts",
+    "~/.local/share/fonts",
+    "/etc/fonts",
+)
+"""Where fonts and fontconfig's configuration live (what fontconfig watches)."""
+
+_VARIABLES = ("SOURCE_DATE_EPOCH", "HOME", "PATH", "LANG", "TZ", "PYTHONPATH", "LD_LIBRARY_PATH")
+_VARIABLE_PREFIXES = ("BOARDPAPER_", "FONTCONFIG_", "XDG_", "LC_")
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What one ``boardpaper build`` was asked, besides the files it reads.
+
+    ``roots``: the report files and folders as given; ``outdir``; ``formats``; ``limits``
+    (``Limits`` as a plain mapping); ``template_dirs``: the ``--templates`` folders.
+    """
+
+    roots: tuple[str, ...]
+    outdir: str
+    formats: tuple[str, ...]
+    limits: dict[str, int]
+    template_dirs: tuple[str, ...]
+
+    def key(self) -> str:
+        """sha256 naming this request's record (the working folder counts: paths are
+        relative to it)."""
+        described = {"format": RECORD_FORMAT, "cwd": os.getcwd(), **asdict(self)}
+        return _sha256_json(described)
+
+    def lookup_folders(self) -> list[str]:
+        """The folders a template name is looked up in, besides the built-in ones
+        (``template.library.default_library``'s order)."""
+        folders = list(self.template_dirs)
+        configured = os.environ.get("BOARDPAPER_TEMPLATES")
+        if configured:
+            folders.append(configured)
+        folders.append(os.path.join(os.getcwd(), "templates"))
+        return folders
+
+
+@dataclass(frozen=True)
+class Started:
+    """What was on disk when a build began: its request, the YAML files under its content
+    folders (path, where it leads) and each one's stat (to notice a save during the build)."""
+
+    request: BuildRequest
+    candidates: list[list[str]]
+    stats: dict[str, list[int] | None]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a build read besides the YAML files ``start`` noted.
+
+    ``files``: absolute path -> sha256 of the bytes read (data files, appendices, template
+    files); ``folders``: folders whose every file name counts too (a template's: a file added
+    to it can change the paper even though the build read no such file before).
+    """
+
+    files: dict[str, str]
+    folders: list[str]
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A recorded build that would come out the same: what it printed."""
+
+    warnings: list[str]
+    outputs: list[str]
+
+
+def start(request: BuildRequest) -> Started:
+    """Note the YAML files under the request's content folders before the build reads them."""
+    candidates = _candidates(request.roots)
+    return Started(request, candidates, {path: _stat(path) for path, _ in candidates})
+
+
+def record(
+    folder: Path,
+    started: Started,
+    inputs: Inputs | None,
+    outputs: dict[Path, bytes],
+    printed_outputs: list[str],
+    warnings: list[str],
+) -> bool:
+    """Keep what a successful build depended on and made, for ``replay``.
+
+    ``inputs``: every file besides the YAML files ``start`` noted, and the folders whose
+    listings count (None: the build read something this record cannot watch, so nothing
+    is kept). ``outputs``: what it wrote (path -> bytes);
+    ``printed_outputs`` and ``warnings`` the lines it printed. Returns False when nothing
+    was kept: no inputs, a YAML file saved while the build ran, or the cache folder not
+    writable. Never raises for an unwritable folder (the build itself succeeded).
+    """
+    if inputs is None:
+        return False
+    request = started.request
+    files = dict(inputs.files)
+    for path, _ in started.candidates:
+        if _stat(path) != started.stats[path]:
+            return False  # saved while the build ran: the outputs may be of the old text
+        digest = _file_sha256(path)
+        if digest is None:
+            return False
+        files[path] = digest
+    libraries = _mapped_libraries()
+    entry = {
+        "format": RECORD_FORMAT,
+        "request": asdict(request),
+        "candidates": started.candidates,
+        "listings": _listings(request.lookup_folders()),
+        "folders": {folder: _files_under(folder) for folder in sorted(inputs.folders)},
+        "inputs": dict(sorted(files.items())),
+        "libraries": libraries,
+        "environment": environment_stamp(libraries),
+        "outputs": [
+            [str(path.resolve()), hashlib.sha256(data).hexdigest()]
+            for path, data in outputs.items()
+        ],
+        "printed_outputs": printed_outputs,
+        "warnings": warnings,
+    }
+    target = folder / "builds" / f"{request.key()}.json"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_json(target, entry)
+        _prune(target.parent)
+    except OSError:
+        return False
+    return True
+
+
+def replay(folder: Path, request: BuildRequest) -> Replay | None:
+    """What the build recorded for ``request``, if running it again would change nothing.
+
+    None when there is no record, it is damaged, or anything it depended on has changed
+    (then the caller builds as usual). Checking the outputs takes the output folder's
+    lock and removes temporary files a killed build left, as writing them would.
+    """
+    path = folder / "builds" / f"{request.key()}.json"
+    try:
+        entry = json.loads(path.read_bytes())
+        if entry.get("format") != RECORD_FORMAT or entry.get("request") != _as_json(
+            asdict(request)
+        ):
+            return None
+        if (
+            entry["environment"] != _as_json(environment_stamp(entry["libraries"]))
+            or entry["candidates"] != _candidates(request.roots)
+            or entry["listings"] != _listings(request.lookup_folders())
+            or any(_files_under(folder) != names for folder, names in entry["folders"].items())
+            or any(_file_sha256(path) != digest for path, digest in entry["inputs"].items())
+            or not _outputs_hold(entry["outputs"])
+        ):
+            return None
+        warnings, printed = entry["warnings"], entry["printed_outputs"]
+        if not all(isinstance(line, str) for line in [*warnings, *printed]):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: pruned last
+        return Replay(warnings, printed)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, OutputError):
+        return None
+
+
+def environment_stamp(libraries: list[str]) -> dict[str, Any]:
+    """Everything besides the files read that decides a paper's bytes, as file times/sizes.
+
+    ``libraries``: the native library files to include (``_mapped_libraries`` of the
+    process that built).
+    """
+    return {
+        "boardpaper": __version__,
+        "python": [sys.version, sys.executable, sys.prefix, list(sys.path)],
+        "package_folders": [[entry, _stat(entry)] for entry in sys.path if entry],
+        "package_files": _tree_state(_PACKAGE),
+        "libraries": [[path, _stat(path)] for path in [*libraries, "/etc/ld.so.cache"]],
+        "fonts": font_folders_state(),
+        # Hashed: a shared cache folder should not hold anyone's PATH or HOME.
+        "variables": _sha256_json(
+            {
+                name: value
+                for name, value in os.environ.items()
+                if name in _VARIABLES or name.startswith(_VARIABLE_PREFIXES)
+            }
+        ),
+    }
+
+
+def font_folders_state() -> list[tuple[str, int]]:
+    """Each font or fontconfig folder and its modification time (ns), sorted; for the files
+    of ``/etc/fonts`` too (configuration changes in place)."""
+    state: list[tuple[str, int]] = []
+    for root in FONT_ROOTS:
+        top = Path(root).expanduser()
+        if not top.is_dir():
+            continue
+        for folder, _, files in os.walk(top):
+            with contextlib.suppress(OSError):
+                state.append((folder, os.stat(folder).st_mtime_ns))
+            if root == "/etc/fonts":
+                for name in files:
+                    with contextlib.suppress(OSError):
+                        state.append((f"{folder}/{name}", os.stat(f"{folder}/{name}").st_mtime_ns))
+    return sorted(state)
+
+
+def _candidates(roots: tuple[str, ...]) -> list[list[str]]:
+    """Every YAML file ``pipeline.find_reports`` would look at, with where it leads."""
+    found: list[list[str]] = []
+    for root in roots:
+        path = Path(root)
+        paths = sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+        found.extend([str(candidate), str(candidate.resolve())] for candidate in paths)
+    return found
+
+
+def _listings(folders: list[str]) -> dict[str, list[str] | None]:
+    """The names in each folder (None: no such folder)."""
+    listings: dict[str, list[str] | None] = {}
+    for folder in folders:
+        try:
+            listings[folder] = sorted(os.listdir(folder))
+        except OSError:
+            listings[folder] = None
+    return listings
+
+
+def _files_under(folder: str) -> list[str]:
+    """Every file (and link) under ``folder``, relative to it, sorted."""
+    found: list[str] = []
+    for parent, folders, files in os.walk(folder):
+        folders.sort()
+        relative = os.path.relpath(parent, folder)
+        found.extend(os.path.normpath(os.path.join(relative, name)) for name in files)
+        found.extend(os.path.normpath(os.path.join(relative, name)) + "/" for name in folders)
+    return sorted(found)
+
+
+def _mapped_libraries() -> list[str]:
+    """The shared libraries this process has loaded (Linux); empty elsewhere."""
+    try:
+        maps = Path("/proc/self/maps").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    found = set()
+    for line in maps.splitlines():
+        fields = line.split(maxsplit=5)  # address perms offset device inode [path]
+        path = fields[5].strip() if len(fields) == 6 else ""
+        if path.startswith("/") and ".so" in Path(path).name:
+            found.add(path)
+    return sorted(found)
+
+
+def _tree_state(top: Path) -> list[list[Any]]:
+    """Each file under ``top`` (bytecode caches left out): its path, size and time."""
+    state: list[list[Any]] = []
+    for folder, folders, files in os.walk(top):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            state.append([path, _stat(path)])
+    return state
+
+
+def _stat(path: str) -> list[int] | None:
+    """Size, modification and change times (ns) and inode of a file; None if missing."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+
+
+def _file_sha256(path: str) -> str | None:
+    """sha256 of a regular file's bytes (None: missing, unreadable or not a regular file)."""
+    try:
+        with open(path, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return None
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _outputs_hold(outputs: list[list[str]]) -> bool:
+    """Whether every output is still a regular file (not a link) with the bytes written."""
+    by_folder: dict[Path, list[list[str]]] = {}
+    for path, digest in outputs:
+        by_folder.setdefault(Path(path).parent, []).append([path, digest])
+    with contextlib.ExitStack() as locks:
+        for folder in sorted(by_folder):
+            locks.enter_context(folder_lock(folder))
+        for folder, entries in sorted(by_folder.items()):
+            remove_stale_temporaries(folder, {Path(path).name for path, _ in entries})
+            for path, digest in entries:
+                if os.path.islink(path) or _file_sha256(path) != digest:
+                    return False
+    return True
+
+
+def _write_json(target: Path, value: Any) -> None:
+    """Write JSON to a temporary file beside ``target`` and rename it into place."""
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(value, stream, sort_keys=True)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _prune(folder: Path) -> None:
+    """Keep the ``RECORDS_KEPT`` most recently written records."""
+    records = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime_ns)
+    for old in records[:-RECORDS_KEPT]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def _as_json(value: Any) -> Any:
+    """``value`` as it reads back from JSON (tuples become lists), to compare with a record."""
+    return json.loads(json.dumps(value))
+
+
+def _sha256_json(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()

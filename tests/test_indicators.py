@@ -491,6 +491,35 @@ def test_bar_status_is_a_pattern_as_well_as_a_colour() -> None:
     assert render_svg(chart) == svg and render_png(chart) == render_png(chart)
 
 
+def test_chart_words_are_text_as_typed_never_markup_or_mathtext() -> None:
+    from boardpaper.content.model import ChartSeries, ChartStyle
+    from boardpaper.render.charts import render_svg
+
+    chart = ChartSeries(
+        kind="bar",
+        title="Costs",
+        labels=("Cost $5 to $10 a day", "<script>alert(1)</script>"),
+        values=(5.0, 7.0),
+        value_texts=("5", "7"),
+        percent=False,
+        style=ChartStyle(),
+    )
+    svg = render_svg(chart)
+    # Words are <text> (searchable in the PDF), dollars are not read as mathematics...
+    assert b">Cost $5 to $10 a day</text>" in svg
+    # ...and a label that looks like markup is escaped, not obeyed.
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in svg and b"<script" not in svg
+
+
+def test_sample_chart_words_can_be_found_in_the_pdf(
+    sample_outputs: dict[str, dict[str, bytes]],
+) -> None:
+    # WeasyPrint places each glyph of SVG text on its own, so the spaces between words are
+    # gaps, not characters: pdfplumber joins the words, other readers (pdftotext) do not.
+    text = pdf_text(sample_outputs["performance-report"]["pdf"]).replace(" ", "")
+    assert "Target43%" in text and "44.1%(Green)" in text and "76%(Amber)" in text
+
+
 def test_column_formats_print_figures_as_the_council_wants(
     tmp_path: Path, library: TemplateLibrary
 ) -> None:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
@@ -244,3 +245,27 @@ def test_the_libraries_a_build_loaded_are_in_its_record(project: Path) -> None:
     build()
     record = next((project / "cache" / "builds").iterdir()).read_text()
     assert "libpango" in record and "libharfbuzz" in record and "libfontconfig" in record
+
+
+def test_a_changed_data_file_builds_in_full_with_the_new_figure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, full_builds: list[int]
+) -> None:
+    (tmp_path / "content").mkdir()
+    for name in ("quarterly-performance-q2.yaml", "customer-and-staff-q2.csv", "kpis-q2.xlsx"):
+        shutil.copy(ROOT / "content" / name, tmp_path / "content" / name)
+    monkeypatch.chdir(tmp_path)
+    build("-f", "docx")
+    build("-f", "docx")
+    assert len(full_builds) == 1
+    data = tmp_path / "content" / "customer-and-staff-q2.csv"
+    data.write_text(data.read_text().replace("86%,93%,95%", "86%,93%,97%"))
+    lines, _ = build("-f", "docx")
+    assert len(full_builds) == 2
+    assert "wrote out/quarterly-performance-q2.docx" in lines
+    cells = {
+        cell.text
+        for table in docx.Document(str(tmp_path / "out" / "quarterly-performance-q2.docx")).tables
+        for row in table.rows
+        for cell in row.cells
+    }
+    assert "97%" in cells

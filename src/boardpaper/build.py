@@ -150,27 +150,29 @@ def files_read(reports: list[LoadedReport]) -> Inputs | None:
     when a report has a Word appendix converted by LibreOffice (a program outside what the
     record watches).
     """
-    from boardpaper.template.inherit import chain_files, chain_hash
+    from boardpaper.template.inherit import ChainLink, chain_files, chain_hash
 
     read: dict[str, str] = {}
     folders: set[str] = set()
+    chain_hashes: dict[tuple[ChainLink, ...], str] = {}
     for report in reports:
         if any(attachment.pdf.converted_by for attachment in report.attachments):
             return None
         folder = Path(report.source_path).parent
         for name, digest in report.paper.data_files:
             path = os.path.abspath(folder / name)
-            if _sha256_of(path) != digest:
+            if read.setdefault(path, _sha256_of(path) or "") != digest:
                 return None
-            read[path] = digest
         chain = report.template.chain
-        folders.update(os.path.abspath(link.folder) for link in chain)
-        for _, template_file in chain_files(chain):
-            template_digest = _sha256_of(os.path.abspath(template_file))
-            if template_digest is None:
-                return None
-            read[os.path.abspath(template_file)] = template_digest
-        if chain_hash(chain) != report.template.files_hash:
+        if chain not in chain_hashes:  # reports sharing a template hash its files once
+            folders.update(os.path.abspath(link.folder) for link in chain)
+            for _, template_file in chain_files(chain):
+                template_digest = _sha256_of(os.path.abspath(template_file))
+                if template_digest is None:
+                    return None
+                read[os.path.abspath(template_file)] = template_digest
+            chain_hashes[chain] = chain_hash(chain)
+        if chain_hashes[chain] != report.template.files_hash:
             return None
     return Inputs(read, sorted(folders))
 

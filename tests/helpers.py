@@ -24,6 +24,20 @@ SEED_TEXT = (
 TEMPLATES = ROOT / "templates"
 
 
+SMALL_REPORTS = ("residential-placements-contract.yaml", "social-work-recruitment.yaml")
+"""Two short sample reports of one template: quick to build, for cache and rebuild tests."""
+
+
+def small_project(folder: Path) -> Path:
+    """``folder`` set up as a council's content repository: ``content/`` with the
+    ``SMALL_REPORTS`` and ``templates/council-standard`` (a copy, free to edit)."""
+    (folder / "content").mkdir()
+    for name in SMALL_REPORTS:
+        shutil.copy(ROOT / "content" / name, folder / "content" / name)
+    shutil.copytree(TEMPLATES / "council-standard", folder / "templates" / "council-standard")
+    return folder
+
+
 def pdf_text(data: bytes) -> str:
     """All text of a PDF, as pdfplumber extracts it, pages joined by newlines."""
     import pdfplumber

@@ -11,21 +11,16 @@ from click.testing import CliRunner
 from boardpaper.cli.main import cli
 from boardpaper.render import head_start, parallel
 from boardpaper.render.cache import RenderCache
+from tests.helpers import SMALL_REPORTS, small_project
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL = ("residential-placements-contract.yaml", "social-work-recruitment.yaml")
+SMALL = SMALL_REPORTS
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "content").mkdir()
-    for name in SMALL:
-        shutil.copy(ROOT / "content" / name, tmp_path / "content" / name)
-    shutil.copytree(
-        ROOT / "templates" / "council-standard", tmp_path / "templates" / "council-standard"
-    )
     monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return small_project(tmp_path)
 
 
 @pytest.fixture

@@ -18,22 +18,17 @@ from pypdf import PdfReader
 import boardpaper.build
 from boardpaper import rebuild_record
 from boardpaper.cli.main import cli
+from tests.helpers import SMALL_REPORTS, small_project
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL = ("residential-placements-contract.yaml", "social-work-recruitment.yaml")
+SMALL = SMALL_REPORTS
 STEM = Path(SMALL[0]).stem
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "content").mkdir()
-    for name in SMALL:
-        shutil.copy(ROOT / "content" / name, tmp_path / "content" / name)
-    shutil.copytree(
-        ROOT / "templates" / "council-standard", tmp_path / "templates" / "council-standard"
-    )
     monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return small_project(tmp_path)
 
 
 @pytest.fixture

@@ -264,3 +264,59 @@ def test_a_changed_data_file_builds_in_full_with_the_new_figure(
         for cell in row.cells
     }
     assert "97%" in cells
+
+
+def test_one_changed_report_is_handed_to_a_worker_before_the_others_are_validated(
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from boardpaper.render import head_start
+
+    build("-j", "2")
+    _revise_report(project)
+    events: list[str] = []
+    real_init, real_send = head_start.PdfHeadStart.__init__, head_start.PdfHeadStart.send
+    real_load = boardpaper.build.load_reports
+
+    def init(self):  # type: ignore[no-untyped-def]
+        events.append("worker started")
+        real_init(self)
+
+    def send(self, job, paper, template):  # type: ignore[no-untyped-def]
+        events.append(f"sent {paper.title}")
+        real_send(self, job, paper, template)
+
+    def load(*args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append("validation")
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(head_start.PdfHeadStart, "__init__", init)
+    monkeypatch.setattr(head_start.PdfHeadStart, "send", send)
+    monkeypatch.setattr(boardpaper.build, "load_reports", load)
+    result = CliRunner().invoke(cli, ["build", "-o", "out", "-j", "2", "--cache-dir", "cache"])
+    assert result.exit_code == 0, result.output
+    assert events[:2] == ["worker started", f"sent Revised {_title(project)}"]
+    assert events[2:] == ["validation"]  # the same worker lays it out: no second one
+    fresh = tmp_path_factory.mktemp("fresh")
+    done = CliRunner().invoke(cli, ["build", "-o", str(fresh), "-j", "1", "--no-cache"])
+    assert done.exit_code == 0, done.output
+    assert outputs(project / "out") == outputs(fresh)
+
+
+def _title(project: Path) -> str:
+    original = (ROOT / "content" / SMALL[0]).read_text()
+    return next(line for line in original.splitlines() if line.startswith("title: "))[7:]
+
+
+def test_a_worker_sent_another_paper_is_not_used_for_this_one(project: Path) -> None:
+    from boardpaper.build import load_reports
+    from boardpaper.render import head_start, parallel
+    from boardpaper.render.pdf import prepare_pdf
+
+    first, second = load_reports([project / "content"]).reports
+    with head_start.PdfHeadStart() as early:
+        early.send(prepare_pdf(first.paper, first.template), first.paper, first.template)
+        assert early.sent(first.paper, first.template) is True
+        assert early.sent(second.paper, second.template) is False
+        split = parallel._render_split(second.paper, second.template, ("pdf",), 120, early)
+    alone = parallel.render_paper(second.paper, second.template, ("pdf",))
+    assert split.files == alone.files

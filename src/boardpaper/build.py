@@ -15,6 +15,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from boardpaper.content.placeholders import placeholder_problems, report_starter
 from boardpaper.errors import ContentError, Problem
@@ -32,6 +33,9 @@ from boardpaper.rebuild_record import Inputs
 from boardpaper.render.cache import RenderCache
 from boardpaper.render.glyphs import glyph_warnings
 from boardpaper.template.library import TemplateLibrary, default_library
+
+if TYPE_CHECKING:
+    from boardpaper.render.head_start import PdfHeadStart
 
 
 @dataclass
@@ -104,6 +108,8 @@ def build(
     jobs: int | None = 1,
     cache: RenderCache | None = None,
     progress: Progress | None = None,
+    head_start: PdfHeadStart | None = None,
+    changed_report: Path | None = None,
 ) -> Build:
     """Validate every report under ``paths``, then render each to OUTDIR/<name>.<format>.
 
@@ -113,16 +119,24 @@ def build(
     papers already in ``cache`` (``render.cache``) are taken from it.
     ``progress`` hears of each paper as it is rendered. When one paper will probably
     be rendered, a worker starts importing the PDF renderer before validation begins
-    (``render.head_start.head_start_for``). With ``cache``, workbooks' cells are kept in
-    its folder between builds (``load.workbook_memo``).
+    (``render.head_start.head_start_for``) unless the caller started one (``head_start``:
+    ``build`` stops it). ``changed_report``: the one report the caller knows changed since
+    the last build (``rebuild_record.check``); its PDF job goes to the head start before
+    the other reports are validated. With ``cache``, workbooks' cells are kept in its
+    folder between builds (``load.workbook_memo``).
     """
     from boardpaper.load import workbook_memo
     from boardpaper.provenance.manifest import render_with_manifest
     from boardpaper.render.head_start import head_start_for
 
-    head_start = head_start_for(find_reports(paths, []), outdir, formats, jobs, cache is not None)
+    if head_start is None:
+        head_start = head_start_for(
+            find_reports(paths, []), outdir, formats, jobs, cache is not None
+        )
     kept_before = workbook_memo.keep_in(cache.folder / "workbooks" if cache else None)
     try:
+        if head_start is not None and changed_report is not None:
+            _send_early(head_start, changed_report, library or default_library(), limits)
         result = load_reports(paths, library, limits)
         result.files = render_with_manifest(
             result.reports,
@@ -138,6 +152,22 @@ def build(
         if head_start is not None:
             head_start.stop()
     return result
+
+
+def _send_early(
+    head_start: PdfHeadStart, path: Path, library: TemplateLibrary, limits: Limits
+) -> None:
+    """Load ``path`` and hand its PDF to ``head_start`` before the other reports are
+    validated, so the layout overlaps their validation. Nothing is sent if it has a
+    problem (``load_reports`` reports it with every other); if the paper is not the one
+    that needs laying out after all, ``render_papers`` uses another worker."""
+    from boardpaper.render.pdf import prepare_pdf
+
+    try:
+        report, _ = load_report_tree(path, library, limits)
+    except ContentError:
+        return
+    head_start.send(prepare_pdf(report.paper, report.template), report.paper, report.template)
 
 
 def files_read(reports: list[LoadedReport]) -> Inputs | None:

@@ -7,22 +7,20 @@ used), the listing of the template folders a template name is looked up in, and 
 of everything else that decides a paper's bytes (Python and the folders its packages
 are installed in, boardpaper's own files, the native libraries the process had loaded,
 the font folders, the environment variables boardpaper, fontconfig and the locale
-read). ``replay`` checks all of that again the next time the same command runs (same
+read). ``check`` compares all of that again the next time the same command runs (same
 folder, paths, output folder, formats, limits and ``--templates``): when every file
 holds the bytes recorded, the stamp is unchanged and every output still holds the bytes
 the build wrote, the command has nothing to render, validate or write, and the recorded
 warnings and output names are all it prints. Anything else, or a damaged record, means
-the full build runs as usual.
+the full build runs as usual; when only report files changed, ``check`` names them, so
+the command can start laying out a changed paper before it loads the pipeline.
 
-Inputs and outputs are compared by content (sha256 of the bytes), not modification
-times, so a ``git checkout`` that rewrites files with the same bytes still replays and
-an edit that keeps the time does not. The environment is compared by file times and
-sizes (hashing every installed package would cost more than the build it saves):
-installing, removing or upgrading a package changes its site-packages folder, a system
-library upgrade replaces the library file and ``/etc/ld.so.cache``.
-
-This module imports only the standard library and ``boardpaper.output`` so that a
-rebuild with nothing to do costs little more than starting Python.
+Inputs and outputs are compared by their bytes, not times (a ``git checkout`` of the
+same bytes still replays); the environment by file times and sizes (hashing every
+package would cost more than the build it saves): installing, removing or upgrading a
+package changes its site-packages folder, a library upgrade the library file and
+``/etc/ld.so.cache``. Only the standard library and ``boardpaper.output`` are imported,
+so a rebuild with nothing to do costs little more than starting Python.
 """
 
 from __future__ import annotations
@@ -137,7 +135,7 @@ def record(
     printed_outputs: list[str],
     warnings: list[str],
 ) -> bool:
-    """Keep what a successful build depended on and made, for ``replay``.
+    """Keep what a successful build depended on and made, for ``check``.
 
     ``inputs``: every file besides the YAML files ``start`` noted, and the folders whose
     listings count (None: the build read something this record cannot watch, so nothing
@@ -184,37 +182,54 @@ def record(
     return True
 
 
-def replay(folder: Path, request: BuildRequest) -> Replay | None:
-    """What the build recorded for ``request``, if running it again would change nothing.
+@dataclass(frozen=True)
+class Check:
+    """What the record of an earlier identical command says of the build about to run.
 
-    None when there is no record, it is damaged, or anything it depended on has changed
-    (then the caller builds as usual). Checking the outputs takes the output folder's
-    lock and removes temporary files a killed build left, as writing them would.
+    ``replay``: what to print when nothing changed (None: the build must run).
+    ``changed_reports``: when the only files whose bytes changed are YAML files under the
+    content folders, those files (the build will probably lay out each one's paper; empty
+    when nothing changed); None when there is no usable record or anything else changed.
     """
-    path = folder / "builds" / f"{request.key()}.json"
+
+    replay: Replay | None = None
+    changed_reports: list[str] | None = None
+
+
+def check(folder: Path, request: BuildRequest) -> Check:
+    """Compare what the build recorded for ``request`` with what is on disk now.
+
+    Checking the outputs takes the output folder's lock and removes temporary files a
+    killed build left, as writing them would.
+    """
+    record_path = folder / "builds" / f"{request.key()}.json"
     try:
-        entry = json.loads(path.read_bytes())
+        entry = json.loads(record_path.read_bytes())
         if entry.get("format") != RECORD_FORMAT or entry.get("request") != _as_json(
             asdict(request)
         ):
-            return None
+            return Check()
         if (
             entry["environment"] != _as_json(environment_stamp(entry["libraries"]))
             or entry["candidates"] != _candidates(request.roots)
             or entry["listings"] != _listings(request.lookup_folders())
-            or any(_files_under(folder) != names for folder, names in entry["folders"].items())
-            or any(_file_sha256(path) != digest for path, digest in entry["inputs"].items())
-            or not _outputs_hold(entry["outputs"])
+            or any(_files_under(where) != names for where, names in entry["folders"].items())
         ):
-            return None
+            return Check()
+        changed = [name for name, digest in entry["inputs"].items() if _file_sha256(name) != digest]
+        candidates = {name for name, _ in entry["candidates"]}
+        if changed:
+            return Check(None, changed if set(changed) <= candidates else None)
+        if not _outputs_hold(entry["outputs"]):
+            return Check(None, [])
         warnings, printed = entry["warnings"], entry["printed_outputs"]
         if not all(isinstance(line, str) for line in [*warnings, *printed]):
-            return None
+            return Check()
         with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: pruned last
-        return Replay(warnings, printed)
+            os.utime(record_path)  # recently used: pruned last
+        return Check(Replay(warnings, printed), [])
     except (OSError, ValueError, KeyError, TypeError, AttributeError, OutputError):
-        return None
+        return Check()
 
 
 def environment_stamp(libraries: list[str]) -> dict[str, Any]:

@@ -115,8 +115,10 @@ def build_once(roots: list[Path], template_dirs: tuple[Path, ...], settings: Bui
     With the render cache on, a build whose every input, template, library and output is
     as an earlier identical command left them is not run again: its warnings and output
     names are printed from the record (``rebuild_record``) without loading the pipeline.
+    When the record shows that exactly one report changed, the worker that will lay out
+    its PDF is started first, before the pipeline is even imported.
     """
-    started = None
+    started = head_start = changed_report = None
     if settings.cache is not None:
         request = rebuild_record.BuildRequest(
             tuple(str(root) for root in roots),
@@ -125,11 +127,17 @@ def build_once(roots: list[Path], template_dirs: tuple[Path, ...], settings: Bui
             dataclasses.asdict(settings.limits),
             tuple(str(folder.absolute()) for folder in template_dirs),
         )
-        replayed = rebuild_record.replay(settings.cache.folder, request)
-        if replayed is not None:
-            _print_outcome(replayed.warnings, replayed.outputs, settings.verbosity)
+        checked = rebuild_record.check(settings.cache.folder, request)
+        if checked.replay is not None:
+            _print_outcome(checked.replay.warnings, checked.replay.outputs, settings.verbosity)
             return True
         started = rebuild_record.start(request)
+        if checked.changed_reports is not None and len(checked.changed_reports) == 1:
+            from boardpaper.render.head_start import PdfHeadStart, can_split
+
+            if "pdf" in settings.formats and can_split(settings.jobs):
+                head_start = PdfHeadStart()
+                changed_report = Path(checked.changed_reports[0])
     from boardpaper.build import build as build_papers
     from boardpaper.build import files_read
     from boardpaper.template.library import default_library
@@ -145,6 +153,8 @@ def build_once(roots: list[Path], template_dirs: tuple[Path, ...], settings: Bui
             jobs=settings.jobs,
             cache=settings.cache,
             progress=progress,
+            head_start=head_start,
+            changed_report=changed_report,
         )
     except ContentError as error:
         report_problems(error.problems)

@@ -56,8 +56,9 @@ from boardpaper.meeting.schema import AgendaItem, Meeting
 from boardpaper.pipeline import LoadedReport
 from boardpaper.progress import Progress
 from boardpaper.render.fresh import FreshProcesses
+from boardpaper.render.head_start import default_jobs
 from boardpaper.render.merge import OutlineEntry, PartPdf, merge_parts_to_file, page_count
-from boardpaper.render.parallel import WorkerPool, default_jobs, warm_pdf_worker
+from boardpaper.render.parallel import WorkerPool, warm_pdf_worker
 from boardpaper.template.manifest import Template
 
 

@@ -8,16 +8,19 @@ PDF; ``PdfHeadStart`` is the worker, which ``render.parallel`` hands that PDF's 
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
 from boardpaper.render.cache import CachedPaper
-from boardpaper.render.environment import FontUse
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from boardpaper.content.model import Paper
+    from boardpaper.render.environment import FontUse
     from boardpaper.render.pdf import PdfJob
+    from boardpaper.template.manifest import Template
 
 
 class PdfHeadStart:
@@ -44,10 +47,20 @@ class PdfHeadStart:
         self._process = context.Process(target=_head_start_worker, args=(child_end,), daemon=True)
         self._process.start()
         child_end.close()
+        self._sent: tuple[Paper, str, str] | None = None
 
-    def send(self, job: PdfJob) -> None:
-        """Start laying out ``job`` in the worker (as soon as its imports are done)."""
+    def send(self, job: PdfJob, paper: Paper, template: Template) -> None:
+        """Start laying out ``job``, the PDF of ``paper`` with ``template``, in the worker (as
+        soon as its imports are done). One job per worker."""
         self._connection.send(job)
+        self._sent = (paper, template.name, template.files_hash)
+
+    def sent(self, paper: Paper, template: Template) -> bool | None:
+        """None if nothing was sent yet; else whether the job sent is ``paper``'s PDF with
+        ``template`` (a paper sent early, before validation, is compared by value)."""
+        if self._sent is None:
+            return None
+        return self._sent == (paper, template.name, template.files_hash)
 
     def result(self, timeout: float | None = None) -> CachedPaper:
         """The PDF (as ``"pdf"``) and its fonts; the worker's error is raised here.
@@ -154,6 +167,12 @@ def head_start_for(
 def can_split(jobs: int | None) -> bool:
     """Whether one paper's PDF may be laid out by a second process (``PdfHeadStart``): ``jobs``
     (None: one per core) allows two, and the system is Linux, where the worker is forked."""
-    from boardpaper.render.parallel import default_jobs
-
     return (jobs or default_jobs()) > 1 and sys.platform.startswith("linux")
+
+
+def default_jobs() -> int:
+    """Worker processes when ``-j`` is not given: every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)

@@ -13,7 +13,6 @@ process makes its HTML and .docx.
 
 from __future__ import annotations
 
-import os
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
@@ -24,21 +23,13 @@ from boardpaper.content.model import Paper
 from boardpaper.progress import Progress
 from boardpaper.render.cache import CachedPaper, RenderCache, paper_key
 from boardpaper.render.environment import FontUse, native_libraries, python_packages
-from boardpaper.render.head_start import PdfHeadStart, can_split
+from boardpaper.render.head_start import PdfHeadStart, can_split, default_jobs
 from boardpaper.template.manifest import Template
 
 T = TypeVar("T")
 
 RECYCLE_AFTER = 50
 """Papers one worker renders before a fresh process replaces it (native memory stays bounded)."""
-
-
-def default_jobs() -> int:
-    """Worker processes when ``-j`` is not given: every core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def render_paper(paper: Paper, template: Template, formats: tuple[str, ...]) -> CachedPaper:
@@ -228,11 +219,15 @@ def _render_split(
     head_start: PdfHeadStart | None,
 ) -> CachedPaper:
     """``render_paper``, its PDF laid out by a worker process (``head_start``'s, or one
-    started now) while this process makes the HTML and the other formats."""
+    started now) while this process makes the HTML and the other formats. A head start
+    that was already sent another paper's PDF is left alone (its caller stops it)."""
     from boardpaper.render.pdf import prepare_pdf
 
-    with head_start or PdfHeadStart() as worker:
-        worker.send(prepare_pdf(paper, template))
+    sent = head_start.sent(paper, template) if head_start is not None else None
+    worker = head_start if head_start is not None and sent is not False else PdfHeadStart()
+    with worker:
+        if not sent:
+            worker.send(prepare_pdf(paper, template), paper, template)
         rest = render_paper(paper, template, tuple(fmt for fmt in formats if fmt != "pdf"))
         # While the worker lays out: what the build manifest will ask of this machine.
         native_libraries()

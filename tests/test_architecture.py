@@ -12,6 +12,7 @@ STAGES = [
     # Shared by all stages.
     "errors",
     "cachedir",
+    "fingerprints",
     "output",
     "progress",
     "rebuild_record",

@@ -220,3 +220,34 @@ def test_no_worker_outlives_a_build_whose_report_is_wrong_or_from_the_cache(
     assert result.exit_code == 1, result.output
     assert f"{SMALL[0]}:" in result.output
     assert multiprocessing.active_children() == []
+
+
+def test_the_cache_key_follows_boardpaper_code_not_only_its_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A development checkout or an unreleased commit keeps the version number: papers
+    rendered by other code must not be taken from the cache."""
+    from boardpaper import fingerprints
+    from boardpaper.render import cache as render_cache
+
+    package = tmp_path / "package"
+    (package / "__pycache__").mkdir(parents=True)
+    (package / "module.py").write_text("ANSWER = 1\n")
+    monkeypatch.setattr(fingerprints, "_PACKAGE", package)
+
+    def key() -> str:
+        fingerprints.package_digest.cache_clear()
+        render_cache.environment_fingerprint.cache_clear()
+        return render_cache.environment_fingerprint()
+
+    try:
+        first = key()
+        (package / "__pycache__" / "module.cpython-311.pyc").write_bytes(b"bytecode")
+        (package / "notes.txt").write_text("not code\n")
+        assert key() == first  # bytecode and other files do not count
+        (package / "module.py").write_text("ANSWER = 2\n")
+        assert key() != first
+    finally:
+        monkeypatch.undo()
+        fingerprints.package_digest.cache_clear()
+        render_cache.environment_fingerprint.cache_clear()

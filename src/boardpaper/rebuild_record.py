@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from boardpaper import __version__
+from boardpaper.fingerprints import font_folders_state, package_files
 from boardpaper.output import OutputError, folder_lock, remove_stale_temporaries
 
 RECORD_FORMAT = 1
@@ -44,19 +45,8 @@ RECORD_FORMAT = 1
 RECORDS_KEPT = 200
 """Most build records kept; the oldest are removed beyond this (each is a few kB)."""
 
-FONT_ROOTS = (
-    "/usr/share/fonts",
-    "/usr/local/share/fonts",
-    "~/.fonts",
-    "~/.local/share/fonts",
-    "/etc/fonts",
-)
-"""Where fonts and fontconfig's configuration live (what fontconfig watches)."""
-
 _VARIABLES = ("SOURCE_DATE_EPOCH", "HOME", "PATH", "LANG", "TZ", "PYTHONPATH", "LD_LIBRARY_PATH")
 _VARIABLE_PREFIXES = ("BOARDPAPER_", "FONTCONFIG_", "XDG_", "LC_")
-
-_PACKAGE = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -242,7 +232,7 @@ def environment_stamp(libraries: list[str]) -> dict[str, Any]:
         "boardpaper": __version__,
         "python": [sys.version, sys.executable, sys.prefix, list(sys.path)],
         "package_folders": [[entry, _stat(entry)] for entry in sys.path if entry],
-        "package_files": _tree_state(_PACKAGE),
+        "package_files": [[path, _stat(path)] for path in package_files()],
         "libraries": [[path, _stat(path)] for path in [*libraries, "/etc/ld.so.cache"]],
         "fonts": font_folders_state(),
         # Hashed: a shared cache folder should not hold anyone's PATH or HOME.
@@ -254,24 +244,6 @@ def environment_stamp(libraries: list[str]) -> dict[str, Any]:
             }
         ),
     }
-
-
-def font_folders_state() -> list[tuple[str, int]]:
-    """Each font or fontconfig folder and its modification time (ns), sorted; for the files
-    of ``/etc/fonts`` too (configuration changes in place)."""
-    state: list[tuple[str, int]] = []
-    for root in FONT_ROOTS:
-        top = Path(root).expanduser()
-        if not top.is_dir():
-            continue
-        for folder, _, files in os.walk(top):
-            with contextlib.suppress(OSError):
-                state.append((folder, os.stat(folder).st_mtime_ns))
-            if root == "/etc/fonts":
-                for name in files:
-                    with contextlib.suppress(OSError):
-                        state.append((f"{folder}/{name}", os.stat(f"{folder}/{name}").st_mtime_ns))
-    return sorted(state)
 
 
 def _candidates(roots: tuple[str, ...]) -> list[list[str]]:
@@ -319,17 +291,6 @@ def _mapped_libraries() -> list[str]:
         if path.startswith("/") and ".so" in Path(path).name:
             found.add(path)
     return sorted(found)
-
-
-def _tree_state(top: Path) -> list[list[Any]]:
-    """Each file under ``top`` (bytecode caches left out): its path, size and time."""
-    state: list[list[Any]] = []
-    for folder, folders, files in os.walk(top):
-        folders[:] = sorted(name for name in folders if name != "__pycache__")
-        for name in sorted(files):
-            path = os.path.join(folder, name)
-            state.append([path, _stat(path)])
-    return state
 
 
 def _stat(path: str) -> list[int] | None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from boardpaper import __version__
+from boardpaper.fingerprints import package_digest
 
 MEMO_FORMAT = 1
 KEPT = 500
@@ -45,7 +46,9 @@ def memo_key(*parts: object) -> str | None:
     nothing is kept."""
     if _folder is None:
         return None
-    text = json.dumps([MEMO_FORMAT, __version__, _openpyxl_version(), [repr(p) for p in parts]])
+    text = json.dumps(
+        [MEMO_FORMAT, __version__, package_digest(), _openpyxl_version(), [repr(p) for p in parts]]
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -9,11 +9,12 @@ only when rendering again would give the same bytes:
 * content: the report text (its ``content_sha256`` is written inside the paper) and the
   sha256 of each data file (CSV, XLSX) it read;
 * template: name and ``files_hash``;
-* environment: boardpaper, every Python package it runs on, Python, Pango,
-  HarfBuzz, fontconfig, zlib, libxml2, qpdf, and the state of the font folders and
-  fontconfig's configuration (each directory's modification time: what fontconfig
-  itself uses to notice new fonts). An entry also records the size and time of each
-  font file the PDF used, and is not used if one changed.
+* environment: boardpaper (its version and the bytes of its Python files), every Python
+  package it runs on, Python, Pango, HarfBuzz, fontconfig, zlib, libxml2, qpdf, and the
+  state of the font folders and fontconfig's configuration (each directory's
+  modification time: what fontconfig itself uses to notice new fonts). An entry also
+  records the size and time of each font file the PDF used, and is not used if one
+  changed.
 
 Entries live in a folder (``default_cache_dir``: ``$BOARDPAPER_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/boardpaper``, else ``~/.cache/boardpaper``), safe to share between
@@ -38,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from boardpaper import __version__
 from boardpaper.cachedir import default_cache_dir
-from boardpaper.rebuild_record import font_folders_state
+from boardpaper.fingerprints import font_folders_state, package_digest
 
 if TYPE_CHECKING:
     from boardpaper.render.environment import FontUse
@@ -67,6 +68,7 @@ def environment_fingerprint() -> str:
 
     record = {
         "boardpaper": __version__,
+        "code": package_digest(),
         "cache_format": CACHE_FORMAT,
         "packages": python_packages(),
         "libraries": native_libraries(),

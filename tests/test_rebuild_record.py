@@ -320,3 +320,26 @@ def test_a_worker_sent_another_paper_is_not_used_for_this_one(project: Path) -> 
         split = parallel._render_split(second.paper, second.template, ("pdf",), 120, early)
     alone = parallel.render_paper(second.paper, second.template, ("pdf",))
     assert split.files == alone.files
+
+
+def test_an_edited_meeting_file_starts_no_layout_worker(
+    project: Path, monkeypatch: pytest.MonkeyPatch, full_builds: list[int]
+) -> None:
+    from boardpaper.render import head_start
+
+    meeting = project / "content" / "meeting.yaml"
+    meeting.write_text("committee: Cabinet\ndate: 2026-07-16\n")  # a meeting file, not a report
+    build("-j", "2")
+    meeting.write_text("committee: Cabinet\ndate: 2026-07-23\n")
+    started: list[int] = []
+    real_init = head_start.PdfHeadStart.__init__
+
+    def init(self):  # type: ignore[no-untyped-def]
+        started.append(1)
+        real_init(self)
+
+    monkeypatch.setattr(head_start.PdfHeadStart, "__init__", init)
+    lines, _ = build("-j", "2")
+    assert len(full_builds) == 2  # the YAML under content/ changed: built, not replayed
+    assert started == []  # but no paper changed, so nothing was laid out
+    assert all(line.startswith("unchanged ") for line in lines)

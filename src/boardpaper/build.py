@@ -204,7 +204,7 @@ def files_read(reports: list[LoadedReport]) -> Inputs | None:
             chain_hashes[chain] = chain_hash(chain)
         if chain_hashes[chain] != report.template.files_hash:
             return None
-    return Inputs(read, sorted(folders))
+    return Inputs(read, sorted(folders), [os.path.abspath(r.source_path) for r in reports])
 
 
 def _sha256_of(path: str) -> str | None:

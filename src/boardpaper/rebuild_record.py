@@ -32,7 +32,7 @@ import os
 import stat
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +101,8 @@ class Inputs:
 
     files: dict[str, str]
     folders: list[str]
+    reports: list[str] = field(default_factory=list)
+    """The absolute paths of the YAML files that were reports (not meeting files)."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,7 @@ def record(
         "format": RECORD_FORMAT,
         "request": asdict(request),
         "candidates": started.candidates,
+        "reports": sorted(inputs.reports),
         "listings": _listings(request.lookup_folders()),
         "folders": {folder: _files_under(folder) for folder in sorted(inputs.folders)},
         "inputs": dict(sorted(files.items())),
@@ -178,8 +181,9 @@ class Check:
 
     ``replay``: what to print when nothing changed (None: the build must run).
     ``changed_reports``: when the only files whose bytes changed are YAML files under the
-    content folders, those files (the build will probably lay out each one's paper; empty
-    when nothing changed); None when there is no usable record or anything else changed.
+    content folders, those of them that were reports (the build will probably lay out
+    each one's paper; empty when nothing or only a meeting file changed); None when there
+    is no usable record or anything else changed.
     """
 
     replay: Replay | None = None
@@ -209,7 +213,10 @@ def check(folder: Path, request: BuildRequest) -> Check:
         changed = [name for name, digest in entry["inputs"].items() if _file_sha256(name) != digest]
         candidates = {name for name, _ in entry["candidates"]}
         if changed:
-            return Check(None, changed if set(changed) <= candidates else None)
+            if not set(changed) <= candidates:
+                return Check()
+            reports = set(entry["reports"])
+            return Check(None, [name for name in changed if os.path.abspath(name) in reports])
         if not _outputs_hold(entry["outputs"]):
             return Check(None, [])
         warnings, printed = entry["warnings"], entry["printed_outputs"]

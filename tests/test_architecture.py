@@ -15,6 +15,7 @@ STAGES = [
     "fingerprints",
     "output",
     "progress",
+    "sources",
     "rebuild_record",
     # The stages, in the order docs/architecture.md lists them.
     "load",

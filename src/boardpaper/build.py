@@ -11,7 +11,6 @@ prints; the caller writes the returned bytes atomically
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ from boardpaper.pipeline import (
     parse_report_tree,
 )
 from boardpaper.progress import Progress
-from boardpaper.rebuild_record import Inputs
+from boardpaper.rebuild_record import Inputs, file_sha256
 from boardpaper.render.cache import RenderCache
 from boardpaper.render.glyphs import glyph_warnings
 from boardpaper.template.library import TemplateLibrary, default_library
@@ -51,12 +50,14 @@ def load_reports(
     paths: list[Path],
     library: TemplateLibrary | None = None,
     limits: Limits = Limits(),
+    loaded: dict[Path, tuple[LoadedReport, Node]] | None = None,
 ) -> Build:
     """Find, load and validate every report under ``paths``; nothing is rendered.
 
     Raises ContentError with every problem of every report (and each pair of
     reports that would write the same output name). Returns the reports and
-    their warnings.
+    their warnings. ``loaded``: reports this build already loaded (with their parsed
+    YAML), by the path ``find_reports`` gives, taken as they are.
     """
     library = library or default_library()
     problems: list[Problem] = []
@@ -64,7 +65,7 @@ def load_reports(
     trees: list[Node] = []
     for path in find_reports(paths, problems):
         try:
-            report, tree = load_report_tree(path, library, limits)
+            report, tree = (loaded or {}).get(path) or load_report_tree(path, library, limits)
         except ContentError as error:
             problems.extend(error.problems)
         else:
@@ -133,11 +134,13 @@ def build(
         head_start = head_start_for(
             find_reports(paths, []), outdir, formats, jobs, cache is not None
         )
+    library = library or default_library()
     kept_before = workbook_memo.keep_in(cache.folder / "workbooks" if cache else None)
     try:
+        loaded: dict[Path, tuple[LoadedReport, Node]] = {}
         if head_start is not None and changed_report is not None:
-            _send_early(head_start, changed_report, library or default_library(), limits)
-        result = load_reports(paths, library, limits)
+            loaded = _send_early(head_start, changed_report, library, limits)
+        result = load_reports(paths, library, limits, loaded)
         result.files = render_with_manifest(
             result.reports,
             formats,
@@ -156,18 +159,20 @@ def build(
 
 def _send_early(
     head_start: PdfHeadStart, path: Path, library: TemplateLibrary, limits: Limits
-) -> None:
+) -> dict[Path, tuple[LoadedReport, Node]]:
     """Load ``path`` and hand its PDF to ``head_start`` before the other reports are
-    validated, so the layout overlaps their validation. Nothing is sent if it has a
-    problem (``load_reports`` reports it with every other); if the paper is not the one
-    that needs laying out after all, ``render_papers`` uses another worker."""
+    validated, so the layout overlaps their validation. Returns the loaded report for
+    ``load_reports`` (not loaded twice); nothing is sent if it has a problem
+    (``load_reports`` reports it with every other). If the paper is not the one that
+    needs laying out after all, ``render_papers`` uses another worker."""
     from boardpaper.render.pdf import prepare_pdf
 
     try:
-        report, _ = load_report_tree(path, library, limits)
+        report, tree = load_report_tree(path, library, limits)
     except ContentError:
-        return
+        return {}
     head_start.send(prepare_pdf(report.paper, report.template), report.paper, report.template)
+    return {path: (report, tree)}
 
 
 def files_read(reports: list[LoadedReport]) -> Inputs | None:
@@ -191,13 +196,13 @@ def files_read(reports: list[LoadedReport]) -> Inputs | None:
         folder = Path(report.source_path).parent
         for name, digest in report.paper.data_files:
             path = os.path.abspath(folder / name)
-            if read.setdefault(path, _sha256_of(path) or "") != digest:
+            if read.setdefault(path, file_sha256(path) or "") != digest:
                 return None
         chain = report.template.chain
         if chain not in chain_hashes:  # reports sharing a template hash its files once
             folders.update(os.path.abspath(link.folder) for link in chain)
             for _, template_file in chain_files(chain):
-                template_digest = _sha256_of(os.path.abspath(template_file))
+                template_digest = file_sha256(os.path.abspath(template_file))
                 if template_digest is None:
                     return None
                 read[os.path.abspath(template_file)] = template_digest
@@ -205,13 +210,6 @@ def files_read(reports: list[LoadedReport]) -> Inputs | None:
         if chain_hashes[chain] != report.template.files_hash:
             return None
     return Inputs(read, sorted(folders), [os.path.abspath(r.source_path) for r in reports])
-
-
-def _sha256_of(path: str) -> str | None:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 def build_upload(

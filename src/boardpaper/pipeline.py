@@ -20,6 +20,7 @@ from boardpaper.errors import ContentError, Problem, display_path
 from boardpaper.load.validators import Context, did_you_mean
 from boardpaper.load.yaml_nodes import Limits, Node, decode_text, parse_yaml, read_text
 from boardpaper.output import FORMATS as FORMATS  # re-exported: the pipeline's formats
+from boardpaper.sources import yaml_files
 from boardpaper.template.library import TemplateLibrary, default_library
 from boardpaper.template.manifest import Template
 
@@ -232,18 +233,13 @@ def find_reports(paths: list[Path], problems: list[Problem] | None = None) -> li
     collect = problems is not None
     problems = problems if problems is not None else []
     for path in paths:
-        if path.is_dir():
-            root = path.resolve()
-            for candidate in sorted(path.rglob("*.yaml")):
-                if not _stays_inside(candidate, root):
-                    problems.append(_escaping_link(candidate, root))
-                elif candidate.is_file() and _is_report(candidate):
-                    found.append(candidate)
-        else:
-            if not _stays_inside(path, path.parent.resolve()):
-                problems.append(_escaping_link(path, path.parent.resolve()))
-            else:
-                found.append(path)
+        named = not path.is_dir()
+        root = path.parent.resolve() if named else path.resolve()
+        for candidate in yaml_files([path]):
+            if not _stays_inside(candidate, root):
+                problems.append(_escaping_link(candidate, root))
+            elif named or (candidate.is_file() and _is_report(candidate)):
+                found.append(candidate)
     if problems and not collect:
         raise ContentError(problems)
     return found
@@ -258,10 +254,9 @@ def find_meetings(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         root = path.resolve() if path.is_dir() else path.parent.resolve()
-        candidates = sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
         found.extend(
             candidate
-            for candidate in candidates
+            for candidate in yaml_files([path])
             if candidate.is_file()
             and candidate.name != "template.yaml"
             and _stays_inside(candidate, root)

@@ -19,7 +19,7 @@ Inputs and outputs are compared by their bytes, not times (a ``git checkout`` of
 same bytes still replays); the environment by file times and sizes (hashing every
 package would cost more than the build it saves): installing, removing or upgrading a
 package changes its site-packages folder, a library upgrade the library file and
-``/etc/ld.so.cache``. Only the standard library and ``boardpaper.output`` are imported,
+``/etc/ld.so.cache``. Only the standard library and small shared modules are imported,
 so a rebuild with nothing to do costs little more than starting Python.
 """
 
@@ -39,6 +39,7 @@ from typing import Any
 from boardpaper import __version__
 from boardpaper.fingerprints import font_folders_state, package_files
 from boardpaper.output import OutputError, folder_lock, remove_stale_temporaries
+from boardpaper.sources import template_folders, yaml_files
 
 RECORD_FORMAT = 1
 
@@ -70,14 +71,8 @@ class BuildRequest:
         return _sha256_json(described)
 
     def lookup_folders(self) -> list[str]:
-        """The folders a template name is looked up in, besides the built-in ones
-        (``template.library.default_library``'s order)."""
-        folders = list(self.template_dirs)
-        configured = os.environ.get("BOARDPAPER_TEMPLATES")
-        if configured:
-            folders.append(configured)
-        folders.append(os.path.join(os.getcwd(), "templates"))
-        return folders
+        """The folders a template name is looked up in, besides the built-in ones."""
+        return [str(folder) for folder in template_folders([Path(f) for f in self.template_dirs])]
 
 
 @dataclass(frozen=True)
@@ -143,7 +138,7 @@ def record(
     for path, _ in started.candidates:
         if _stat(path) != started.stats[path]:
             return False  # saved while the build ran: the outputs may be of the old text
-        digest = _file_sha256(path)
+        digest = file_sha256(path)
         if digest is None:
             return False
         files[path] = digest
@@ -210,7 +205,7 @@ def check(folder: Path, request: BuildRequest) -> Check:
             or any(_files_under(where) != names for where, names in entry["folders"].items())
         ):
             return Check()
-        changed = [name for name, digest in entry["inputs"].items() if _file_sha256(name) != digest]
+        changed = [name for name, digest in entry["inputs"].items() if file_sha256(name) != digest]
         candidates = {name for name, _ in entry["candidates"]}
         if changed:
             if not set(changed) <= candidates:
@@ -254,13 +249,8 @@ def environment_stamp(libraries: list[str]) -> dict[str, Any]:
 
 
 def _candidates(roots: tuple[str, ...]) -> list[list[str]]:
-    """Every YAML file ``pipeline.find_reports`` would look at, with where it leads."""
-    found: list[list[str]] = []
-    for root in roots:
-        path = Path(root)
-        paths = sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
-        found.extend([str(candidate), str(candidate.resolve())] for candidate in paths)
-    return found
+    """Every YAML file ``pipeline.find_reports`` looks at, with where it leads."""
+    return [[str(path), str(path.resolve())] for path in yaml_files([Path(r) for r in roots])]
 
 
 def _listings(folders: list[str]) -> dict[str, list[str] | None]:
@@ -309,7 +299,7 @@ def _stat(path: str) -> list[int] | None:
     return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
 
 
-def _file_sha256(path: str) -> str | None:
+def file_sha256(path: str | Path) -> str | None:
     """sha256 of a regular file's bytes (None: missing, unreadable or not a regular file)."""
     try:
         with open(path, "rb") as stream:
@@ -331,7 +321,7 @@ def _outputs_hold(outputs: list[list[str]]) -> bool:
         for folder, entries in sorted(by_folder.items()):
             remove_stale_temporaries(folder, {Path(path).name for path, _ in entries})
             for path, digest in entries:
-                if os.path.islink(path) or _file_sha256(path) != digest:
+                if os.path.islink(path) or file_sha256(path) != digest:
                     return False
     return True
 

@@ -12,7 +12,6 @@ section options, cross-field rules) is one procedure over the same raw manifest.
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from boardpaper.load.validators import (
     did_you_mean,
 )
 from boardpaper.load.yaml_nodes import Limits, load_yaml
+from boardpaper.sources import template_folders
 from boardpaper.template.inherit import (
     BASE_NAME,
     MAX_CHAIN,
@@ -449,11 +449,7 @@ class TemplateLibrary:
 
 def default_library(extra: list[Path] | None = None) -> TemplateLibrary:
     """Templates from ``extra`` folders, ``./templates`` and the built-in set, in that order."""
-    roots = list(extra or [])
-    env = os.environ.get("BOARDPAPER_TEMPLATES")
-    if env:
-        roots.append(Path(env))
-    roots.append(Path.cwd() / "templates")
+    roots = template_folders(extra)
     builtin = builtin_templates_dir()
     if builtin.resolve() not in {root.resolve() for root in roots if root.exists()}:
         roots.append(builtin)

@@ -15,25 +15,27 @@ document made by WeasyPrint. Joining keeps what makes them accessible:
   hold the pack's page numbers) is drawn over each page as an artifact, so the
   printed numbers are the pack's own and screen readers skip them.
 
-The result is written with a deterministic /ID, so the same parts give the same bytes.
-
-Parts may be files: each is opened, copied and closed before the next is opened, so
-only the joined document is held in memory, not every part besides (the bytes are the
-same as with every part held open; joining a 529-page pack peaked at 184 MiB so,
-296 MiB with every part open).
+The pack is written part by part as it is joined (``render.pdf_writer``): each part
+is opened, its objects written and the part closed before the next is opened, so
+neither the parts nor the joined document are held in memory, only each page's
+object number, the parts' bookmarks and named destinations. Its /ID is a hash of its
+content, so the same parts give the same bytes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
-import warnings
+from array import array
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, OutlineItem, PageLocation, String
+from pikepdf import Array, Dictionary, Name, OutlineItem, String
 
+from boardpaper.render.pdf_writer import Copier, PdfWriter, literal, pdf_real
 from boardpaper.render.stamp import XMP_NAMESPACE
 
 
@@ -98,7 +100,7 @@ def merge_parts(
     goes to (/PageLabels). Empty: the reader's own 1, 2 ...
     """
     buffer = io.BytesIO()
-    _save(_merged(parts, stamp, title, language, outline_entries, properties, page_labels), buffer)
+    _join(buffer, parts, stamp, title, language, outline_entries, properties, page_labels)
     return buffer.getvalue()
 
 
@@ -112,18 +114,32 @@ def merge_parts_to_file(
     properties: dict[str, str] | None = None,
     page_labels: tuple[tuple[int, str], ...] = (),
 ) -> None:
-    """``merge_parts``, written to the file ``target`` instead of returned (for a worker
-    process: the pack's bytes need not pass through memory twice)."""
-    _save(_merged(parts, stamp, title, language, outline_entries, properties, page_labels), target)
+    """``merge_parts``, written to the file ``target`` as it is joined (for a worker
+    process: neither the pack nor its parts are held in memory)."""
+    with target.open("wb") as stream:
+        _join(stream, parts, stamp, title, language, outline_entries, properties, page_labels)
 
 
-def _save(out: pikepdf.Pdf, target: Path | io.BytesIO) -> None:
-    """Write the joined document, the same bytes every time."""
-    with out:
-        out.save(target, deterministic_id=True, compress_streams=True, min_version="1.7")
+@dataclass
+class _Pack:
+    """What joining keeps of the parts already written: numbers, names and bookmarks."""
+
+    pages: array[int] = field(default_factory=lambda: array("q"))
+    """The object number of each page of the pack, in order."""
+    kids: list[int] = field(default_factory=list)
+    """Each part's top structure element, now a ``Part``."""
+    parent_tree: list[tuple[int, int]] = field(default_factory=list)
+    """(StructParents key, number of its array of structure elements)."""
+    next_key: int = 0
+    dests: list[tuple[str, bytes]] = field(default_factory=list)
+    marks: list[tuple[int, list[_Bookmark], dict[str, tuple[int, float | None]]]] = field(
+        default_factory=list
+    )
+    """Each part's first page, its own bookmarks and its named places (page, top)."""
 
 
-def _merged(
+def _join(
+    target: BinaryIO,
     parts: list[PartPdf],
     stamp: bytes | Path | None,
     title: str,
@@ -131,104 +147,154 @@ def _merged(
     outline_entries: list[OutlineEntry],
     properties: dict[str, str] | None,
     page_labels: tuple[tuple[int, str], ...],
-) -> pikepdf.Pdf:
-    """The joined document of ``merge_parts``, not yet written."""
-    out = pikepdf.new()
-    document_elem = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
-    parent_nums = Array()
-    next_key = 0
-    dests: list[tuple[str, Array]] = []
-    part_marks: list[tuple[int, list[_Bookmark], dict[str, tuple[int, float | None]]]] = []
+) -> None:
+    """Write the joined document of ``merge_parts`` to ``target``, part by part."""
+    writer = PdfWriter(target)
+    pack = _Pack()
+    catalog, pages_root, struct_root, document_elem = (writer.reserve() for _ in range(4))
     claimed = {name: part.label for part in parts for name in part.names}
+    metadata: int | None = None
     dates: dict[str, bytes] = {}
-    for index, part in enumerate(parts):
-        with _open(part.pdf) as source:
-            if index == 0:
-                dates = _take_metadata(out, source)
-            first_page = len(out.pages)
-            source_pages = {page.objgen: number for number, page in enumerate(source.pages)}
-            with warnings.catch_warnings():
-                # Named destinations are carried over below, renamed per part.
-                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-                out.pages.extend(source.pages)
-            new_pages = out.pages[first_page:]
-            offset = next_key
-            prefix = f"p{index}-"
-            for page in new_pages:
-                if "/StructParents" in page.obj:
-                    page.obj.StructParents = int(page.obj.StructParents) + offset
-                for annot in page.obj.get("/Annots", Array()):
-                    if "/StructParent" in annot:
-                        annot.StructParent = int(annot.StructParent) + offset
-                    dest = annot.get("/Dest")
-                    if isinstance(dest, String) and str(dest) not in claimed:
-                        annot.Dest = String(prefix + str(dest))
-                    elif isinstance(dest, String) and claimed[str(dest)]:
-                        # What screen readers announce for the link, instead of the bare name.
-                        annot.Contents = String(f"Go to {claimed[str(dest)]}")
-            struct_root = source.Root.get("/StructTreeRoot")
-            if struct_root is not None:
-                highest = -1
-                for key, value in _number_tree(struct_root.get("/ParentTree")):
-                    parent_nums.append(key + offset)
-                    parent_nums.append(_copy(out, value))
-                    highest = max(highest, key)
-                next_key = offset + max(highest + 1, int(struct_root.get("/ParentTreeNextKey", 0)))
-                kids = struct_root.get("/K")
-                kids_list = (
-                    list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []
-                )
-                for kid in kids_list:
-                    copied = _copy(out, kid)
-                    if copied.get("/S") == Name.Document:
-                        copied.S = Name.Part
-                    copied.P = document_elem
-                    document_elem.K.append(copied)
-            names_tree = source.Root.get("/Names", Dictionary()).get("/Dests")
-            anchors: dict[str, tuple[int, float | None]] = {}
-            if names_tree is not None:
-                for name, dest in _name_tree(names_tree):
-                    anchors[name] = _place(dest, source_pages, first_page)
-                    if name in claimed:
-                        continue
-                    dests.append((prefix + name, _copy(out, dest)))
-            part_marks.append(
-                (first_page, _read_outline(source, source_pages, first_page), anchors)
+    with contextlib.ExitStack() as stack:
+        layer = stack.enter_context(_open(stamp)) if stamp is not None else None
+        layer_copier = Copier(writer, layer) if layer is not None else None
+        for index, part in enumerate(parts):
+            with _open(part.pdf) as source:
+                copier = Copier(writer, source)
+                if index == 0:
+                    metadata, dates = _take_metadata(source, copier, title, language, properties)
+                copier.alias(source.Root.Pages, pages_root)
+                first_page = len(pack.pages)
+                _copy_part(source, copier, pack, index, part, claimed, struct_root, document_elem)
+                if layer is not None and layer_copier is not None:
+                    _stamp_pages(source, copier, first_page, layer, layer_copier)
+                    layer_copier.flush()
+                copier.flush()
+        if layer is not None and len(layer.pages) != len(pack.pages):
+            raise ValueError(
+                f"page-number layer has {len(layer.pages)} pages for {len(pack.pages)} pages"
             )
-            for name in part.names:
-                dests.append((name, Array([new_pages[0].obj, Name.Fit])))
-    struct_tree = out.make_indirect(
-        Dictionary(
-            Type=Name.StructTreeRoot,
-            K=Array([document_elem]),
-            ParentTree=out.make_indirect(Dictionary(Nums=parent_nums)),
-            ParentTreeNextKey=next_key,
-        )
+    pages = b" ".join(b"%d 0 R" % number for number in pack.pages)
+    writer.write(pages_root, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (pages, len(pack.pages)))
+    writer.write(
+        document_elem,
+        b"<< /Type /StructElem /S /Document /P %d 0 R /K [%s] >>"
+        % (struct_root, b" ".join(b"%d 0 R" % kid for kid in pack.kids)),
     )
-    document_elem.P = struct_tree
-    out.Root.StructTreeRoot = struct_tree
-    out.Root.MarkInfo = Dictionary(Marked=True)
-    out.Root.Lang = String(language)
-    out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
-    out.Root.PageMode = Name.UseOutlines
-    if dests:
-        dests.sort(key=lambda pair: pair[0])
-        flat = Array()
-        for name, dest in dests:
-            flat.append(String(name))
-            flat.append(dest)
-        out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Names=flat)))
+    nums = b" ".join(b"%d %d 0 R" % pair for pair in pack.parent_tree)
+    parent_tree = writer.add(b"<< /Nums [%s] >>" % nums)
+    writer.write(
+        struct_root,
+        b"<< /Type /StructTreeRoot /K [%d 0 R] /ParentTree %d 0 R /ParentTreeNextKey %d >>"
+        % (document_elem, parent_tree, pack.next_key),
+    )
+    entries = [
+        b"/Type /Catalog /Pages %d 0 R /StructTreeRoot %d 0 R" % (pages_root, struct_root),
+        b"/MarkInfo << /Marked true >> /Lang " + literal(language),
+        b"/ViewerPreferences << /DisplayDocTitle true >> /PageMode /UseOutlines",
+    ]
+    if metadata is not None:
+        entries.append(b"/Metadata %d 0 R" % metadata)
+    if pack.dests:
+        pack.dests.sort(key=lambda pair: pair[0])
+        names = b" ".join(literal(name) + b" " + dest for name, dest in pack.dests)
+        entries.append(b"/Names << /Dests %d 0 R >>" % writer.add(b"<< /Names [%s] >>" % names))
     if page_labels:
-        nums = Array()
-        for first, style in page_labels:
-            nums.append(first)
-            nums.append(Dictionary(S=Name("/" + style)))
-        out.Root.PageLabels = Dictionary(Nums=nums)
-    if stamp is not None:
-        _stamp_pages(out, stamp)
+        labels = b" ".join(
+            b"%d << /S /%s >>" % (first, style.encode()) for first, style in page_labels
+        )
+        entries.append(b"/PageLabels << /Nums [%s] >>" % labels)
+    outline = _write_outline(writer, _bookmarks(pack, outline_entries), pack.pages)
+    if outline is not None:
+        entries.append(b"/Outlines %d 0 R" % outline)
+    writer.write(catalog, b"<< " + b" ".join(entries) + b" >>")
+    writer.finish(catalog, writer.add(_info(dates, title, properties or {})))
+
+
+def _copy_part(
+    source: pikepdf.Pdf,
+    copier: Copier,
+    pack: _Pack,
+    index: int,
+    part: PartPdf,
+    claimed: dict[str, str],
+    struct_root: int,
+    document_elem: int,
+) -> None:
+    """Number ``part``'s pages, structure, names and bookmarks into ``pack``, adjusted for
+    where they sit in it (written at the copier's next flush)."""
+    first_page = len(pack.pages)
+    source_pages = {page.objgen: number for number, page in enumerate(source.pages)}
+    offset = pack.next_key
+    prefix = f"p{index}-"
+    for page in source.pages:
+        _take_inherited(page.obj)
+        page.obj.Parent = source.Root.Pages  # stands for the pack's page tree
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + offset
+        for annot in page.obj.get("/Annots", Array()):
+            if "/StructParent" in annot:
+                annot.StructParent = int(annot.StructParent) + offset
+            dest = annot.get("/Dest")
+            if isinstance(dest, String) and str(dest) not in claimed:
+                annot.Dest = String(prefix + str(dest))
+            elif isinstance(dest, String) and claimed[str(dest)]:
+                # What screen readers announce for the link, instead of the bare name.
+                annot.Contents = String(f"Go to {claimed[str(dest)]}")
+        pack.pages.append(copier.number(page.obj))
+    struct_tree = source.Root.get("/StructTreeRoot")
+    if struct_tree is not None:
+        copier.alias(struct_tree, struct_root)
+        highest = -1
+        for key, value in _number_tree(struct_tree.get("/ParentTree")):
+            highest = max(highest, key)
+            if not isinstance(value, pikepdf.Object):
+                continue  # a null entry: no element to point at
+            if not value.is_indirect:
+                value = source.make_indirect(value)
+            pack.parent_tree.append((key + offset, copier.number(value)))
+        pack.next_key = offset + max(highest + 1, int(struct_tree.get("/ParentTreeNextKey", 0)))
+        kids = struct_tree.get("/K")
+        kids_list = list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []
+        document = copier.stand_in(document_elem)
+        for kid in kids_list:
+            if not kid.is_indirect:
+                kid = source.make_indirect(kid)
+            if kid.get("/S") == Name.Document:
+                kid.S = Name.Part
+            kid.P = document
+            pack.kids.append(copier.number(kid))
+    names_tree = source.Root.get("/Names", Dictionary()).get("/Dests")
+    anchors: dict[str, tuple[int, float | None]] = {}
+    if names_tree is not None:
+        for name, dest in _name_tree(names_tree):
+            anchors[name] = _place(dest, source_pages, first_page)
+            if name not in claimed:
+                pack.dests.append((prefix + name, copier.value(dest)))
+    pack.marks.append((first_page, _read_outline(source, source_pages, first_page), anchors))
+    for name in part.names:
+        pack.dests.append((name, b"[%d 0 R /Fit]" % pack.pages[first_page]))
+
+
+INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+"""Page attributes a page may take from its ancestors in the page tree."""
+
+
+def _take_inherited(page: Dictionary) -> None:
+    """Give ``page`` the attributes it inherits, before it leaves its page tree."""
+    for key in INHERITED:
+        ancestor = page.get("/Parent")
+        while key not in page and isinstance(ancestor, Dictionary):
+            if key in ancestor:
+                page[key] = ancestor[key]
+            ancestor = ancestor.get("/Parent")
+
+
+def _bookmarks(pack: _Pack, outline_entries: list[OutlineEntry]) -> list[_Bookmark]:
+    """The pack's top-level bookmarks, each part's own bookmarks beneath its entry."""
     marks = []
     for entry in outline_entries:
-        first_page, headings, anchors = part_marks[entry.part]
+        first_page, headings, anchors = pack.marks[entry.part]
         if entry.anchor is not None:
             page_number, top = anchors.get(entry.anchor, (first_page, None))
             marks.append(_Bookmark(entry.title, page_number, top))
@@ -238,20 +304,7 @@ def _merged(
             marks.append(
                 _Bookmark(entry.title, first_page, None, headings if entry.with_headings else [])
             )
-    _write_outline(out, marks)
-    _set_metadata(out, dates, title, language, properties or {})
-    return out
-
-
-def _copy(out: pikepdf.Pdf, value: Any) -> Any:
-    """Copy a value from another PDF; direct arrays and dictionaries item by item."""
-    if isinstance(value, pikepdf.Object) and value.is_indirect:
-        return out.copy_foreign(value)
-    if isinstance(value, Array):
-        return Array([_copy(out, item) for item in value])
-    if isinstance(value, Dictionary):
-        return Dictionary({key: _copy(out, item) for key, item in value.items()})
-    return value
+    return marks
 
 
 def _number_tree(tree: object) -> list[tuple[int, object]]:
@@ -311,65 +364,132 @@ def _read_outline(source: pikepdf.Pdf, pages: dict[Any, int], first_page: int) -
         return convert(list(outline.root))
 
 
-def _write_outline(out: pikepdf.Pdf, marks: list[_Bookmark]) -> None:
-    def build(mark: _Bookmark) -> OutlineItem:
-        if mark.top is None:
-            item = OutlineItem(mark.title, mark.page, PageLocation.Fit)
-        else:
-            item = OutlineItem(mark.title, mark.page, PageLocation.XYZ, top=mark.top)
-        item.children.extend(build(child) for child in mark.children)
-        return item
+def _write_outline(writer: PdfWriter, marks: list[_Bookmark], pages: array[int]) -> int | None:
+    """Write the bookmarks (every level open); returns the number of the /Outlines
+    dictionary, or None when there are none."""
+    if not marks:
+        return None
+    root = writer.reserve()
+    numbers: dict[int, int] = {}  # id(bookmark) -> its object number
 
-    with out.open_outline() as outline:
-        outline.root.extend(build(mark) for mark in marks)
+    def number(items: list[_Bookmark]) -> None:
+        for mark in items:
+            numbers[id(mark)] = writer.reserve()
+            number(mark.children)
+
+    def visible(items: list[_Bookmark]) -> int:
+        return sum(1 + visible(mark.children) for mark in items)
+
+    def write(items: list[_Bookmark], parent: int) -> None:
+        for position, mark in enumerate(items):
+            page = pages[mark.page]
+            if mark.top is None:
+                dest = b"[%d 0 R /Fit]" % page
+            else:
+                dest = b"[%d 0 R /XYZ 0 %s 0]" % (page, pdf_real(Decimal(repr(mark.top))))
+            entries = [
+                b"/Title " + literal(mark.title),
+                b"/Parent %d 0 R" % parent,
+                b"/Dest " + dest,
+            ]
+            if position > 0:
+                entries.append(b"/Prev %d 0 R" % numbers[id(items[position - 1])])
+            if position + 1 < len(items):
+                entries.append(b"/Next %d 0 R" % numbers[id(items[position + 1])])
+            if mark.children:
+                entries.append(
+                    b"/First %d 0 R /Last %d 0 R /Count %d"
+                    % (
+                        numbers[id(mark.children[0])],
+                        numbers[id(mark.children[-1])],
+                        visible(mark.children),
+                    )
+                )
+            writer.write(numbers[id(mark)], b"<< " + b" ".join(entries) + b" >>")
+            write(mark.children, numbers[id(mark)])
+
+    number(marks)
+    write(marks, root)
+    writer.write(
+        root,
+        b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>"
+        % (numbers[id(marks[0])], numbers[id(marks[-1])], visible(marks)),
+    )
+    return root
 
 
-def _stamp_pages(out: pikepdf.Pdf, stamp: bytes | Path) -> None:
-    """Draw page ``k`` of ``stamp`` over page ``k`` of ``out``, marked as an artifact."""
-    with _open(stamp) as layer:
-        if len(layer.pages) != len(out.pages):
-            raise ValueError(
-                f"page-number layer has {len(layer.pages)} pages for {len(out.pages)} pages"
-            )
-        for number, (page, stamp_page) in enumerate(zip(out.pages, layer.pages, strict=True)):
-            form = out.copy_foreign(stamp_page.as_form_xobject())
-            # One name per page: pages of a part share one /Resources dictionary. A fixed
-            # name (not add_resource's random prefix) keeps the output reproducible.
-            name = page.add_resource(form, Name.XObject, Name(f"/BoardpaperPage{number + 1}"))
-            page.contents_add(out.make_stream(b"q\n"), prepend=True)
-            page.contents_add(
-                out.make_stream(b"\nQ\n/Artifact BMC\nq " + bytes(name.unparse()) + b" Do Q\nEMC\n")
-            )
+def _stamp_pages(
+    source: pikepdf.Pdf, copier: Copier, first_page: int, layer: pikepdf.Pdf, layer_copier: Copier
+) -> None:
+    """Draw page ``first_page + k`` of ``layer`` over page ``k`` of ``source``, marked as
+    an artifact."""
+    for offset, page in enumerate(source.pages):
+        number = first_page + offset
+        if number >= len(layer.pages):
+            break  # the page count is checked once every part is in
+        form = _write_form(layer.pages[number].obj, layer_copier)
+        # One name per page: pages of a part share one /Resources dictionary. A fixed
+        # name (not add_resource's random prefix) keeps the output reproducible.
+        name = page.add_resource(
+            copier.stand_in(form), Name.XObject, Name(f"/BoardpaperPage{number + 1}")
+        )
+        page.contents_add(source.make_stream(b"q\n"), prepend=True)
+        page.contents_add(
+            source.make_stream(b"\nQ\n/Artifact BMC\nq " + bytes(name.unparse()) + b" Do Q\nEMC\n")
+        )
 
 
-def _take_metadata(out: pikepdf.Pdf, source: pikepdf.Pdf) -> dict[str, bytes]:
-    """Copy the first part's XMP metadata into ``out`` (``_set_metadata`` retitles it) and
-    return its dates and creator, raw, to carry over once the part is closed."""
-    if "/Metadata" in source.Root:
-        out.Root.Metadata = out.copy_foreign(source.Root.Metadata)
-    info = source.docinfo
-    return {
-        key: bytes(info[key]) for key in ("/CreationDate", "/ModDate", "/Creator") if key in info
-    }
+def _write_form(page: Dictionary, copier: Copier) -> int:
+    """Write ``page`` of another PDF as a form XObject (what pikepdf's ``as_form_xobject``
+    makes, for a page that is not rotated); returns its number. Written directly, not
+    made in the layer first, so the open layer does not grow by a form per page."""
+    box = next(page[key] for key in ("/TrimBox", "/CropBox", "/MediaBox") if key in page)
+    entries = b"/Type /XObject /Subtype /Form /BBox " + copier.value(box)
+    for key in ("/Resources", "/Group"):
+        if key in page:
+            entries += b" " + key.encode("ascii") + b" " + copier.value(page[key])
+    contents = page.get("/Contents")
+    if isinstance(contents, pikepdf.Stream):
+        data = contents.read_raw_bytes()
+        for key in ("/Filter", "/DecodeParms"):
+            if key in contents.stream_dict:
+                entries += (
+                    b" " + key.encode("ascii") + b" " + copier.value(contents.stream_dict[key])
+                )
+    else:
+        streams = list(contents) if isinstance(contents, Array) else []
+        data = b"\n".join(bytes(stream.read_bytes()) for stream in streams)
+    return copier.add_stream(entries, data)
 
 
-def _set_metadata(
-    out: pikepdf.Pdf,
-    dates: dict[str, bytes],
+def _take_metadata(
+    source: pikepdf.Pdf,
+    copier: Copier,
     title: str,
     language: str,
-    properties: dict[str, str],
-) -> None:
-    """Title, language and the PDF/UA identifier, in the first part's XMP (already copied,
-    ``_take_metadata``) with a new title; the first part's ``dates`` in the Info dictionary."""
-    with out.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+    properties: dict[str, str] | None,
+) -> tuple[int, dict[str, bytes]]:
+    """The first part's XMP metadata, retitled, with ``language`` and ``properties``, as an
+    object of the pack; and the part's dates and creator, raw, for the Info dictionary."""
+    with source.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
         meta["dc:title"] = title
         meta["dc:language"] = [language]
-        for name, value in properties.items():
+        for name, value in (properties or {}).items():
             meta[f"{{{XMP_NAMESPACE}}}{name}"] = value
-    for name, value in properties.items():
-        out.docinfo[Name(f"/{name}")] = String(value)
-    out.docinfo[Name.Title] = String(title)
-    out.docinfo[Name.Producer] = String("boardpaper (WeasyPrint, pikepdf)")
-    for key, raw in dates.items():
-        out.docinfo[Name(key)] = String(raw)
+    info = source.docinfo
+    dates = {
+        key: bytes(info[key]) for key in ("/CreationDate", "/ModDate", "/Creator") if key in info
+    }
+    return copier.number(source.Root.Metadata), dates
+
+
+def _info(dates: dict[str, bytes], title: str, properties: dict[str, str]) -> bytes:
+    """The Info dictionary: ``properties`` (provenance), title, producer and the first
+    part's ``dates``."""
+    entries = [
+        b"/" + name.encode("ascii") + b" " + literal(value) for name, value in properties.items()
+    ]
+    entries.append(b"/Title " + literal(title))
+    entries.append(b"/Producer " + literal("boardpaper (WeasyPrint, pikepdf)"))
+    entries += [key.encode("ascii") + b" " + literal(raw) for key, raw in dates.items()]
+    return b"<< " + b" ".join(entries) + b" >>"

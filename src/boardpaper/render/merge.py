@@ -28,14 +28,14 @@ import contextlib
 import io
 from array import array
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, OutlineItem, String
+from pikepdf import Array, Dictionary, Name, String
 
-from boardpaper.render.pdf_writer import Copier, PdfWriter, literal, pdf_real
+from boardpaper.render.bookmarks import Bookmark, place, read_outline, write_outline
+from boardpaper.render.pdf_writer import Copier, PdfWriter, literal
 from boardpaper.render.stamp import XMP_NAMESPACE
 
 
@@ -60,14 +60,6 @@ class OutlineEntry:
     with_headings: bool = True
     flatten: bool = False
     """Put the part's bookmarks beneath this one without the part's own top bookmark."""
-
-
-@dataclass
-class _Bookmark:
-    title: str
-    page: int
-    top: float | None
-    children: list[_Bookmark] = field(default_factory=list)
 
 
 def _open(pdf: bytes | Path) -> pikepdf.Pdf:
@@ -132,7 +124,7 @@ class _Pack:
     """(StructParents key, number of its array of structure elements)."""
     next_key: int = 0
     dests: list[tuple[str, bytes]] = field(default_factory=list)
-    marks: list[tuple[int, list[_Bookmark], dict[str, tuple[int, float | None]]]] = field(
+    marks: list[tuple[int, list[Bookmark], dict[str, tuple[int, float | None]]]] = field(
         default_factory=list
     )
     """Each part's first page, its own bookmarks and its named places (page, top)."""
@@ -204,7 +196,7 @@ def _join(
             b"%d << /S /%s >>" % (first, style.encode()) for first, style in page_labels
         )
         entries.append(b"/PageLabels << /Nums [%s] >>" % labels)
-    outline = _write_outline(writer, _bookmarks(pack, outline_entries), pack.pages)
+    outline = write_outline(writer, _bookmarks(pack, outline_entries), pack.pages)
     if outline is not None:
         entries.append(b"/Outlines %d 0 R" % outline)
     writer.write(catalog, b"<< " + b" ".join(entries) + b" >>")
@@ -268,10 +260,10 @@ def _copy_part(
     anchors: dict[str, tuple[int, float | None]] = {}
     if names_tree is not None:
         for name, dest in _name_tree(names_tree):
-            anchors[name] = _place(dest, source_pages, first_page)
+            anchors[name] = place(dest, source_pages, first_page)
             if name not in claimed:
                 pack.dests.append((prefix + name, copier.value(dest)))
-    pack.marks.append((first_page, _read_outline(source, source_pages, first_page), anchors))
+    pack.marks.append((first_page, read_outline(source, source_pages, first_page), anchors))
     for name in part.names:
         pack.dests.append((name, b"[%d 0 R /Fit]" % pack.pages[first_page]))
 
@@ -290,19 +282,19 @@ def _take_inherited(page: Dictionary) -> None:
             ancestor = ancestor.get("/Parent")
 
 
-def _bookmarks(pack: _Pack, outline_entries: list[OutlineEntry]) -> list[_Bookmark]:
+def _bookmarks(pack: _Pack, outline_entries: list[OutlineEntry]) -> list[Bookmark]:
     """The pack's top-level bookmarks, each part's own bookmarks beneath its entry."""
     marks = []
     for entry in outline_entries:
         first_page, headings, anchors = pack.marks[entry.part]
         if entry.anchor is not None:
             page_number, top = anchors.get(entry.anchor, (first_page, None))
-            marks.append(_Bookmark(entry.title, page_number, top))
+            marks.append(Bookmark(entry.title, page_number, top))
         else:
             if entry.flatten and len(headings) == 1:
                 headings = headings[0].children
             marks.append(
-                _Bookmark(entry.title, first_page, None, headings if entry.with_headings else [])
+                Bookmark(entry.title, first_page, None, headings if entry.with_headings else [])
             )
     return marks
 
@@ -335,89 +327,6 @@ def _name_tree(tree: Any) -> list[tuple[str, Any]]:
     return pairs
 
 
-def _place(dest: Any, pages: dict[Any, int], first_page: int) -> tuple[int, float | None]:
-    """Where an explicit destination ``[page /XYZ left top zoom]`` lands in the pack."""
-    if isinstance(dest, Dictionary):
-        dest = dest.get("/D")
-    if not isinstance(dest, Array) or len(dest) < 1:
-        return first_page, None
-    page = first_page + pages.get(dest[0].objgen, 0)
-    top = None
-    if len(dest) >= 4 and dest[1] == Name.XYZ and dest[3] is not None:
-        top = float(dest[3])
-    return page, top
-
-
-def _read_outline(source: pikepdf.Pdf, pages: dict[Any, int], first_page: int) -> list[_Bookmark]:
-    """A part's own outline, its destinations moved to where its pages sit in the pack."""
-
-    def convert(items: list[OutlineItem]) -> list[_Bookmark]:
-        found = []
-        for item in items:
-            page, top = _place(item.destination, pages, first_page)
-            mark = _Bookmark(item.title, page, top)
-            mark.children = convert(item.children)
-            found.append(mark)
-        return found
-
-    with source.open_outline() as outline:
-        return convert(list(outline.root))
-
-
-def _write_outline(writer: PdfWriter, marks: list[_Bookmark], pages: array[int]) -> int | None:
-    """Write the bookmarks (every level open); returns the number of the /Outlines
-    dictionary, or None when there are none."""
-    if not marks:
-        return None
-    root = writer.reserve()
-    numbers: dict[int, int] = {}  # id(bookmark) -> its object number
-
-    def number(items: list[_Bookmark]) -> None:
-        for mark in items:
-            numbers[id(mark)] = writer.reserve()
-            number(mark.children)
-
-    def visible(items: list[_Bookmark]) -> int:
-        return sum(1 + visible(mark.children) for mark in items)
-
-    def write(items: list[_Bookmark], parent: int) -> None:
-        for position, mark in enumerate(items):
-            page = pages[mark.page]
-            if mark.top is None:
-                dest = b"[%d 0 R /Fit]" % page
-            else:
-                dest = b"[%d 0 R /XYZ 0 %s 0]" % (page, pdf_real(Decimal(repr(mark.top))))
-            entries = [
-                b"/Title " + literal(mark.title),
-                b"/Parent %d 0 R" % parent,
-                b"/Dest " + dest,
-            ]
-            if position > 0:
-                entries.append(b"/Prev %d 0 R" % numbers[id(items[position - 1])])
-            if position + 1 < len(items):
-                entries.append(b"/Next %d 0 R" % numbers[id(items[position + 1])])
-            if mark.children:
-                entries.append(
-                    b"/First %d 0 R /Last %d 0 R /Count %d"
-                    % (
-                        numbers[id(mark.children[0])],
-                        numbers[id(mark.children[-1])],
-                        visible(mark.children),
-                    )
-                )
-            writer.write(numbers[id(mark)], b"<< " + b" ".join(entries) + b" >>")
-            write(mark.children, numbers[id(mark)])
-
-    number(marks)
-    write(marks, root)
-    writer.write(
-        root,
-        b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>"
-        % (numbers[id(marks[0])], numbers[id(marks[-1])], visible(marks)),
-    )
-    return root
-
-
 def _stamp_pages(
     source: pikepdf.Pdf, copier: Copier, first_page: int, layer: pikepdf.Pdf, layer_copier: Copier
 ) -> None:
@@ -427,7 +336,7 @@ def _stamp_pages(
         number = first_page + offset
         if number >= len(layer.pages):
             break  # the page count is checked once every part is in
-        form = _write_form(layer.pages[number].obj, layer_copier)
+        form = layer_copier.page_as_form(layer.pages[number].obj)
         # One name per page: pages of a part share one /Resources dictionary. A fixed
         # name (not add_resource's random prefix) keeps the output reproducible.
         name = page.add_resource(
@@ -437,29 +346,6 @@ def _stamp_pages(
         page.contents_add(
             source.make_stream(b"\nQ\n/Artifact BMC\nq " + bytes(name.unparse()) + b" Do Q\nEMC\n")
         )
-
-
-def _write_form(page: Dictionary, copier: Copier) -> int:
-    """Write ``page`` of another PDF as a form XObject (what pikepdf's ``as_form_xobject``
-    makes, for a page that is not rotated); returns its number. Written directly, not
-    made in the layer first, so the open layer does not grow by a form per page."""
-    box = next(page[key] for key in ("/TrimBox", "/CropBox", "/MediaBox") if key in page)
-    entries = b"/Type /XObject /Subtype /Form /BBox " + copier.value(box)
-    for key in ("/Resources", "/Group"):
-        if key in page:
-            entries += b" " + key.encode("ascii") + b" " + copier.value(page[key])
-    contents = page.get("/Contents")
-    if isinstance(contents, pikepdf.Stream):
-        data = contents.read_raw_bytes()
-        for key in ("/Filter", "/DecodeParms"):
-            if key in contents.stream_dict:
-                entries += (
-                    b" " + key.encode("ascii") + b" " + copier.value(contents.stream_dict[key])
-                )
-    else:
-        streams = list(contents) if isinstance(contents, Array) else []
-        data = b"\n".join(bytes(stream.read_bytes()) for stream in streams)
-    return copier.add_stream(entries, data)
 
 
 def _take_metadata(

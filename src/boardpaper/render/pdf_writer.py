@@ -138,6 +138,27 @@ class Copier:
         ``data`` as it is to be stored; returns its number."""
         return self._writer.add(_stream(entries, data))
 
+    def page_as_form(self, page: pikepdf.Dictionary) -> int:
+        """Write the source's ``page`` as a form XObject (what pikepdf's ``as_form_xobject``
+        makes, for a page that is not rotated); returns its number. Written directly, not
+        made in the source first, so an open source does not grow by a form per page."""
+        box = next(page[key] for key in ("/TrimBox", "/CropBox", "/MediaBox") if key in page)
+        entries = b"/Type /XObject /Subtype /Form /BBox " + self.value(box)
+        for key in ("/Resources", "/Group"):
+            if key in page:
+                entries += b" " + key.encode("ascii") + b" " + self.value(page[key])
+        contents = page.get("/Contents")
+        if isinstance(contents, pikepdf.Stream):
+            data = contents.read_raw_bytes()  # kept compressed, as it is stored
+            for key in ("/Filter", "/DecodeParms"):
+                if key in contents.stream_dict:
+                    entries += b" " + key.encode("ascii") + b" "
+                    entries += self.value(contents.stream_dict[key])
+        else:
+            streams = list(contents) if isinstance(contents, pikepdf.Array) else []
+            data = b"\n".join(bytes(stream.read_bytes()) for stream in streams)
+        return self.add_stream(entries, data)
+
     def flush(self) -> None:
         """Write every object numbered so far, and what they refer to."""
         while self._pending:

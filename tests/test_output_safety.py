@@ -94,3 +94,24 @@ def test_a_build_that_cannot_get_the_folder_says_so(
     finally:
         os.close(holder)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_replace_file_swaps_a_cache_file_whole_and_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one helper the render cache, build records, workbook memo and conversion cache
+    write through: new folders made, the old bytes or the new ones, never a temporary."""
+    target = tmp_path / "entries" / "ab" / "key.json"
+    output.replace_file(target, b"first")
+    output.replace_file(target, b"second")
+    assert target.read_bytes() == b"second"
+    assert sorted(path.name for path in target.parent.iterdir()) == ["key.json"]
+
+    def full_disk(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output.os, "replace", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        output.replace_file(target, b"third")
+    assert target.read_bytes() == b"second"
+    assert sorted(path.name for path in target.parent.iterdir()) == ["key.json"]

@@ -2,17 +2,19 @@
 
 ``font_folders_state``: the font and fontconfig folders' modification times (what
 fontconfig itself watches); ``package_digest``: the bytes of boardpaper's own Python
-files. Used by the render cache's key (``render.cache``) and the build record
-(``rebuild_record``); standard library only.
+files; ``sha256_json``: a key made of plain data. Used by the render cache's key
+(``render.cache``) and the build record (``rebuild_record``); standard library only.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -24,6 +26,13 @@ FONT_ROOTS = (
     "/etc/fonts",
 )
 """Where fonts and fontconfig's configuration live (what fontconfig watches)."""
+
+
+def sha256_json(value: Any) -> str:
+    """sha256 (hex) of ``value`` as JSON with sorted keys: a key for plain data."""
+    return hashlib.sha256(
+        json.dumps(value, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
 
 
 def font_folders_state() -> list[tuple[str, int]]:

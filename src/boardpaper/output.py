@@ -36,6 +36,24 @@ class OutputError(Exception):
     """An output could not be written (read-only folder, disk full...)."""
 
 
+def replace_file(target: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``target`` (named as ``_TEMP_NAME`` says;
+    its folder made if missing), then rename it into place, so a reader sees the old file
+    or the new one, never half of one. On any error the temporary file is removed and the
+    error raised. For one file of a cache; outputs go through ``write_atomically``
+    (locks, checks, fsync)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
 def write_atomically(files: dict[Path, bytes]) -> list[Path]:
     """Write every file: each goes to a temporary file beside it, then replaces the target.
 

@@ -31,14 +31,13 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from boardpaper import __version__
-from boardpaper.fingerprints import font_folders_state, package_files
-from boardpaper.output import OutputError, folder_lock, remove_stale_temporaries
+from boardpaper.fingerprints import font_folders_state, package_files, sha256_json
+from boardpaper.output import OutputError, folder_lock, remove_stale_temporaries, replace_file
 from boardpaper.sources import template_folders, yaml_files
 
 RECORD_FORMAT = 1
@@ -68,7 +67,7 @@ class BuildRequest:
         """sha256 naming this request's record (the working folder counts: paths are
         relative to it)."""
         described = {"format": RECORD_FORMAT, "cwd": os.getcwd(), **asdict(self)}
-        return _sha256_json(described)
+        return sha256_json(described)
 
     def lookup_folders(self) -> list[str]:
         """The folders a template name is looked up in, besides the built-in ones."""
@@ -163,7 +162,7 @@ def record(
     target = folder / "builds" / f"{request.key()}.json"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_json(target, entry)
+        replace_file(target, json.dumps(entry, sort_keys=True).encode())
         _prune(target.parent)
     except OSError:
         return False
@@ -238,7 +237,7 @@ def environment_stamp(libraries: list[str]) -> dict[str, Any]:
         "libraries": [[path, _stat(path)] for path in [*libraries, "/etc/ld.so.cache"]],
         "fonts": font_folders_state(),
         # Hashed: a shared cache folder should not hold anyone's PATH or HOME.
-        "variables": _sha256_json(
+        "variables": sha256_json(
             {
                 name: value
                 for name, value in os.environ.items()
@@ -326,19 +325,6 @@ def _outputs_hold(outputs: list[list[str]]) -> bool:
     return True
 
 
-def _write_json(target: Path, value: Any) -> None:
-    """Write JSON to a temporary file beside ``target`` and rename it into place."""
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(value, stream, sort_keys=True)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-
-
 def _prune(folder: Path) -> None:
     """Keep the ``RECORDS_KEPT`` most recently written records."""
     records = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime_ns)
@@ -350,7 +336,3 @@ def _prune(folder: Path) -> None:
 def _as_json(value: Any) -> Any:
     """``value`` as it reads back from JSON (tuples become lists), to compare with a record."""
     return json.loads(json.dumps(value))
-
-
-def _sha256_json(value: Any) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()

@@ -43,6 +43,7 @@ from pathlib import Path
 
 from boardpaper.cachedir import default_cache_dir
 from boardpaper.load.limits import Limits
+from boardpaper.output import replace_file
 
 CONVERT_TIMEOUT = 120.0
 """Seconds one conversion may take (LibreOffice's own start-up is 2-4 s)."""
@@ -203,15 +204,8 @@ def _store(key: str, pdf: bytes) -> None:
     if folder is None:
         return
     target = folder / key[:2] / f"{key}-{hashlib.sha256(pdf).hexdigest()}.pdf"
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".conversion.", dir=target.parent)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(pdf)
-        os.replace(temp, target)
-    except OSError:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(temp)
+    with contextlib.suppress(OSError):
+        replace_file(target, pdf)
 
 
 def _environment(home: Path) -> dict[str, str]:

@@ -18,14 +18,13 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from boardpaper import __version__
 from boardpaper.fingerprints import package_digest
+from boardpaper.output import replace_file
 
 MEMO_FORMAT = 1
 KEPT = 500
@@ -83,15 +82,7 @@ def remember(key: str | None, rows: list[list[tuple[Any, str | None, str]]]) -> 
         return
     path = _path(_folder, key)
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            os.replace(temporary, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        replace_file(path, text.encode("utf-8"))
         _prune(_folder)
 
 

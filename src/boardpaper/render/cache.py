@@ -31,15 +31,15 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from boardpaper import __version__
 from boardpaper.cachedir import default_cache_dir
-from boardpaper.fingerprints import font_folders_state, package_digest
+from boardpaper.fingerprints import font_folders_state, package_digest, sha256_json
+from boardpaper.output import replace_file
 
 if TYPE_CHECKING:
     from boardpaper.render.environment import FontUse
@@ -75,13 +75,7 @@ def environment_fingerprint() -> str:
         "fonts": font_folders_state(),
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
     }
-    return _sha256_json(record)
-
-
-def _sha256_json(value: Any) -> str:
-    return hashlib.sha256(
-        json.dumps(value, sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()
+    return sha256_json(record)
 
 
 def paper_key(
@@ -95,7 +89,7 @@ def paper_key(
 
     ``data_files`` are the (name, sha256) of the CSV/XLSX files the report read.
     """
-    return _sha256_json(
+    return sha256_json(
         {
             "environment": environment_fingerprint(),
             "content": hashlib.sha256(content.encode()).hexdigest(),
@@ -163,7 +157,7 @@ class RenderCache:
                 digest = hashlib.sha256(data).hexdigest()
                 blob = self._blob_path(digest)
                 if not blob.is_file():
-                    _write_atomically(blob, data)
+                    replace_file(blob, data)
                 digests[fmt] = digest
             font_files = []
             for font in paper.fonts:
@@ -175,7 +169,7 @@ class RenderCache:
                 "fonts": [dataclasses.asdict(font) for font in paper.fonts],
                 "font_files": font_files,
             }
-            _write_atomically(self._entry_path(key), json.dumps(entry, sort_keys=True).encode())
+            replace_file(self._entry_path(key), json.dumps(entry, sort_keys=True).encode())
         except OSError:
             return
         self.stored += 1
@@ -234,16 +228,3 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise

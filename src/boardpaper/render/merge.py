@@ -63,7 +63,9 @@ class OutlineEntry:
 
 
 def _open(pdf: bytes | Path) -> pikepdf.Pdf:
-    """Open a PDF given as bytes or as a file."""
+    """Open a PDF given as bytes or as a file. pikepdf gives each page the attributes it
+    inherits from its page tree (``inherit_page_attributes``), so a page copied out of
+    its tree keeps its MediaBox, Resources and Rotate."""
     return pikepdf.open(pdf if isinstance(pdf, Path) else io.BytesIO(pdf))
 
 
@@ -220,7 +222,6 @@ def _copy_part(
     offset = pack.next_key
     prefix = f"p{index}-"
     for page in source.pages:
-        _take_inherited(page.obj)
         page.obj.Parent = source.Root.Pages  # stands for the pack's page tree
         if "/StructParents" in page.obj:
             page.obj.StructParents = int(page.obj.StructParents) + offset
@@ -266,20 +267,6 @@ def _copy_part(
     pack.marks.append((first_page, read_outline(source, source_pages, first_page), anchors))
     for name in part.names:
         pack.dests.append((name, b"[%d 0 R /Fit]" % pack.pages[first_page]))
-
-
-INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
-"""Page attributes a page may take from its ancestors in the page tree."""
-
-
-def _take_inherited(page: Dictionary) -> None:
-    """Give ``page`` the attributes it inherits, before it leaves its page tree."""
-    for key in INHERITED:
-        ancestor = page.get("/Parent")
-        while key not in page and isinstance(ancestor, Dictionary):
-            if key in ancestor:
-                page[key] = ancestor[key]
-            ancestor = ancestor.get("/Parent")
 
 
 def _bookmarks(pack: _Pack, outline_entries: list[OutlineEntry]) -> list[Bookmark]:

@@ -140,8 +140,10 @@ class Copier:
 
     def page_as_form(self, page: pikepdf.Dictionary) -> int:
         """Write the source's ``page`` as a form XObject (what pikepdf's ``as_form_xobject``
-        makes, for a page that is not rotated); returns its number. Written directly, not
-        made in the source first, so an open source does not grow by a form per page."""
+        makes for a page without /Rotate or /UserUnit, which WeasyPrint never writes);
+        returns its number. Not ``as_form_xobject``: that makes each form in the open
+        source (a 960-page join peaked 4 MiB higher) and stores its content uncompressed
+        (the pack 0.8% larger)."""
         box = next(page[key] for key in ("/TrimBox", "/CropBox", "/MediaBox") if key in page)
         entries = b"/Type /XObject /Subtype /Form /BBox " + self.value(box)
         for key in ("/Resources", "/Group"):
